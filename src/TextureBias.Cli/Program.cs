@@ -1,1 +1,1 @@
-Console.WriteLine(TextureBias.Probe.Run());
+Console.WriteLine("todo");

@@ -1,0 +1,61 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Imaging;
+
+/// <summary>
+/// An 8-bit RGB image, row-major and interleaved (H×W×3), as PIL holds an image after
+/// <c>.convert("RGB")</c>. Resizing and cropping work on these bytes so that results match
+/// torchvision's PIL pipeline exactly.
+/// </summary>
+public sealed class RgbImage
+{
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>The pixels, <c>(y * Width + x) * 3 + channel</c>.</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>Wraps <paramref name="pixels"/> (not copied).</summary>
+    public RgbImage(int width, int height, byte[] pixels)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentException($"image size must be positive, got {width}x{height}");
+        if (pixels.Length != checked(width * height * 3))
+            throw new ArgumentException($"expected {width * height * 3} bytes for {width}x{height} RGB, got {pixels.Length}");
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+    }
+
+    /// <summary>Creates a black image.</summary>
+    public RgbImage(int width, int height) : this(width, height, new byte[checked(width * height * 3)]) { }
+
+    /// <summary>The value of one channel at (x, y).</summary>
+    public byte this[int x, int y, int channel] => Pixels[(y * Width + x) * 3 + channel];
+
+    /// <summary>
+    /// torchvision's <c>ToTensor</c>: a float32 tensor [3,H,W] with values in [0,1].
+    /// </summary>
+    public Tensor ToTensor()
+    {
+        using var scope = NewDisposeScope();
+        var hwc = torch.tensor(Pixels, new long[] { Height, Width, 3 }, ScalarType.Byte);
+        return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(255f).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="ToTensor"/> for a [3,H,W] tensor in [0,1]: values are scaled by
+    /// 255, rounded half up (as torchvision's <c>save_image</c>), and clamped to [0,255].
+    /// </summary>
+    public static RgbImage FromTensor(Tensor chw)
+    {
+        if (chw.dim() != 3 || chw.shape[0] != 3) throw new ArgumentException($"expected a [3,H,W] tensor, got [{string.Join(",", chw.shape)}]");
+        using var scope = NewDisposeScope();
+        var bytes = chw.detach().to(ScalarType.Float32).cpu().mul(255f).add_(0.5f).clamp_(0f, 255f)
+            .to(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        return new RgbImage((int)chw.shape[2], (int)chw.shape[1], bytes.data<byte>().ToArray());
+    }
+}

@@ -1,0 +1,27 @@
+namespace TextureBias.Tests;
+
+/// <summary>Paths of the committed fixtures and a fresh temporary folder per test class.</summary>
+internal static class Fixture
+{
+    public static string Images(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "images", name);
+
+    public static string Weights(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "weights", name);
+
+    public static string Parity(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "parity", name);
+
+    /// <summary>The shared/ folder beside the repository (stimuli, class lists).</summary>
+    public static string Shared(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "TextureBias.sln"))) dir = dir.Parent;
+        if (dir?.Parent is null) throw new InvalidOperationException("repository root not found");
+        return Path.Combine(dir.Parent.FullName, "shared", relative);
+    }
+
+    public static string TempDir()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "texturebias-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
