@@ -1,0 +1,144 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TextureBias.Models;
+
+/// <summary>
+/// torchvision's ResNet (He et al. 2016, with the stride in the 3×3 convolution of the
+/// bottleneck, "ResNet v1.5"), with torchvision's state_dict keys and initialisation.
+/// </summary>
+public sealed class ResNet : ImageClassifier
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly MaxPool2d maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+    private readonly AdaptiveAvgPool2d avgpool;
+    private readonly Linear fc;
+
+    /// <summary>ResNet-18: basic blocks [2,2,2,2].</summary>
+    public static ResNet ResNet18(int numClasses = 1000, int width = 64) => new("resnet18", false, new[] { 2, 2, 2, 2 }, numClasses, width);
+
+    /// <summary>ResNet-50: bottleneck blocks [3,4,6,3].</summary>
+    public static ResNet ResNet50(int numClasses = 1000, int width = 64) => new("resnet50", true, new[] { 3, 4, 6, 3 }, numClasses, width);
+
+    /// <summary>Builds a ResNet; <paramref name="width"/> is the stem width (64 in torchvision).</summary>
+    public ResNet(string name, bool bottleneck, int[] layers, int numClasses = 1000, int width = 64) : base(name, numClasses)
+    {
+        int expansion = bottleneck ? 4 : 1;
+        conv1 = Conv2d(3, width, 7, stride: 2, padding: 3, bias: false);
+        bn1 = BatchNorm2d(width);
+        maxpool = MaxPool2d(3, stride: 2, padding: 1);
+        int inplanes = width;
+        Sequential MakeLayer(int planes, int blocks, int stride)
+        {
+            var seq = Sequential();
+            for (int i = 0; i < blocks; i++)
+            {
+                int s = i == 0 ? stride : 1;
+                bool down = i == 0 && (stride != 1 || inplanes != planes * expansion);
+                seq.append(bottleneck
+                    ? new ResNetBottleneck(inplanes, planes, s, down)
+                    : new ResNetBasicBlock(inplanes, planes, s, down));
+                inplanes = planes * expansion;
+            }
+            return seq;
+        }
+        layer1 = MakeLayer(width, layers[0], 1);
+        layer2 = MakeLayer(width * 2, layers[1], 2);
+        layer3 = MakeLayer(width * 4, layers[2], 2);
+        layer4 = MakeLayer(width * 8, layers[3], 2);
+        avgpool = AdaptiveAvgPool2d(1);
+        fc = Linear(width * 8 * expansion, numClasses);
+        RegisterComponents();
+
+        using var noGrad = no_grad();
+        foreach (var (_, m) in named_modules())
+        {
+            if (m is Conv2d c) init.kaiming_normal_(c.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+            else if (m is BatchNorm2d bn) { bn.weight!.fill_(1); bn.bias!.zero_(); }
+        }
+    }
+
+    /// <inheritdoc />
+    public override int MinimumInputSize => 1;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        x = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+        x = maxpool.forward(x);
+        x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        x = avgpool.forward(x).flatten(1);
+        return fc.forward(x).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>torchvision's BasicBlock: two 3×3 convolutions.</summary>
+internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Sequential? downsample;
+
+    public ResNetBasicBlock(int inplanes, int planes, int stride, bool downsampled) : base("BasicBlock")
+    {
+        conv1 = Conv2d(inplanes, planes, 3, stride: stride, padding: 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
+        bn2 = BatchNorm2d(planes);
+        if (downsampled) downsample = Sequential(Conv2d(inplanes, planes, 1, stride: stride, bias: false), BatchNorm2d(planes));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+        o = bn2.forward(conv2.forward(o));
+        var identity = downsample is null ? x : downsample.forward(x);
+        return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>torchvision's Bottleneck: 1×1, 3×3 (with the stride), 1×1 ×4.</summary>
+internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Conv2d conv3;
+    private readonly BatchNorm2d bn3;
+    private readonly Sequential? downsample;
+
+    public ResNetBottleneck(int inplanes, int planes, int stride, bool downsampled) : base("Bottleneck")
+    {
+        conv1 = Conv2d(inplanes, planes, 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
+        bn2 = BatchNorm2d(planes);
+        conv3 = Conv2d(planes, planes * 4, 1, bias: false);
+        bn3 = BatchNorm2d(planes * 4);
+        if (downsampled) downsample = Sequential(Conv2d(inplanes, planes * 4, 1, stride: stride, bias: false), BatchNorm2d(planes * 4));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+        o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
+        o = bn3.forward(conv3.forward(o));
+        var identity = downsample is null ? x : downsample.forward(x);
+        return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,73 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Models.Serialization;
+
+/// <summary>
+/// Loads weight files into models with strict checking, and saves models' weights. Unlike
+/// PyTorch's <c>load_state_dict</c>, a misfit reports every missing, unexpected and wrongly
+/// shaped key in one line. <c>num_batches_tracked</c> may be absent (2018 files lack it).
+/// </summary>
+public static class ModelWeights
+{
+    /// <summary>Reads <paramref name="path"/> and copies its tensors into <paramref name="model"/>.</summary>
+    /// <returns>The checkpoint's metadata (epoch, arch, ...), empty for a plain state_dict.</returns>
+    /// <exception cref="WeightFileException">The file is unreadable or does not fit the model.</exception>
+    public static IReadOnlyDictionary<string, object?> Load(nn.Module model, string path)
+    {
+        using var checkpoint = WeightFile.Read(path);
+        Apply(model, checkpoint.StateDict, path);
+        return checkpoint.Metadata;
+    }
+
+    /// <summary>Copies <paramref name="stateDict"/> into <paramref name="model"/>, checking keys and shapes first.</summary>
+    public static void Apply(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    {
+        var target = model.state_dict();
+        var missing = target.Keys.Where(k => !stateDict.ContainsKey(k) && !IsCounter(k)).ToList();
+        var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k) && !IsCounter(k)).ToList();
+        var wrongShape = stateDict.Where(kv => target.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
+            .Select(kv => $"{kv.Key} (file [{string.Join(",", kv.Value.shape)}], model [{string.Join(",", target[kv.Key].shape)}])")
+            .ToList();
+        if (missing.Count + unexpected.Count + wrongShape.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing {Count(missing.Count, "key")}: {List(missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected {Count(unexpected.Count, "key")}: {List(unexpected)}");
+            if (wrongShape.Count > 0) parts.Add($"wrong shape for {Count(wrongShape.Count, "key")}: {List(wrongShape)}");
+            string name = model is ImageClassifier c ? c.Architecture : model.GetName();
+            string guess = GuessArchitecture(stateDict) is { } g && g != name ? $" (the file looks like {g})" : "";
+            throw new WeightFileException(source, $"does not fit {name}{guess}: {string.Join("; ", parts)}");
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (key, dst) in target)
+            if (stateDict.TryGetValue(key, out var src))
+                dst.copy_(src.to(dst.dtype));
+    }
+
+    /// <summary>Writes the model's state_dict: <c>.safetensors</c> by extension, else PyTorch's zip format.</summary>
+    public static void Save(nn.Module model, string path) => WeightFile.Save(path, model.state_dict());
+
+    private static bool IsCounter(string key) => key.EndsWith("num_batches_tracked", StringComparison.Ordinal);
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private static string List(List<string> items) =>
+        items.Count <= 6 ? string.Join(", ", items) : string.Join(", ", items.Take(6)) + $", … and {items.Count - 6} more";
+
+    /// <summary>Which of our architectures a state_dict belongs to, judged from a few telling keys.</summary>
+    public static string? GuessArchitecture(IReadOnlyDictionary<string, Tensor> sd)
+    {
+        if (sd.ContainsKey("features.0.weight") && sd.ContainsKey("classifier.6.weight")) return "vgg16";
+        if (!sd.TryGetValue("conv1.weight", out var conv1)) return null;
+        if (conv1.shape.Length == 4 && conv1.shape[2] == 7)
+            return sd.ContainsKey("layer1.0.conv3.weight") ? "resnet50" : "resnet18";
+        if (conv1.shape.Length == 4 && conv1.shape[2] == 1 && sd.ContainsKey("conv2.weight"))
+        {
+            bool K3(string layer) => sd.TryGetValue($"{layer}.0.conv2.weight", out var w) && w.shape[^1] == 3;
+            return K3("layer4") ? "bagnet33" : K3("layer3") ? "bagnet17" : "bagnet9";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,154 @@
+using TextureBias.Data;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace TextureBias.Models.Serialization;
+
+/// <summary>
+/// Reads and writes weight files: PyTorch's legacy (pre-1.6) and zip formats, pytorch/examples
+/// training checkpoints (<c>{"state_dict": ..., "epoch": ...}</c>, with or without the
+/// DataParallel <c>module.</c> prefix), whole pickled modules, and <c>.safetensors</c>.
+/// Reading never executes code from the file.
+/// </summary>
+public static class WeightFile
+{
+    private static readonly string[] StateDictKeys = { "state_dict", "model", "model_state_dict", "state_dict_ema", "net", "params" };
+
+    /// <summary>Reads the state_dict (and checkpoint metadata) from <paramref name="path"/>.</summary>
+    /// <exception cref="WeightFileException">The file is missing, truncated, not a weight file, or holds no tensors.</exception>
+    public static Checkpoint Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new WeightFileException(path, Directory.Exists(path) ? "is a folder, not a weight file" : "no such file");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            if (stream.Length == 0) throw new WeightFileException(path, "empty file (0 bytes)");
+            var head = new byte[Math.Min(512, stream.Length)];
+            stream.ReadExactly(head);
+            stream.Position = 0;
+            string kind = TorchFile.Sniff(head);
+            switch (kind)
+            {
+                case "zip":
+                    return FromTree(path, TorchFile.LoadZip(stream), "zip");
+                case "pickle":
+                    return FromTree(path, TorchFile.LoadLegacy(stream), "legacy");
+                case "safetensors":
+                    var tensors = SafetensorsReader.Read(stream);
+                    return new Checkpoint(NormaliseKeys(tensors), new Dictionary<string, object?>(), "safetensors");
+                case "tar":
+                    throw new WeightFileException(path, "PyTorch's tar format (before 0.1.10) is not supported; re-save it with a newer PyTorch");
+                case "hdf5":
+                    throw new WeightFileException(path, "an HDF5 (Keras) weight file; use the PyTorch .pth/.pth.tar file");
+                default:
+                    throw new WeightFileException(path, "not a PyTorch or safetensors weight file (unrecognised content)");
+            }
+        }
+        catch (WeightFileException) { throw; }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or System.Text.Json.JsonException or OverflowException or ArgumentException or InvalidCastException)
+        {
+            throw new WeightFileException(path, $"not a readable weight file: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WeightFileException(path, $"cannot read the file ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="stateDict"/> atomically: <c>.safetensors</c> by that extension,
+    /// otherwise PyTorch's zip format, which <c>torch.load</c> reads.
+    /// </summary>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        var dict = stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
+        try
+        {
+            AtomicFile.Write(path, stream =>
+            {
+                if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                    Safetensors.SaveStateDict(stream, dict, leaveOpen: true);
+                else
+                    PyTorchPickler.PickleStateDict(stream, new System.Collections.Hashtable(dict.ToDictionary(kv => (object)kv.Key, kv => (object)kv.Value)), leaveOpen: true);
+            });
+        }
+        finally
+        {
+            foreach (var (key, t) in dict)
+                if (!ReferenceEquals(t, stateDict[key])) t.Dispose();
+        }
+    }
+
+    private static Checkpoint FromTree(string path, object? root, string format)
+    {
+        var metadata = new Dictionary<string, object?>();
+        PyDict? stateDict = null;
+        if (root is PyDict d)
+        {
+            if (IsStateDict(d)) stateDict = d;
+            else
+            {
+                foreach (var key in StateDictKeys)
+                    if (d.TryGetValue(key, out var inner) && inner is PyDict sd && IsStateDict(sd)) { stateDict = sd; break; }
+                    else if (d.TryGetValue(key, out var module) && module is PyInstance mi) { stateDict = FromModule(mi); break; }
+                foreach (var (k, v) in d)
+                    if (k is string name && Plain(v) is { } value) metadata[name] = value;
+            }
+        }
+        else if (root is PyInstance module)
+        {
+            stateDict = FromModule(module);
+        }
+
+        if (stateDict is null || stateDict.Count == 0)
+        {
+            string what = root is PyDict top
+                ? $"a dict with keys {string.Join(", ", top.Keys.Take(8))} and no state_dict among them"
+                : $"a {PickleReader.Describe(root)}";
+            throw new WeightFileException(path, $"holds no model weights ({what})");
+        }
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (k, v) in stateDict)
+            if (k is string name && v is Tensor t) tensors[name] = t;
+        return new Checkpoint(NormaliseKeys(tensors), metadata, format);
+    }
+
+    private static bool IsStateDict(PyDict d) => d.Count > 0 && d.Values.Any(v => v is Tensor) && d.Keys.All(k => k is string);
+
+    /// <summary>The state_dict of a whole pickled <c>nn.Module</c>, from its _parameters, _buffers and _modules.</summary>
+    private static PyDict FromModule(PyInstance module)
+    {
+        var result = new PyDict();
+        void Walk(PyInstance m, string prefix)
+        {
+            if (m.State is not PyDict state) return;
+            foreach (var field in new[] { "_parameters", "_buffers" })
+                if (state.TryGetValue(field, out var p) && p is PyDict tensors)
+                    foreach (var (k, v) in tensors)
+                        if (v is Tensor) result[prefix + k] = v;
+            if (state.TryGetValue("_modules", out var mods) && mods is PyDict children)
+                foreach (var (k, v) in children)
+                    if (v is PyInstance child) Walk(child, prefix + k + ".");
+        }
+        Walk(module, "");
+        return result;
+    }
+
+    private static object? Plain(object? v) => v switch
+    {
+        long or double or string or bool => v,
+        Tensor { NumberOfElements: 1 } t => t.to(ScalarType.Float64).item<double>(),
+        _ => null,
+    };
+
+    /// <summary>Drops DataParallel's <c>module</c> path segments (<c>module.conv1.weight</c>, <c>features.module.0.weight</c>).</summary>
+    internal static Dictionary<string, Tensor> NormaliseKeys(Dictionary<string, Tensor> tensors)
+    {
+        var result = new Dictionary<string, Tensor>(tensors.Count);
+        foreach (var (k, v) in tensors)
+            result[string.Join('.', k.Split('.').Where(s => s != "module"))] = v;
+        return result;
+    }
+}

@@ -1,0 +1,77 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TextureBias.Models;
+
+/// <summary>
+/// torchvision's VGG (Simonyan &amp; Zisserman 2015) without batch norm: <c>features</c>
+/// (3×3 convolutions with padding 1, ReLU, 2×2 max-pools), an adaptive 7×7 average pool and
+/// the three-layer <c>classifier</c>, with torchvision's keys (<c>features.0.weight</c>, ...,
+/// <c>classifier.6.bias</c>) and initialisation.
+/// </summary>
+public sealed class Vgg : ImageClassifier
+{
+    private readonly Sequential features;
+    private readonly AdaptiveAvgPool2d avgpool;
+    private readonly Sequential classifier;
+
+    /// <summary>Configuration "D": VGG-16.</summary>
+    public static Vgg Vgg16(int numClasses = 1000, int widthDivisor = 1) =>
+        new("vgg16", new[] { 64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0 }, numClasses, widthDivisor);
+
+    /// <summary>
+    /// Builds a VGG from a configuration (channel counts, 0 for a max-pool).
+    /// <paramref name="widthDivisor"/> divides every width (1 for the real network).
+    /// </summary>
+    public Vgg(string name, int[] config, int numClasses = 1000, int widthDivisor = 1) : base(name, numClasses)
+    {
+        features = Sequential();
+        int channels = 3;
+        foreach (var v in config)
+        {
+            if (v == 0) features.append(MaxPool2d(2, stride: 2));
+            else
+            {
+                int outChannels = v / widthDivisor;
+                features.append(Conv2d(channels, outChannels, 3, padding: 1));
+                features.append(ReLU(inplace: true));
+                channels = outChannels;
+            }
+        }
+        avgpool = AdaptiveAvgPool2d(new long[] { 7, 7 });
+        int hidden = 4096 / widthDivisor;
+        classifier = Sequential(
+            Linear(channels * 7 * 7, hidden), ReLU(inplace: true), Dropout(0.5),
+            Linear(hidden, hidden), ReLU(inplace: true), Dropout(0.5),
+            Linear(hidden, numClasses));
+        RegisterComponents();
+
+        using var noGrad = no_grad();
+        foreach (var (_, m) in named_modules())
+        {
+            if (m is Conv2d c)
+            {
+                init.kaiming_normal_(c.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                c.bias!.zero_();
+            }
+            else if (m is Linear l)
+            {
+                l.weight!.normal_(0, 0.01);
+                l.bias!.zero_();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override int MinimumInputSize => 32;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        x = avgpool.forward(features.forward(x)).flatten(1);
+        return classifier.forward(x).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Tests.Models;
+
+/// <summary>
+/// The C# twin of tools/parity/formula_weights.py: deterministic weights and inputs computed
+/// exactly alike in both languages, so that reference logits computed by PyTorch can be
+/// committed without weight files.
+/// </summary>
+internal static class FormulaWeights
+{
+    private static Tensor Wave(long n, int p)
+    {
+        var h = arange(n, ScalarType.Int64).mul_(2654435761L).add_((long)p * 40503 + 12345).remainder_(1L << 32);
+        return h.to(ScalarType.Float64).div_(2147483648.0).sub_(1.0);
+    }
+
+    public static void Fill(nn.Module model)
+    {
+        var sd = model.state_dict();
+        var keys = sd.Keys.Where(k => !k.EndsWith("num_batches_tracked")).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        using var noGrad = no_grad();
+        for (int p = 0; p < keys.Count; p++)
+        {
+            using var scope = NewDisposeScope();
+            var k = keys[p];
+            var t = sd[k];
+            var v = Wave(t.numel(), p);
+            if (k.EndsWith("running_var")) v = v.mul(0.5).add(1.0);
+            else if (k.EndsWith("running_mean") || k.EndsWith("bias")) v = v.mul(0.1);
+            else if (t.dim() == 1) v = v.mul(0.2).add(1.0);
+            else v = v.mul(Math.Sqrt(6.0 / (t.numel() / t.shape[0])));
+            t.copy_(v.to(ScalarType.Float32).reshape(t.shape));
+        }
+    }
+
+    public static Tensor ImageBatch(int n, int h, int w)
+    {
+        using var scope = NewDisposeScope();
+        return arange((long)n * 3 * h * w, ScalarType.Float64).mul_(0.1).sin_().mul_(1.5)
+            .to(ScalarType.Float32).reshape(n, 3, h, w).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,60 @@
+using TextureBias.Data;
+using TextureBias.Models;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace TextureBias.Tests.Models;
+
+/// <summary>
+/// Logits against PyTorch: an independent implementation of the official BagNet
+/// (tools/parity/reference_bagnet.py) and torchvision's resnet18/50 and vgg16, on the same
+/// formula weights and inputs (tools/fixtures/make_parity_fixtures.py).
+/// </summary>
+public class ModelParityTests
+{
+    private static ImageClassifier Build(string arch)
+    {
+        var model = Architectures.Create(arch);
+        FormulaWeights.Fill(model);
+        model.eval();
+        return model;
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-4)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double worst = (expected - actual).abs().max().item<float>();
+        Assert.True(worst < tolerance, $"max |difference| = {worst:g3}");
+        // and the comparison is not vacuous
+        Assert.True(expected.abs().max().item<float>() > 0.1);
+    }
+
+    [Theory]
+    [InlineData("bagnet9")]
+    [InlineData("bagnet17")]
+    [InlineData("bagnet33")]
+    public void BagNetLogitsMatchTheReference(string arch)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Build(arch);
+        var x = FormulaWeights.ImageBatch(2, 56, 56);
+        using var noGrad = no_grad();
+        AssertClose(Npy.Load(Fixture.Parity($"{arch}-logits.npy")), model.forward(x));
+        // The reference's avg_pool=False path gives NHWC patch logits; ours are NCHW.
+        var patches = ((BagNet)model).PatchLogits(x).permute(0, 2, 3, 1);
+        AssertClose(Npy.Load(Fixture.Parity($"{arch}-patch-logits-nhwc.npy")), patches);
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("resnet50")]
+    [InlineData("vgg16")]
+    public void TorchvisionModelsMatchTheReference(string arch)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Build(arch);
+        using var noGrad = no_grad();
+        AssertClose(Npy.Load(Fixture.Parity($"{arch}-logits.npy")), model.forward(FormulaWeights.ImageBatch(2, 64, 64)));
+    }
+}
