@@ -87,15 +87,20 @@ public static class WeightFile
         PyDict? stateDict = null;
         if (root is PyDict d)
         {
-            if (IsStateDict(d)) stateDict = d;
-            else
+            // A checkpoint wraps the state_dict under a known key; otherwise the dict is the state_dict.
+            foreach (var key in StateDictKeys)
             {
-                foreach (var key in StateDictKeys)
-                    if (d.TryGetValue(key, out var inner) && inner is PyDict sd && IsStateDict(sd)) { stateDict = sd; break; }
-                    else if (d.TryGetValue(key, out var module) && module is PyInstance mi) { stateDict = FromModule(mi); break; }
+                if (!d.TryGetValue(key, out var inner)) continue;
+                if (inner is PyDict sd && IsStateDict(sd)) stateDict = sd;
+                else if (inner is PyInstance module) stateDict = FromModule(module);
+                if (stateDict != null) break;
+            }
+            if (stateDict != null)
+            {
                 foreach (var (k, v) in d)
                     if (k is string name && Plain(v) is { } value) metadata[name] = value;
             }
+            else if (IsStateDict(d)) stateDict = d;
         }
         else if (root is PyInstance module)
         {
