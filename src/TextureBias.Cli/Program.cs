@@ -1,1 +1,20 @@
-Console.WriteLine("todo");
+using System.CommandLine;
+using TextureBias.Cli.Commands;
+
+namespace TextureBias.Cli;
+
+/// <summary>The <c>texturebias</c> command: a thin layer over the TextureBias library.</summary>
+public static class Program
+{
+    /// <summary>Runs the command line and returns the exit code.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
+        {
+            ClassifyCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
+}

@@ -116,19 +116,42 @@ public sealed class BagNet : ImageClassifier
     /// <inheritdoc />
     public override int MinimumInputSize => ReceptiveField;
 
+    /// <inheritdoc />
+    public override long MultiplyAccumulates(int height, int width)
+    {
+        long h = height, w = width;
+        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w);
+        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+            foreach (var block in layer.children().Cast<BagNetBottleneck>())
+                macs += block.MultiplyAccumulates(ref h, ref w);
+        return macs + MacCount.Linear(fc);
+    }
+
     /// <summary>The feature map [N,C,H',W'] before the classifier: one feature vector per patch.</summary>
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = conv1.forward(x);
-        x = conv2.forward(x);
-        x = bn1.forward(x);
-        x = functional.relu(x, inplace: true);
-        x = layer1.forward(x);
-        x = layer2.forward(x);
-        x = layer3.forward(x);
-        x = layer4.forward(x);
-        return x.MoveToOuterDisposeScope();
+        if (training)
+        {
+            x = conv1.forward(x);
+            x = conv2.forward(x);
+            x = bn1.forward(x);
+            x = functional.relu(x, inplace: true);
+            x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+            return x.MoveToOuterDisposeScope();
+        }
+        // Inference: conv1 (1×1, linear) composed into conv2, bn1 folded in, and every large
+        // intermediate freed as soon as it is used.
+        var h = EvalFusion.ConvBn(conv2, bn1, x, EvalFusion.Compose1x1(conv2, conv1));
+        h.relu_();
+        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+            foreach (var block in layer.children().Cast<BagNetBottleneck>())
+            {
+                var next = block.forward(h);
+                h.Dispose();
+                h = next;
+            }
+        return h.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -186,13 +209,38 @@ internal sealed class BagNetBottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public long MultiplyAccumulates(ref long h, ref long w)
+    {
+        long h0 = h, w0 = w;
+        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w) + MacCount.Conv(conv3, ref h, ref w);
+        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
+        return macs;
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-        o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
-        o = bn3.forward(conv3.forward(o));
-        var residual = downsample is null ? x : downsample.forward(x);
+        Tensor o, residual;
+        if (training)
+        {
+            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
+            o = bn3.forward(conv3.forward(o));
+            residual = downsample is null ? x : downsample.forward(x);
+        }
+        else
+        {
+            var a = EvalFusion.ConvBn(conv1, bn1, x);
+            a.relu_();
+            var b = EvalFusion.ConvBn(conv2, bn2, a);
+            a.Dispose();
+            b.relu_();
+            o = EvalFusion.ConvBn(conv3, bn3, b);
+            b.Dispose();
+            residual = downsample is null ? x
+                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
+        }
+        // The reference crops the residual's last `diff` rows and columns, judging by the width.
         long diff = residual.shape[^1] - o.shape[^1];
         if (diff != 0)
             residual = residual.narrow(2, 0, residual.shape[2] - diff).narrow(3, 0, residual.shape[3] - diff);

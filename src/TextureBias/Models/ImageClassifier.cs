@@ -24,4 +24,7 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
 
     /// <summary>The smallest input side the network accepts.</summary>
     public abstract int MinimumInputSize { get; }
+
+    /// <summary>Multiply–accumulate operations of one forward pass on an image of this size (convolutions and linear layers).</summary>
+    public abstract long MultiplyAccumulates(int height, int width);
 }

@@ -69,12 +69,42 @@ public sealed class ResNet : ImageClassifier
     public override int MinimumInputSize => 1;
 
     /// <inheritdoc />
+    public override long MultiplyAccumulates(int height, int width)
+    {
+        long h = height, w = width;
+        long macs = MacCount.Conv(conv1, ref h, ref w);
+        MacCount.Pool(3, 2, 1, ref h, ref w);
+        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+            foreach (var block in layer.children())
+                macs += block is ResNetBottleneck b ? b.MultiplyAccumulates(ref h, ref w) : ((ResNetBasicBlock)block).MultiplyAccumulates(ref h, ref w);
+        return macs + MacCount.Linear(fc);
+    }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-        x = maxpool.forward(x);
-        x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        if (training)
+        {
+            x = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            x = maxpool.forward(x);
+            x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        }
+        else
+        {
+            // Inference: batch norms folded into the convolutions, intermediates freed early.
+            var stem = EvalFusion.ConvBn(conv1, bn1, x);
+            stem.relu_();
+            x = maxpool.forward(stem);
+            stem.Dispose();
+            foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+                foreach (var block in layer.children().Cast<nn.Module<Tensor, Tensor>>())
+                {
+                    var next = block.forward(x);
+                    x.Dispose();
+                    x = next;
+                }
+        }
         x = avgpool.forward(x).flatten(1);
         return fc.forward(x).MoveToOuterDisposeScope();
     }
@@ -99,12 +129,33 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public long MultiplyAccumulates(ref long h, ref long w)
+    {
+        long h0 = h, w0 = w;
+        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w);
+        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
+        return macs;
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-        o = bn2.forward(conv2.forward(o));
-        var identity = downsample is null ? x : downsample.forward(x);
+        Tensor o, identity;
+        if (training)
+        {
+            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            o = bn2.forward(conv2.forward(o));
+            identity = downsample is null ? x : downsample.forward(x);
+        }
+        else
+        {
+            var a = EvalFusion.ConvBn(conv1, bn1, x);
+            a.relu_();
+            o = EvalFusion.ConvBn(conv2, bn2, a);
+            a.Dispose();
+            identity = downsample is null ? x
+                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
+        }
         return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
     }
 }
@@ -132,13 +183,37 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public long MultiplyAccumulates(ref long h, ref long w)
+    {
+        long h0 = h, w0 = w;
+        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w) + MacCount.Conv(conv3, ref h, ref w);
+        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
+        return macs;
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-        o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
-        o = bn3.forward(conv3.forward(o));
-        var identity = downsample is null ? x : downsample.forward(x);
+        Tensor o, identity;
+        if (training)
+        {
+            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
+            o = bn3.forward(conv3.forward(o));
+            identity = downsample is null ? x : downsample.forward(x);
+        }
+        else
+        {
+            var a = EvalFusion.ConvBn(conv1, bn1, x);
+            a.relu_();
+            var b = EvalFusion.ConvBn(conv2, bn2, a);
+            a.Dispose();
+            b.relu_();
+            o = EvalFusion.ConvBn(conv3, bn3, b);
+            b.Dispose();
+            identity = downsample is null ? x
+                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
+        }
         return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
     }
 }

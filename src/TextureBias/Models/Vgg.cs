@@ -68,10 +68,37 @@ public sealed class Vgg : ImageClassifier
     public override int MinimumInputSize => 32;
 
     /// <inheritdoc />
+    public override long MultiplyAccumulates(int height, int width)
+    {
+        long h = height, w = width, macs = 0;
+        foreach (var m in features.children())
+        {
+            if (m is Conv2d c) macs += MacCount.Conv(c, ref h, ref w);
+            else if (m is MaxPool2d) MacCount.Pool(2, 2, 0, ref h, ref w);
+        }
+        foreach (var m in classifier.children())
+            if (m is Linear l) macs += MacCount.Linear(l);
+        return macs;
+    }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = avgpool.forward(features.forward(x)).flatten(1);
+        if (training) x = features.forward(x);
+        else
+        {
+            // Inference: free each large feature map as soon as the next one exists.
+            var h = x;
+            foreach (var layer in features.children().Cast<nn.Module<Tensor, Tensor>>())
+            {
+                var next = layer.forward(h);
+                if (!ReferenceEquals(next, h) && !ReferenceEquals(h, x)) h.Dispose();
+                h = next;
+            }
+            x = h;
+        }
+        x = avgpool.forward(x).flatten(1);
         return classifier.forward(x).MoveToOuterDisposeScope();
     }
 }

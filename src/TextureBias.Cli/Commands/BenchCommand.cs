@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.Text.Json;
+using TextureBias.Evaluation;
+using TextureBias.Models;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias bench</c>: throughput measurements printed as one JSON line.</summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 8 };
+        var size = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 224 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs (after one warm-up run); the median is reported", DefaultValueFactory = _ => 5 };
+        var forward = new Command("forward", "Forward-pass throughput of an architecture on random weights (inference, eval mode).")
+        {
+            arch, batch, size, runs,
+        };
+        forward.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var result = ForwardBenchmark.Run(r.GetValue(arch)!, r.GetValue(batch), r.GetValue(size), r.GetValue(runs));
+            Console.WriteLine(JsonSerializer.Serialize(result, Json));
+            return CommandRunner.Ok;
+        }));
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward };
+    }
+}

@@ -1,0 +1,62 @@
+using Spectre.Console;
+using TextureBias.Imaging;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary>Runs a command body: user errors become one line on stderr and exit code 2; Ctrl-C exit 130.</summary>
+internal static class CommandRunner
+{
+    public const int Ok = 0;
+    public const int SomeInputsFailed = 1;
+    public const int Failed = 2;
+    public const int Interrupted = 130;
+
+    /// <summary>stderr as a Spectre console (progress bars, warnings).</summary>
+    public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    public static int Run(Func<CancellationToken, int> body)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // let the job stop cleanly: no partial outputs
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return body(cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("texturebias: interrupted");
+            return Interrupted;
+        }
+        catch (TextureBiasException e)
+        {
+            Console.Error.WriteLine($"texturebias: {e.Message}");
+            return Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"texturebias: {e.Message}");
+            return Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    public static void Warn(string message) => Console.Error.WriteLine($"texturebias: warning: {message}");
+
+    /// <summary>Whether a progress bar can be drawn on stderr without mixing with stdout's lines.</summary>
+    public static bool CanShowProgress => !Console.IsErrorRedirected && Console.IsOutputRedirected;
+
+    /// <summary>Resize and crop sizes must be 0 (keep) or positive.</summary>
+    public static Preprocessing Preprocessing(int resize, int crop)
+    {
+        if (resize < 0 || crop < 0) throw new TextureBiasException("--resize and --crop must be 0 (keep the size) or positive");
+        return new Preprocessing(resize, crop);
+    }
+}

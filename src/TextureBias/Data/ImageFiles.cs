@@ -1,0 +1,32 @@
+using TextureBias.Imaging;
+
+namespace TextureBias.Data;
+
+/// <summary>Finds the image files named by a list of files and folders.</summary>
+public static class ImageFiles
+{
+    /// <summary>
+    /// Each path that is a file is taken as it is; each folder is walked recursively for files
+    /// with an image extension (<see cref="ImageDecoder.Extensions"/>), sorted by ordinal path.
+    /// Paths keep the order in which they were given.
+    /// </summary>
+    /// <exception cref="TextureBiasException">A path does not exist.</exception>
+    public static List<string> Find(IEnumerable<string> paths)
+    {
+        var result = new List<string>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) result.Add(path);
+            else if (Directory.Exists(path))
+            {
+                var found = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                    .Where(ImageDecoder.HasImageExtension)
+                    .ToList();
+                found.Sort(StringComparer.Ordinal);
+                result.AddRange(found);
+            }
+            else throw new TextureBiasException($"{path}: no such file or folder");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Reflection;
+
+namespace TextureBias.Data;
+
+/// <summary>
+/// The 1000 ILSVRC-2012 classes in torchvision's index order (sorted WNIDs), bundled with the
+/// library from shared/data.
+/// </summary>
+public static class ImageNetClasses
+{
+    private static readonly Lazy<string[]> LazyNames = new(() => ReadResource("imagenet-classes.txt"));
+    private static readonly Lazy<string[]> LazyWnids = new(() => ReadResource("imagenet-wnids.txt"));
+
+    /// <summary>Human-readable synonyms of each class ("tabby, tabby cat").</summary>
+    public static IReadOnlyList<string> Names => LazyNames.Value;
+
+    /// <summary>WordNet ids of each class ("n02123045").</summary>
+    public static IReadOnlyList<string> Wnids => LazyWnids.Value;
+
+    /// <summary>The name of class <paramref name="index"/>, or "class N" beyond the ImageNet classes or for other class counts.</summary>
+    public static string NameOf(int index, int numClasses = 1000) =>
+        numClasses == 1000 && index >= 0 && index < 1000 ? Names[index] : $"class {index}";
+
+    private static string[] ReadResource(string name)
+    {
+        var asm = Assembly.GetExecutingAssembly();
+        var resource = asm.GetManifestResourceNames().Single(n => n.EndsWith(name, StringComparison.Ordinal));
+        using var reader = new StreamReader(asm.GetManifestResourceStream(resource)!);
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        if (lines.Length != 1000) throw new InvalidOperationException($"bundled {name} has {lines.Length} lines, not 1000");
+        return lines;
+    }
+}

@@ -1,0 +1,69 @@
+using TextureBias.Data;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>
+/// Classifies image files with a model, streaming: images are decoded on background threads
+/// while the network runs (eval mode, no gradients), and results come out in input order.
+/// Unreadable or too small images are reported and skipped.
+/// </summary>
+public sealed class Classifier
+{
+    private readonly ImageClassifier _model;
+    private readonly ImageBatchLoader _loader;
+
+    /// <summary>Creates a classifier; the model is put in eval mode.</summary>
+    public Classifier(ImageClassifier model, Preprocessing preprocessing, int batchSize = 32, int workers = 0)
+    {
+        _model = model;
+        _model.eval();
+        _loader = new ImageBatchLoader(preprocessing, batchSize, workers);
+    }
+
+    /// <summary>Classifies <paramref name="paths"/>; yields one result per readable image, in order.</summary>
+    public IEnumerable<Classification> Classify(IReadOnlyList<string> paths, int top = 5, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
+    {
+        int k = Math.Clamp(top, 1, _model.NumClasses);
+        foreach (var batch in _loader.Batches(paths, onFailure, cancel))
+        {
+            using (batch)
+            {
+                long h = batch.Input.shape[2], w = batch.Input.shape[3];
+                if (h < _model.MinimumInputSize || w < _model.MinimumInputSize)
+                {
+                    foreach (var p in batch.Paths)
+                        onFailure?.Invoke(new ImageFailure(p, $"image is {w}x{h} after preprocessing, smaller than the {_model.MinimumInputSize} pixels {_model.Architecture} needs"));
+                    continue;
+                }
+                float[] logits, probs;
+                long[] order;
+                using (var scope = NewDisposeScope())
+                using (no_grad())
+                {
+                    var output = _model.forward(batch.Input);
+                    var p = output.softmax(1);
+                    logits = output.data<float>().ToArray();
+                    probs = p.data<float>().ToArray();
+                    order = p.topk(k, 1).indexes.data<long>().ToArray();
+                }
+                int c = _model.NumClasses;
+                for (int i = 0; i < batch.Paths.Count; i++)
+                {
+                    var row = logits.AsSpan(i * c, c).ToArray();
+                    var preds = new ClassPrediction[k];
+                    for (int j = 0; j < k; j++)
+                    {
+                        int cls = (int)order[i * k + j];
+                        preds[j] = new ClassPrediction(cls, c == 1000 ? ImageNetClasses.Wnids[cls] : null,
+                            ImageNetClasses.NameOf(cls, c), probs[i * c + cls], row[cls]);
+                    }
+                    yield return new Classification(batch.Paths[i], preds, row);
+                }
+            }
+        }
+    }
+}

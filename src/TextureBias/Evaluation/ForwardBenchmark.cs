@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>Measures forward-pass throughput on random weights and inputs.</summary>
+public static class ForwardBenchmark
+{
+    /// <summary>
+    /// Runs <paramref name="warmup"/> untimed and <paramref name="runs"/> timed forward passes of
+    /// a batch and reports the median throughput.
+    /// </summary>
+    public static ForwardBenchmarkResult Run(string arch, int batch = 8, int size = 224, int runs = 5, int warmup = 1)
+    {
+        if (batch < 1 || size < 1 || runs < 1) throw new TextureBiasException("batch, size and runs must be positive");
+        using var model = Architectures.Create(arch);
+        if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
+        model.eval();
+        using var scope = NewDisposeScope();
+        var input = randn(batch, 3, size, size);
+        var times = new List<double>();
+        using (no_grad())
+        {
+            for (int i = 0; i < warmup + runs; i++)
+            {
+                using var step = NewDisposeScope();
+                var sw = Stopwatch.StartNew();
+                model.forward(input);
+                sw.Stop();
+                if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
+            }
+        }
+        times.Sort();
+        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        return new ForwardBenchmarkResult(arch, batch, size, get_num_threads(), batch / median,
+            model.MultiplyAccumulates(size, size) / 1e9, runs);
+    }
+}

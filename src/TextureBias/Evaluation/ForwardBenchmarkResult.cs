@@ -1,0 +1,11 @@
+namespace TextureBias.Evaluation;
+
+/// <summary>Throughput of a model's forward pass (inference, eval mode).</summary>
+/// <param name="Arch">Architecture.</param>
+/// <param name="Batch">Images per forward pass.</param>
+/// <param name="Size">Image side in pixels.</param>
+/// <param name="Threads">Intra-op threads LibTorch used.</param>
+/// <param name="ImagesPerS">Median images per second over the timed runs, after warm-up.</param>
+/// <param name="GmacsPerImage">Multiply–accumulates per image, in billions.</param>
+/// <param name="Runs">Timed runs.</param>
+public sealed record ForwardBenchmarkResult(string Arch, int Batch, int Size, int Threads, double ImagesPerS, double GmacsPerImage, int Runs);
