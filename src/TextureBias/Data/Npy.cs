@@ -11,6 +11,9 @@ namespace TextureBias.Data;
 /// </summary>
 public static partial class Npy
 {
+    /// <summary>The six bytes every .npy file starts with: 0x93 then "NUMPY".</summary>
+    internal static ReadOnlySpan<byte> Magic => new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
+
     /// <summary>Writes <paramref name="tensor"/> (any shape) to <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, Tensor tensor)
     {
@@ -36,7 +39,7 @@ public static partial class Npy
         header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
         AtomicFile.Write(path, s =>
         {
-            s.Write("\x93NUMPY"u8);
+            s.Write(Magic);
             s.WriteByte(1);
             s.WriteByte(0);
             var h = Encoding.ASCII.GetBytes(header);

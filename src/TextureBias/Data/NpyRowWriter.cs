@@ -48,7 +48,7 @@ public sealed class NpyRowWriter : IDisposable
         var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({Rows}, {Columns}), }}";
         header = header.PadRight(HeaderBytes - 10 - 1) + "\n";
         _stream.Position = 0;
-        _stream.Write("\x93NUMPY"u8);
+        _stream.Write(Npy.Magic);
         _stream.WriteByte(1);
         _stream.WriteByte(0);
         _stream.Write(BitConverter.GetBytes((ushort)(HeaderBytes - 10)));

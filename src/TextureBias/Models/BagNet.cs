@@ -117,14 +117,17 @@ public sealed class BagNet : ImageClassifier
     public override int MinimumInputSize => ReceptiveField;
 
     /// <inheritdoc />
-    public override long MultiplyAccumulates(int height, int width)
+    internal override MacCount Profile(int height, int width)
     {
         long h = height, w = width;
-        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w);
+        var count = new MacCount();
+        count.Conv(conv1, ref h, ref w);
+        count.Conv(conv2, ref h, ref w);
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
             foreach (var block in layer.children().Cast<BagNetBottleneck>())
-                macs += block.MultiplyAccumulates(ref h, ref w);
-        return macs + MacCount.Linear(fc);
+                block.Profile(count, ref h, ref w);
+        count.Linear(fc);
+        return count;
     }
 
     /// <summary>The feature map [N,C,H',W'] before the classifier: one feature vector per patch.</summary>
@@ -140,9 +143,10 @@ public sealed class BagNet : ImageClassifier
             x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
             return x.MoveToOuterDisposeScope();
         }
-        // Inference: conv1 (1×1, linear) composed into conv2, bn1 folded in, and every large
-        // intermediate freed as soon as it is used.
-        var h = EvalFusion.ConvBn(conv2, bn1, x, EvalFusion.Compose1x1(conv2, conv1));
+        // Inference: the same operations, with every large intermediate freed as soon as it is used.
+        var stem = conv1.forward(x);
+        var h = EvalFusion.ConvBn(conv2, bn1, stem);
+        stem.Dispose();
         h.relu_();
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
             foreach (var block in layer.children().Cast<BagNetBottleneck>())
@@ -160,7 +164,7 @@ public sealed class BagNet : ImageClassifier
     /// kernel of the map's height and so only accepts square inputs; this takes the mean over
     /// all patches and gives the same numbers on square inputs.)
     /// </summary>
-    public override Tensor forward(Tensor x)
+    protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
         var pooled = Features(x).mean(new long[] { 2, 3 });
@@ -209,12 +213,13 @@ internal sealed class BagNetBottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public long MultiplyAccumulates(ref long h, ref long w)
+    public void Profile(MacCount count, ref long h, ref long w)
     {
         long h0 = h, w0 = w;
-        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w) + MacCount.Conv(conv3, ref h, ref w);
-        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
-        return macs;
+        count.Conv(conv1, ref h, ref w);
+        count.Conv(conv2, ref h, ref w);
+        count.Conv(conv3, ref h, ref w);
+        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
     }
 
     public override Tensor forward(Tensor x)

@@ -26,5 +26,38 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     public abstract int MinimumInputSize { get; }
 
     /// <summary>Multiply–accumulate operations of one forward pass on an image of this size (convolutions and linear layers).</summary>
-    public abstract long MultiplyAccumulates(int height, int width);
+    public long MultiplyAccumulates(int height, int width) => Profile(height, width).Macs;
+
+    /// <summary>Walks the layers for an image of this size (MACs, largest activation).</summary>
+    internal abstract MacCount Profile(int height, int width);
+
+    /// <summary>
+    /// In eval mode, a batch is run in chunks whose largest activation stays under this many
+    /// bytes. glibc serves allocations under 32 MiB from its heap (see <see cref="TorchRuntime"/>)
+    /// and reuses them; larger ones are mapped fresh and page-faulted in on every forward pass,
+    /// which costs more than the convolutions for networks with large feature maps (BagNets have
+    /// no strided stem). Results are the same as for the whole batch.
+    /// </summary>
+    public const long ChunkBytes = 30L << 20;
+
+    /// <summary>
+    /// Logits [N,classes] for a normalised batch [N,3,H,W]. In eval mode large batches are split
+    /// into chunks (see <see cref="ChunkBytes"/>).
+    /// </summary>
+    public sealed override Tensor forward(Tensor x)
+    {
+        long n = x.shape[0];
+        if (training || n <= 1 || x.dim() != 4) return ForwardBatch(x);
+        long perImage = Math.Max(1, Profile((int)x.shape[2], (int)x.shape[3]).LargestActivation * 4);
+        long chunk = Math.Max(1, ChunkBytes / perImage);
+        if (chunk >= n) return ForwardBatch(x);
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long i = 0; i < n; i += chunk)
+            parts.Add(ForwardBatch(x.narrow(0, i, Math.Min(chunk, n - i))));
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The network's forward pass on one batch.</summary>
+    protected abstract Tensor ForwardBatch(Tensor x);
 }

@@ -2,11 +2,20 @@ using TorchSharp.Modules;
 
 namespace TextureBias.Models;
 
-/// <summary>Multiply–accumulate counts of layers, following the feature-map size through them.</summary>
-internal static class MacCount
+/// <summary>
+/// Walks a network's layers on paper: multiply–accumulates and the largest activation, following
+/// the feature-map size through each convolution.
+/// </summary>
+internal sealed class MacCount
 {
-    /// <summary>The MACs of <paramref name="conv"/> on an h×w input; h and w become its output size.</summary>
-    public static long Conv(Conv2d conv, ref long h, ref long w)
+    /// <summary>Multiply–accumulates so far.</summary>
+    public long Macs { get; private set; }
+
+    /// <summary>Elements of the largest convolution output so far (per image).</summary>
+    public long LargestActivation { get; private set; }
+
+    /// <summary>Counts <paramref name="conv"/> on an h×w input; h and w become its output size.</summary>
+    public void Conv(Conv2d conv, ref long h, ref long w)
     {
         var k = conv.kernel_size;
         var s = conv.stride;
@@ -14,7 +23,8 @@ internal static class MacCount
         var d = conv.dilation;
         h = (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;
         w = (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) / s[1] + 1;
-        return conv.out_channels * (conv.in_channels / conv.groups) * k[0] * k[1] * h * w;
+        Macs += conv.out_channels * (conv.in_channels / conv.groups) * k[0] * k[1] * h * w;
+        LargestActivation = Math.Max(LargestActivation, conv.out_channels * h * w);
     }
 
     /// <summary>The output size of a k×k pooling with stride s and padding p.</summary>
@@ -24,5 +34,6 @@ internal static class MacCount
         w = (w + 2 * p - k) / s + 1;
     }
 
-    public static long Linear(Linear fc) => fc.in_features * fc.out_features;
+    /// <summary>Counts a linear layer.</summary>
+    public void Linear(Linear fc) => Macs += fc.in_features * fc.out_features;
 }

@@ -69,19 +69,22 @@ public sealed class ResNet : ImageClassifier
     public override int MinimumInputSize => 1;
 
     /// <inheritdoc />
-    public override long MultiplyAccumulates(int height, int width)
+    internal override MacCount Profile(int height, int width)
     {
         long h = height, w = width;
-        long macs = MacCount.Conv(conv1, ref h, ref w);
+        var count = new MacCount();
+        count.Conv(conv1, ref h, ref w);
         MacCount.Pool(3, 2, 1, ref h, ref w);
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
             foreach (var block in layer.children())
-                macs += block is ResNetBottleneck b ? b.MultiplyAccumulates(ref h, ref w) : ((ResNetBasicBlock)block).MultiplyAccumulates(ref h, ref w);
-        return macs + MacCount.Linear(fc);
+                if (block is ResNetBottleneck b) b.Profile(count, ref h, ref w);
+                else ((ResNetBasicBlock)block).Profile(count, ref h, ref w);
+        count.Linear(fc);
+        return count;
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
         if (training)
@@ -129,12 +132,12 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public long MultiplyAccumulates(ref long h, ref long w)
+    public void Profile(MacCount count, ref long h, ref long w)
     {
         long h0 = h, w0 = w;
-        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w);
-        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
-        return macs;
+        count.Conv(conv1, ref h, ref w);
+        count.Conv(conv2, ref h, ref w);
+        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
     }
 
     public override Tensor forward(Tensor x)
@@ -183,12 +186,13 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public long MultiplyAccumulates(ref long h, ref long w)
+    public void Profile(MacCount count, ref long h, ref long w)
     {
         long h0 = h, w0 = w;
-        long macs = MacCount.Conv(conv1, ref h, ref w) + MacCount.Conv(conv2, ref h, ref w) + MacCount.Conv(conv3, ref h, ref w);
-        if (downsample != null) macs += MacCount.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
-        return macs;
+        count.Conv(conv1, ref h, ref w);
+        count.Conv(conv2, ref h, ref w);
+        count.Conv(conv3, ref h, ref w);
+        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
     }
 
     public override Tensor forward(Tensor x)

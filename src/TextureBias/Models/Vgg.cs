@@ -68,21 +68,22 @@ public sealed class Vgg : ImageClassifier
     public override int MinimumInputSize => 32;
 
     /// <inheritdoc />
-    public override long MultiplyAccumulates(int height, int width)
+    internal override MacCount Profile(int height, int width)
     {
-        long h = height, w = width, macs = 0;
+        long h = height, w = width;
+        var count = new MacCount();
         foreach (var m in features.children())
         {
-            if (m is Conv2d c) macs += MacCount.Conv(c, ref h, ref w);
+            if (m is Conv2d c) count.Conv(c, ref h, ref w);
             else if (m is MaxPool2d) MacCount.Pool(2, 2, 0, ref h, ref w);
         }
         foreach (var m in classifier.children())
-            if (m is Linear l) macs += MacCount.Linear(l);
-        return macs;
+            if (m is Linear l) count.Linear(l);
+        return count;
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
         if (training) x = features.forward(x);
