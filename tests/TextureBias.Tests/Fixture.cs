@@ -9,14 +9,18 @@ internal static class Fixture
 
     public static string Parity(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "parity", name);
 
-    /// <summary>The shared/ folder beside the repository (stimuli, class lists).</summary>
-    public static string Shared(string relative)
+    private static string Root()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "TextureBias.sln"))) dir = dir.Parent;
-        if (dir?.Parent is null) throw new InvalidOperationException("repository root not found");
-        return Path.Combine(dir.Parent.FullName, "shared", relative);
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
+
+    /// <summary>A file of the repository (examples/chelsea.png, ...).</summary>
+    public static string Repository(string relative) => Path.Combine(Root(), relative);
+
+    /// <summary>The shared/ folder beside the repository (stimuli, class lists).</summary>
+    public static string Shared(string relative) => Path.Combine(Path.GetDirectoryName(Root())!, "shared", relative);
 
     public static string TempDir()
     {

@@ -3,9 +3,11 @@ using Xunit;
 
 namespace TextureBias.Tests.Imaging;
 
-public class BadImageTests
+public class BadImageTests : IDisposable
 {
     private readonly string _dir = Fixture.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(string name, byte[] bytes)
     {

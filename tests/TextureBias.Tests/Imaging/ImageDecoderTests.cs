@@ -87,7 +87,7 @@ public class ImageDecoderTests
     [Fact]
     public void PhotoDecodesLikeTheRealThing()
     {
-        var img = ImageDecoder.Decode("/usr/lib/python3/dist-packages/skimage/data/chelsea.png");
+        var img = ImageDecoder.Decode(Fixture.Repository("examples/chelsea.png"));
         Assert.Equal(451, img.Width);
         Assert.Equal(300, img.Height);
     }

@@ -71,7 +71,7 @@ public class PreprocessingTests
     [Fact]
     public void StandardTransformGivesTheCropSize()
     {
-        using var t = Preprocessing.ImageNetEval.Load("/usr/lib/python3/dist-packages/skimage/data/chelsea.png");
+        using var t = Preprocessing.ImageNetEval.Load(Fixture.Repository("examples/chelsea.png"));
         Assert.Equal(new long[] { 3, 224, 224 }, t.shape);
     }
 }

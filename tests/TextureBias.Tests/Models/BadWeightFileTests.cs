@@ -5,9 +5,11 @@ using Xunit;
 namespace TextureBias.Tests.Models;
 
 /// <summary>Wrong and damaged weight files give a one-line error naming the file and the cause.</summary>
-public class BadWeightFileTests
+public class BadWeightFileTests : IDisposable
 {
     private readonly string _dir = Fixture.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static WeightFileException Fails(string path, Action<string>? load = null)
     {

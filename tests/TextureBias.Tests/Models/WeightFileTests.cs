@@ -43,7 +43,7 @@ public class WeightFileTests
     }
 
     private static Tensor ChelseaInput() =>
-        new Preprocessing(64, 56).Apply(ImageDecoder.Decode("/usr/lib/python3/dist-packages/skimage/data/chelsea.png")).unsqueeze(0);
+        new Preprocessing(64, 56).Apply(ImageDecoder.Decode(Fixture.Repository("examples/chelsea.png"))).unsqueeze(0);
 
     [Theory]
     [InlineData("tiny-bagnet33.pth.tar")] // legacy plain state_dict, like the official BagNet files
@@ -86,13 +86,15 @@ public class WeightFileTests
     public void SavedWeightsLoadBackExactly(string name)
     {
         using var scope = NewDisposeScope();
-        var path = Path.Combine(Fixture.TempDir(), name);
+        var dir = Fixture.TempDir();
+        var path = Path.Combine(dir, name);
         using var a = BagNet.BagNet17(5, width: 4);
         ModelWeights.Save(a, path);
         using var b = BagNet.BagNet17(5, width: 4); // different random weights
         ModelWeights.Load(b, path);
         var sa = a.state_dict();
         foreach (var (k, v) in b.state_dict()) Assert.True(v.eq(sa[k]).all().item<bool>(), k);
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp")); // atomic write leaves nothing behind
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp")); // atomic write leaves nothing behind
+        Directory.Delete(dir, recursive: true);
     }
 }

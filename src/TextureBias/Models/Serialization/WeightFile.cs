@@ -71,7 +71,12 @@ public static class WeightFile
                 if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                     Safetensors.SaveStateDict(stream, dict, leaveOpen: true);
                 else
-                    PyTorchPickler.PickleStateDict(stream, new System.Collections.Hashtable(dict.ToDictionary(kv => (object)kv.Key, kv => (object)kv.Value)), leaveOpen: true);
+                {
+                    // An ordered dict keeps the state_dict's key order in the file, as torch.save does.
+                    var ordered = new System.Collections.Specialized.OrderedDictionary();
+                    foreach (var (key, t) in dict) ordered.Add(key, t);
+                    PyTorchPickler.PickleStateDict(stream, ordered, leaveOpen: true);
+                }
             });
         }
         finally

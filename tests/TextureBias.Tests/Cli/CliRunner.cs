@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace TextureBias.Tests.Cli;
+
+/// <summary>Runs the texturebias command as a separate process, as a user would.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(params string[] args)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "TextureBias.Cli.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(exe);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(300_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"texturebias {string.Join(' ', args)} did not finish");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>No stack trace, ever: every error is a single line.</summary>
+    public static void AssertNoStackTrace(Result r)
+    {
+        Xunit.Assert.DoesNotContain("   at ", r.Stderr);
+        Xunit.Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+}
