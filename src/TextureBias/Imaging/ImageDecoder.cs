@@ -107,6 +107,14 @@ public static class ImageDecoder
             rgb[j + 1] = rgba[i + 1];
             rgb[j + 2] = rgba[i + 2];
         }
+        if (codec.EncodedFormat == SKEncodedImageFormat.Gif && GifPalette.TransparentColour(data) is var (r, g, b))
+            for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
+                if (rgba[i + 3] == 0)
+                {
+                    rgb[j] = r;
+                    rgb[j + 1] = g;
+                    rgb[j + 2] = b;
+                }
         return new RgbImage(width, height, rgb);
     }
 

@@ -45,6 +45,7 @@ public class ImageDecoderTests
     [InlineData("rgb16.png")] // 16-bit: the high byte, as PIL
     [InlineData("rgb24.bmp")]
     [InlineData("first-frame.gif")] // the second frame is plain yellow
+    [InlineData("transparent.gif")] // the transparent index keeps its palette colour, as PIL
     [InlineData("lossless.webp")]
     public void LosslessKindsDecodeToTheExactPixels(string name)
     {
