@@ -57,9 +57,9 @@ public sealed class BagNet : ImageClassifier
             {
                 int kernel = i == 0 ? (k3 == 0 ? 1 : 3) : (k3 <= i ? 1 : 3);
                 int s = i == 0 ? stride : 1;
-                bool down = i == 0 && (stride != 1 || inplanes != planes * BagNetBottleneck.Expansion);
-                seq.append(new BagNetBottleneck($"block{i}", inplanes, planes, s, kernel, down));
-                inplanes = planes * BagNetBottleneck.Expansion;
+                bool down = i == 0 && (stride != 1 || inplanes != planes * Bottleneck.Expansion);
+                seq.append(new Bottleneck(inplanes, planes, s, kernel, padding: 0, down));
+                inplanes = planes * Bottleneck.Expansion;
             }
             return seq;
         }
@@ -67,7 +67,7 @@ public sealed class BagNet : ImageClassifier
         layer2 = MakeLayer(width * 2, layers[1], strides[1], kernel3[1]);
         layer3 = MakeLayer(width * 4, layers[2], strides[2], kernel3[2]);
         layer4 = MakeLayer(width * 8, layers[3], strides[3], kernel3[3]);
-        fc = Linear(width * 8 * BagNetBottleneck.Expansion, numClasses);
+        fc = Linear(width * 8 * Bottleneck.Expansion, numClasses);
         RegisterComponents();
 
         // Reference initialisation: conv weights ~ N(0, sqrt(2 / (k*k*out))), BN weight 1, bias 0;
@@ -124,7 +124,7 @@ public sealed class BagNet : ImageClassifier
         count.Conv(conv1, ref h, ref w);
         count.Conv(conv2, ref h, ref w);
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
-            foreach (var block in layer.children().Cast<BagNetBottleneck>())
+            foreach (var block in layer.children().Cast<Bottleneck>())
                 block.Profile(count, ref h, ref w);
         count.Linear(fc);
         return count;
@@ -149,7 +149,7 @@ public sealed class BagNet : ImageClassifier
         stem.Dispose();
         h.relu_();
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
-            foreach (var block in layer.children().Cast<BagNetBottleneck>())
+            foreach (var block in layer.children().Cast<Bottleneck>())
             {
                 var next = block.forward(h);
                 h.Dispose();
@@ -181,74 +181,5 @@ public sealed class BagNet : ImageClassifier
         using var scope = NewDisposeScope();
         var nhwc = Features(x).permute(0, 2, 3, 1);
         return fc.forward(nhwc).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>
-/// The BagNet bottleneck: 1×1, k×k (stride here, no padding), 1×1, with the residual cropped
-/// at the bottom and right to the output's size.
-/// </summary>
-internal sealed class BagNetBottleneck : nn.Module<Tensor, Tensor>
-{
-    public const int Expansion = 4;
-
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
-    private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
-    private readonly Sequential? downsample;
-
-    public BagNetBottleneck(string name, int inplanes, int planes, int stride, int kernelSize, bool downsampled) : base(name)
-    {
-        conv1 = Conv2d(inplanes, planes, 1, bias: false);
-        bn1 = BatchNorm2d(planes);
-        conv2 = Conv2d(planes, planes, kernelSize, stride: stride, padding: 0L, bias: false);
-        bn2 = BatchNorm2d(planes);
-        conv3 = Conv2d(planes, planes * Expansion, 1, bias: false);
-        bn3 = BatchNorm2d(planes * Expansion);
-        if (downsampled)
-            downsample = Sequential(Conv2d(inplanes, planes * Expansion, 1, stride: stride, bias: false), BatchNorm2d(planes * Expansion));
-        RegisterComponents();
-    }
-
-    public void Profile(MacCount count, ref long h, ref long w)
-    {
-        long h0 = h, w0 = w;
-        count.Conv(conv1, ref h, ref w);
-        count.Conv(conv2, ref h, ref w);
-        count.Conv(conv3, ref h, ref w);
-        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        Tensor o, residual;
-        if (training)
-        {
-            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
-            o = bn3.forward(conv3.forward(o));
-            residual = downsample is null ? x : downsample.forward(x);
-        }
-        else
-        {
-            var a = EvalFusion.ConvBn(conv1, bn1, x);
-            a.relu_();
-            var b = EvalFusion.ConvBn(conv2, bn2, a);
-            a.Dispose();
-            b.relu_();
-            o = EvalFusion.ConvBn(conv3, bn3, b);
-            b.Dispose();
-            residual = downsample is null ? x
-                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
-        }
-        // The reference crops the residual's last `diff` rows and columns, judging by the width.
-        long diff = residual.shape[^1] - o.shape[^1];
-        if (diff != 0)
-            residual = residual.narrow(2, 0, residual.shape[2] - diff).narrow(3, 0, residual.shape[3] - diff);
-        return functional.relu(o.add_(residual), inplace: true).MoveToOuterDisposeScope();
     }
 }

@@ -20,4 +20,8 @@ internal static class EvalFusion
         c.Dispose();
         return y;
     }
+
+    /// <summary>The shortcut of a residual block: x itself, or downsample = Sequential(conv, bn) applied to it.</summary>
+    public static Tensor Shortcut(Sequential? downsample, Tensor x) =>
+        downsample is null ? x : ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
 }

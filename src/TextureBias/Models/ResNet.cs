@@ -43,7 +43,7 @@ public sealed class ResNet : ImageClassifier
                 int s = i == 0 ? stride : 1;
                 bool down = i == 0 && (stride != 1 || inplanes != planes * expansion);
                 seq.append(bottleneck
-                    ? new ResNetBottleneck(inplanes, planes, s, down)
+                    ? new Bottleneck(inplanes, planes, s, kernelSize: 3, padding: 1, down)
                     : new ResNetBasicBlock(inplanes, planes, s, down));
                 inplanes = planes * expansion;
             }
@@ -77,7 +77,7 @@ public sealed class ResNet : ImageClassifier
         MacCount.Pool(3, 2, 1, ref h, ref w);
         foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
             foreach (var block in layer.children())
-                if (block is ResNetBottleneck b) b.Profile(count, ref h, ref w);
+                if (block is Bottleneck b) b.Profile(count, ref h, ref w);
                 else ((ResNetBasicBlock)block).Profile(count, ref h, ref w);
         count.Linear(fc);
         return count;
@@ -156,67 +156,7 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
             a.relu_();
             o = EvalFusion.ConvBn(conv2, bn2, a);
             a.Dispose();
-            identity = downsample is null ? x
-                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
-        }
-        return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>torchvision's Bottleneck: 1×1, 3×3 (with the stride), 1×1 ×4.</summary>
-internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
-{
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
-    private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
-    private readonly Sequential? downsample;
-
-    public ResNetBottleneck(int inplanes, int planes, int stride, bool downsampled) : base("Bottleneck")
-    {
-        conv1 = Conv2d(inplanes, planes, 1, bias: false);
-        bn1 = BatchNorm2d(planes);
-        conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
-        bn2 = BatchNorm2d(planes);
-        conv3 = Conv2d(planes, planes * 4, 1, bias: false);
-        bn3 = BatchNorm2d(planes * 4);
-        if (downsampled) downsample = Sequential(Conv2d(inplanes, planes * 4, 1, stride: stride, bias: false), BatchNorm2d(planes * 4));
-        RegisterComponents();
-    }
-
-    public void Profile(MacCount count, ref long h, ref long w)
-    {
-        long h0 = h, w0 = w;
-        count.Conv(conv1, ref h, ref w);
-        count.Conv(conv2, ref h, ref w);
-        count.Conv(conv3, ref h, ref w);
-        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        Tensor o, identity;
-        if (training)
-        {
-            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
-            o = bn3.forward(conv3.forward(o));
-            identity = downsample is null ? x : downsample.forward(x);
-        }
-        else
-        {
-            var a = EvalFusion.ConvBn(conv1, bn1, x);
-            a.relu_();
-            var b = EvalFusion.ConvBn(conv2, bn2, a);
-            a.Dispose();
-            b.relu_();
-            o = EvalFusion.ConvBn(conv3, bn3, b);
-            b.Dispose();
-            identity = downsample is null ? x
-                : EvalFusion.ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
+            identity = EvalFusion.Shortcut(downsample, x);
         }
         return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
     }

@@ -1,0 +1,76 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TextureBias.Models;
+
+/// <summary>
+/// The bottleneck block of ResNet-50 and BagNet: 1×1, k×k (with the stride), 1×1 to 4× the
+/// width, plus the shortcut. torchvision's block uses k = 3 with padding 1; BagNet's uses
+/// k ∈ {1, 3} with no padding, so its output is smaller than the shortcut, which is then cropped
+/// at the bottom and right as the reference does (judging by the width). Field names are the
+/// state_dict keys of both.
+/// </summary>
+internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
+{
+    public const int Expansion = 4;
+
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Conv2d conv3;
+    private readonly BatchNorm2d bn3;
+    private readonly Sequential? downsample;
+
+    public Bottleneck(int inplanes, int planes, int stride, int kernelSize, int padding, bool downsampled) : base("Bottleneck")
+    {
+        conv1 = Conv2d(inplanes, planes, 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, kernelSize, stride: stride, padding: (long)padding, bias: false);
+        bn2 = BatchNorm2d(planes);
+        conv3 = Conv2d(planes, planes * Expansion, 1, bias: false);
+        bn3 = BatchNorm2d(planes * Expansion);
+        if (downsampled)
+            downsample = Sequential(Conv2d(inplanes, planes * Expansion, 1, stride: stride, bias: false), BatchNorm2d(planes * Expansion));
+        RegisterComponents();
+    }
+
+    public void Profile(MacCount count, ref long h, ref long w)
+    {
+        long h0 = h, w0 = w;
+        count.Conv(conv1, ref h, ref w);
+        count.Conv(conv2, ref h, ref w);
+        count.Conv(conv3, ref h, ref w);
+        if (downsample != null) count.Conv((Conv2d)downsample.children().First(), ref h0, ref w0);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor o, residual;
+        if (training)
+        {
+            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
+            o = bn3.forward(conv3.forward(o));
+            residual = downsample is null ? x : downsample.forward(x);
+        }
+        else
+        {
+            var a = EvalFusion.ConvBn(conv1, bn1, x);
+            a.relu_();
+            var b = EvalFusion.ConvBn(conv2, bn2, a);
+            a.Dispose();
+            b.relu_();
+            o = EvalFusion.ConvBn(conv3, bn3, b);
+            b.Dispose();
+            residual = EvalFusion.Shortcut(downsample, x);
+        }
+        long diff = residual.shape[^1] - o.shape[^1];
+        if (diff != 0)
+            residual = residual.narrow(2, 0, residual.shape[2] - diff).narrow(3, 0, residual.shape[3] - diff);
+        return functional.relu(o.add_(residual), inplace: true).MoveToOuterDisposeScope();
+    }
+}
