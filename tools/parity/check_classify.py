@@ -56,7 +56,7 @@ for arch, scale in runs:
             ref = torch.cat([model(tf(Image.open(f).convert("RGB"))[None]) for f in files]).numpy()
         out = os.path.join(work, f"{arch}-{scale}-{mode}.npy")
         subprocess.run([CLI, "classify", "--arch", arch, "--weights", weights, "--resize", str(resize), "--crop", str(crop),
-                        "--logits-out", out, "--batch", "4"] + files, check=True, stdout=subprocess.DEVNULL)
+                        "--logits-out", out, "--batch", os.environ.get("PARITY_BATCH", "4")] + files, check=True, stdout=subprocess.DEVNULL)
         ours = np.load(out)
         worst = float(np.abs(ours - ref).max())
         judged = worst if scale == "trained-scale" else worst / max(1.0, float(np.abs(ref).max()) / 10)

@@ -161,14 +161,17 @@ public sealed class BagNet : ImageClassifier
     /// <summary>
     /// The image logits [N,classes]: the classifier applied to the spatial mean of the patch
     /// features, which equals the mean of the per-patch logits. (The reference averages with a
-    /// kernel of the map's height and so only accepts square inputs; this takes the mean over
-    /// all patches and gives the same numbers on square inputs.)
+    /// square kernel of the map's height and so only accepts square inputs; this pools over the
+    /// whole map, the same numbers on square inputs.)
     /// </summary>
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var pooled = Features(x).mean(new long[] { 2, 3 });
-        return fc.forward(pooled).MoveToOuterDisposeScope();
+        var f = Features(x);
+        // Average pooling over the whole map, as the reference's AvgPool2d(kernel = map height):
+        // the same summation order, hence the same float32 result (a mean() sums differently).
+        var pooled = functional.avg_pool2d(f, new[] { f.shape[2], f.shape[3] }, new long[] { 1, 1 }).flatten(1);
+        return (training ? fc.forward(pooled) : EvalFusion.OrderedLinear(fc, pooled)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -24,4 +24,65 @@ internal static class EvalFusion
     /// <summary>The shortcut of a residual block: x itself, or downsample = Sequential(conv, bn) applied to it.</summary>
     public static Tensor Shortcut(Sequential? downsample, Tensor x) =>
         downsample is null ? x : ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
+
+    /// <summary>
+    /// The classifier layer in eval mode: each output is its bias plus the dot product of input
+    /// and weight row accumulated in input order in float32, as the reference BLAS's sgemm does
+    /// for PyTorch's <c>addmm</c> (and so Debian's PyTorch). The convolutions already agree bit
+    /// for bit with PyTorch; the blocked, vectorised sums of an optimised BLAS would make the
+    /// logits differ in the last bits, which at logits of a few hundred exceeds 1e-4.
+    /// </summary>
+    public static unsafe Tensor OrderedLinear(Linear fc, Tensor x)
+    {
+        if (x.dim() != 2 || fc.weight is null || x.device_type != DeviceType.CPU) return fc.forward(x);
+        using var scope = NewDisposeScope();
+        int n = (int)x.shape[0], k = (int)x.shape[1], m = (int)fc.weight.shape[0];
+        var xt = x.to(ScalarType.Float32).contiguous();
+        var wt = fc.weight.detach().contiguous();
+        var bias = fc.bias is null ? new float[m] : fc.bias.detach().contiguous().data<float>().ToArray();
+        var result = torch.empty(n, m, ScalarType.Float32);
+        // Raw pointers into the tensors' native memory (it does not move), read without copies.
+        nint xp, wp, op;
+        fixed (byte* p = xt.bytes) xp = (nint)p;
+        fixed (byte* p = wt.bytes) wp = (nint)p;
+        fixed (byte* p = result.bytes) op = (nint)p;
+
+        // Four outputs at a time, all rows together: each weight is read once, and the 4·n
+        // accumulation chains are independent, while each still adds its products strictly in
+        // input order.
+        int blocks = (m + 3) / 4;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = m * (long)n * k > 1_000_000 ? -1 : 1 }, block =>
+        {
+            float* input = (float*)xp, weight = (float*)wp, output = (float*)op;
+            int i0 = block * 4, count = Math.Min(4, m - i0);
+            float* w0 = weight + (long)i0 * k;
+            float* w1 = count > 1 ? w0 + k : w0;
+            float* w2 = count > 2 ? w0 + 2L * k : w0;
+            float* w3 = count > 3 ? w0 + 3L * k : w0;
+            var acc = new float[n * 4];
+            fixed (float* a = acc)
+            {
+                for (int l = 0; l < k; l++)
+                {
+                    float a0 = w0[l], a1 = w1[l], a2 = w2[l], a3 = w3[l];
+                    float* xv = input + l;
+                    for (int row = 0; row < n; row++, xv += k)
+                    {
+                        float v = *xv;
+                        float* s = a + row * 4;
+                        s[0] += v * a0; // no FMA, no reassociation: .NET does neither on its own
+                        s[1] += v * a1;
+                        s[2] += v * a2;
+                        s[3] += v * a3;
+                    }
+                }
+                for (int row = 0; row < n; row++)
+                    for (int c = 0; c < count; c++)
+                        output[(long)row * m + i0 + c] = a[row * 4 + c] + bias[i0 + c];
+            }
+        });
+        GC.KeepAlive(xt);
+        GC.KeepAlive(wt);
+        return result.MoveToOuterDisposeScope();
+    }
 }

@@ -109,7 +109,7 @@ public sealed class ResNet : ImageClassifier
                 }
         }
         x = avgpool.forward(x).flatten(1);
-        return fc.forward(x).MoveToOuterDisposeScope();
+        return (training ? fc.forward(x) : EvalFusion.OrderedLinear(fc, x)).MoveToOuterDisposeScope();
     }
 }
 

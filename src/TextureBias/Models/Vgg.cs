@@ -100,6 +100,9 @@ public sealed class Vgg : ImageClassifier
             x = h;
         }
         x = avgpool.forward(x).flatten(1);
-        return classifier.forward(x).MoveToOuterDisposeScope();
+        if (training) return classifier.forward(x).MoveToOuterDisposeScope();
+        foreach (var layer in classifier.children())
+            x = layer is Linear l ? EvalFusion.OrderedLinear(l, x) : ((nn.Module<Tensor, Tensor>)layer).forward(x);
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -63,12 +63,10 @@ public class ClassifyCommandTests : IDisposable
         Assert.Equal(new long[] { 3, 1000 }, logits.shape);
         using var model = Architectures.Create("bagnet9");
         ModelWeights.Load(model, _weights);
-        var expected = new Classifier(model, new Preprocessing(64, 56)).Classify(_good).ToList();
+        // Same batch size as the command: convolution kernels may round differently for other batch sizes.
+        var expected = new Classifier(model, new Preprocessing(64, 56), batchSize: 2).Classify(_good).ToList();
         for (int i = 0; i < 3; i++)
-        {
-            var row = logits[i].data<float>().ToArray();
-            for (int c = 0; c < 1000; c += 97) Assert.Equal(expected[i].Logits[c], row[c], 4);
-        }
+            Assert.Equal(expected[i].Logits, logits[i].data<float>().ToArray());
     }
 
     [Fact]
