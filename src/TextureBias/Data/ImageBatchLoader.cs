@@ -105,9 +105,10 @@ public sealed class ImageBatchLoader
         {
             return new Decoded(path, null, 0, 0, e.Reason);
         }
-        catch (Exception e) when (e is ArgumentException or OutOfMemoryException)
+        catch (Exception e)
         {
-            return new Decoded(path, null, 0, 0, e.Message);
+            // One bad file must not end a job over a million images: report it and go on.
+            return new Decoded(path, null, 0, 0, $"cannot be decoded ({e.GetType().Name}: {e.Message})");
         }
     }
 

@@ -92,6 +92,8 @@ public static class ImageDecoder
             throw new ImageDecodeException(source,
                 $"image is {width}x{height} = {pixels:N0} pixels, more than the limit of {maxPixels:N0} (possible decompression bomb)");
 
+        if (pixels * 4 > Array.MaxLength)
+            throw new ImageDecodeException(source, $"image is {width}x{height}, too large to decode in memory");
         if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !JpegHasEndMarker(data))
             throw new ImageDecodeException(source, "truncated JPEG image (no end-of-image marker after the scan data)");
 
