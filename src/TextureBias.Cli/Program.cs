@@ -13,6 +13,7 @@ public static class Program
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
         {
             ClassifyCommand.Create(),
+            HeatmapCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -21,6 +21,26 @@ public static class ImageNetClasses
     public static string NameOf(int index, int numClasses = 1000) =>
         numClasses == 1000 && index >= 0 && index < 1000 ? Names[index] : $"class {index}";
 
+    /// <summary>
+    /// A class given as an index ("281") or, for ImageNet models, a WNID ("n02123045").
+    /// </summary>
+    /// <exception cref="TextureBiasException">Neither, or out of range.</exception>
+    public static int Parse(string text, int numClasses = 1000)
+    {
+        text = text.Trim();
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+        {
+            if (index < numClasses) return index;
+            throw new TextureBiasException($"class {index} is out of range (the model has {numClasses} classes)");
+        }
+        if (numClasses == 1000)
+        {
+            int i = Array.IndexOf(LazyWnids.Value, text);
+            if (i >= 0) return i;
+        }
+        throw new TextureBiasException($"'{text}' is not a class index{(numClasses == 1000 ? " or an ImageNet WNID" : "")}");
+    }
+
     private static string[] ReadResource(string name)
     {
         var asm = Assembly.GetExecutingAssembly();

@@ -144,19 +144,31 @@ public sealed class BagNet : ImageClassifier
             return x.MoveToOuterDisposeScope();
         }
         // Inference: the same operations, with every large intermediate freed as soon as it is used.
+        var h = Stem(x);
+        foreach (var block in Blocks)
+        {
+            var next = block.forward(h);
+            h.Dispose();
+            h = next;
+        }
+        return h.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Eval mode: conv1, conv2, bn1, ReLU.</summary>
+    internal Tensor Stem(Tensor x)
+    {
         var stem = conv1.forward(x);
         var h = EvalFusion.ConvBn(conv2, bn1, stem);
         stem.Dispose();
-        h.relu_();
-        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
-            foreach (var block in layer.children().Cast<Bottleneck>())
-            {
-                var next = block.forward(h);
-                h.Dispose();
-                h = next;
-            }
-        return h.MoveToOuterDisposeScope();
+        return h.relu_();
     }
+
+    /// <summary>The bottleneck blocks of layer1..layer4 in order.</summary>
+    internal IEnumerable<Bottleneck> Blocks =>
+        new[] { layer1, layer2, layer3, layer4 }.SelectMany(l => l.children().Cast<Bottleneck>());
+
+    /// <summary>The linear classifier on the 2048-dimensional (4·8·width) patch features.</summary>
+    internal Linear Classifier => fc;
 
     /// <summary>
     /// The image logits [N,classes]: the classifier applied to the spatial mean of the patch

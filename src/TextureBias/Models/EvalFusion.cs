@@ -32,14 +32,17 @@ internal static class EvalFusion
     /// for bit with PyTorch; the blocked, vectorised sums of an optimised BLAS would make the
     /// logits differ in the last bits, which at logits of a few hundred exceeds 1e-4.
     /// </summary>
-    public static unsafe Tensor OrderedLinear(Linear fc, Tensor x)
+    public static Tensor OrderedLinear(Linear fc, Tensor x) =>
+        x.dim() != 2 || fc.weight is null || x.device_type != DeviceType.CPU ? fc.forward(x) : OrderedLinear(x, fc.weight, fc.bias);
+
+    /// <summary>x·Wᵀ + b for x [N,K], W [M,K], accumulated in input order in float32 (see above).</summary>
+    public static unsafe Tensor OrderedLinear(Tensor x, Tensor weight, Tensor? bias)
     {
-        if (x.dim() != 2 || fc.weight is null || x.device_type != DeviceType.CPU) return fc.forward(x);
         using var scope = NewDisposeScope();
-        int n = (int)x.shape[0], k = (int)x.shape[1], m = (int)fc.weight.shape[0];
+        int n = (int)x.shape[0], k = (int)x.shape[1], m = (int)weight.shape[0];
         var xt = x.to(ScalarType.Float32).contiguous();
-        var wt = fc.weight.detach().contiguous();
-        var bias = fc.bias is null ? new float[m] : fc.bias.detach().contiguous().data<float>().ToArray();
+        var wt = weight.detach().to(ScalarType.Float32).contiguous();
+        var b = bias is null ? new float[m] : bias.detach().to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var result = torch.empty(n, m, ScalarType.Float32);
         // Raw pointers into the tensors' native memory (it does not move), read without copies.
         nint xp, wp, op;
@@ -53,9 +56,9 @@ internal static class EvalFusion
         int blocks = (m + 3) / 4;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = m * (long)n * k > 1_000_000 ? -1 : 1 }, block =>
         {
-            float* input = (float*)xp, weight = (float*)wp, output = (float*)op;
+            float* input = (float*)xp, weights = (float*)wp, output = (float*)op;
             int i0 = block * 4, count = Math.Min(4, m - i0);
-            float* w0 = weight + (long)i0 * k;
+            float* w0 = weights + (long)i0 * k;
             float* w1 = count > 1 ? w0 + k : w0;
             float* w2 = count > 2 ? w0 + 2L * k : w0;
             float* w3 = count > 3 ? w0 + 3L * k : w0;
@@ -78,7 +81,7 @@ internal static class EvalFusion
                 }
                 for (int row = 0; row < n; row++)
                     for (int c = 0; c < count; c++)
-                        output[(long)row * m + i0 + c] = a[row * 4 + c] + bias[i0 + c];
+                        output[(long)row * m + i0 + c] = a[row * 4 + c] + b[i0 + c];
             }
         });
         GC.KeepAlive(xt);

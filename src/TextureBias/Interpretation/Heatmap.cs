@@ -1,0 +1,200 @@
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Interpretation;
+
+/// <summary>
+/// BagNet class-evidence heatmaps. The value at pixel (y,x) is the logit of a class for the
+/// q×q patch centred on that pixel, as the official patch-by-patch utility defines it: the
+/// normalised image is zero-padded ((q-1)/2 rows and columns before, the rest after) and
+/// every q×q patch is classified on its own. Here for any image size and aspect ratio.
+/// </summary>
+/// <remarks>
+/// <see cref="Dense"/> computes the same map without evaluating patches one by one. The
+/// network is fully convolutional with valid padding and total stride 8, so its patch map at
+/// stride 1 is the stride-8 map at all 64 sub-pixel offsets. Those are computed with shared
+/// work: each strided block runs at its (u,v) ∈ {0,1}² input offsets, so the number of offset
+/// maps grows ×4 per strided block (1 → 4 → 16 → 64) while every convolution stays an ordinary
+/// one; the maps are interleaved at the end. This is the dilated ("à trous") network computed
+/// by space-to-batch. Offset maps are independent once split, so they are processed a few at
+/// a time, and large images in tiles, which bounds memory.
+/// </remarks>
+public static class Heatmap
+{
+    /// <summary>Largest activation, in bytes, a group of offset maps may have (see <see cref="ImageClassifier.ChunkBytes"/>).</summary>
+    private const long GroupBytes = ImageClassifier.ChunkBytes;
+
+    /// <summary>
+    /// The exact dense heatmap: logits [classes.Length, H, W] for a normalised image [3,H,W]
+    /// (or [1,3,H,W]). <paramref name="tile"/> is the side of the output tiles computed at once
+    /// (a multiple of 8; memory grows with its square).
+    /// </summary>
+    public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224)
+    {
+        var x = CheckImage(model, image, classes);
+        if (tile < 8 || tile % 8 != 0) throw new ArgumentException("tile must be a positive multiple of 8");
+        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var padded = Pad(x, q, extraBottom: 8, extraRight: 8); // room to round tiles up to whole cells
+        var result = zeros(classes.Count, h, w);
+        for (int y0 = 0; y0 < h; y0 += tile)
+        for (int x0 = 0; x0 < w; x0 += tile)
+        {
+            using var tileScope = NewDisposeScope();
+            int th = Math.Min(tile, h - y0), tw = Math.Min(tile, w - x0);
+            // Output rows y0..y0+th need padded rows y0..y0+th+q-2; round up to whole stride-8 cells.
+            int ch = (th + 7) / 8 * 8, cw = (tw + 7) / 8 * 8;
+            var input = padded.narrow(2, y0, ch + q - 1).narrow(3, x0, cw + q - 1);
+            var dense = DenseTile(model, input, classes, ch / 8, cw / 8);
+            result.narrow(1, y0, th).narrow(2, x0, tw).copy_(dense.narrow(1, 0, th).narrow(2, 0, tw));
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The coarse map from one forward pass: logits [classes.Length, H', W'] of the patches at
+    /// stride 8 of the unpadded image, cell (i,j) being the patch with top-left corner (8i, 8j).
+    /// </summary>
+    public static Tensor Coarse(BagNet model, Tensor image, IReadOnlyList<int> classes)
+    {
+        var x = CheckImage(model, image, classes);
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = model.PatchLogits(x)[0];
+        return logits.index_select(0, tensor(classes.Select(c => (long)c).ToArray())).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The official algorithm, for reference and benchmarks: every q×q patch of the padded image
+    /// classified on its own, <paramref name="batch"/> patches per forward pass. Minutes per
+    /// 224-pixel image. With <paramref name="maxPatches"/> only the first patches in row-major
+    /// order are computed (the rest of the map stays NaN).
+    /// </summary>
+    public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue)
+    {
+        var x = CheckImage(model, image, classes);
+        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var padded = Pad(x, q, 0, 0)[0];
+        var result = full(classes.Count, (long)h * w, float.NaN);
+        var index = tensor(classes.Select(c => (long)c).ToArray());
+        long total = Math.Min((long)h * w, maxPatches);
+        for (long start = 0; start < total; start += batch)
+        {
+            using var step = NewDisposeScope();
+            int count = (int)Math.Min(batch, total - start);
+            var patches = new Tensor[count];
+            for (int k = 0; k < count; k++)
+            {
+                long p = start + k;
+                patches[k] = padded.narrow(1, p / w, q).narrow(2, p % w, q);
+            }
+            var logits = model.forward(stack(patches)); // [count, classes]
+            result.narrow(1, start, count).copy_(logits.index_select(1, index).t());
+        }
+        return result.view(classes.Count, h, w).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor CheckImage(BagNet model, Tensor image, IReadOnlyList<int> classes)
+    {
+        var x = image.dim() == 3 ? image.unsqueeze(0) : image;
+        if (x.dim() != 4 || x.shape[0] != 1 || x.shape[1] != 3)
+            throw new ArgumentException($"expected one normalised image [3,H,W], got [{string.Join(",", image.shape)}]");
+        if (classes.Count == 0) throw new ArgumentException("no classes given");
+        foreach (var c in classes)
+            if (c < 0 || c >= model.NumClasses) throw new TextureBiasException($"class {c} is not one of the model's {model.NumClasses} classes");
+        return x;
+    }
+
+    /// <summary>Zero padding in normalised space: (q-1)/2 before, the rest (plus any extra) after.</summary>
+    private static Tensor Pad(Tensor x, int q, int extraBottom, int extraRight)
+    {
+        int before = (q - 1) / 2, after = q - 1 - before;
+        return nn.functional.pad(x, new long[] { before, after + extraRight, before, after + extraBottom });
+    }
+
+    /// <summary>
+    /// Logits [classes, 8·rows, 8·cols] of the patches whose top-left corners are the first
+    /// 8·rows × 8·cols pixels of <paramref name="input"/> (which holds at least q-1+8 more).
+    /// </summary>
+    private static Tensor DenseTile(BagNet model, Tensor input, IReadOnlyList<int> classes, int rows, int cols)
+    {
+        using var scope = NewDisposeScope();
+        var blocks = model.Blocks.ToList();
+        var fc = model.Classifier;
+        var classIndex = tensor(classes.Select(c => (long)c).ToArray());
+        var weight = fc.weight!.index_select(0, classIndex);
+        var bias = fc.bias!.index_select(0, classIndex);
+        var output = empty(64, classes.Count, rows, cols);
+
+        // Offsets of the maps in the batch: map p holds positions (offY[p] + D·i, offX[p] + D·j).
+        void Run(Tensor maps, int[] offY, int[] offX, int stride, int next)
+        {
+            for (int b = next; b < blocks.Count; b++)
+            {
+                var block = blocks[b];
+                if (block.Stride == 1)
+                {
+                    var y = block.forward(maps);
+                    maps.Dispose();
+                    maps = y;
+                    continue;
+                }
+                // Split: each map becomes four, at offsets (u,v)·stride; then go on in groups
+                // small enough that the allocator reuses their memory.
+                var parts = block.ForwardOffsets(maps);
+                maps.Dispose();
+                long h = parts.Min(t => t.shape[2]), w = parts.Min(t => t.shape[3]);
+                var all = cat(parts.Select(t => t.narrow(2, 0, h).narrow(3, 0, w)).ToList(), 0);
+                foreach (var t in parts) t.Dispose();
+                int n = (int)all.shape[0];
+                var newY = new int[n];
+                var newX = new int[n];
+                for (int uv = 0; uv < 4; uv++)
+                    for (int p = 0; p < offY.Length; p++)
+                    {
+                        newY[uv * offY.Length + p] = offY[p] + stride * (uv / 2);
+                        newX[uv * offY.Length + p] = offX[p] + stride * (uv % 2);
+                    }
+                long perMap = Math.Max(1, LargestAfter(blocks, b + 1, all.shape[1], h, w) * 4);
+                int group = (int)Math.Clamp(GroupBytes / perMap, 1, n);
+                for (int g = 0; g < n; g += group)
+                {
+                    int count = Math.Min(group, n - g);
+                    using var groupScope = NewDisposeScope();
+                    Run(all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1);
+                }
+                all.Dispose();
+                return;
+            }
+            // All blocks done: stride 8, one map per offset. Classify every position.
+            if (stride != 8) throw new InvalidOperationException($"BagNet total stride is {stride}, not 8");
+            var features = maps.narrow(2, 0, rows).narrow(3, 0, cols); // [n, C, rows, cols]
+            long m = features.shape[0];
+            var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
+            var logits = EvalFusion.OrderedLinear(flat, weight, bias).view(m, rows, cols, classes.Count).permute(0, 3, 1, 2);
+            for (int p = 0; p < m; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
+            maps.Dispose();
+        }
+
+        Run(model.Stem(input), new[] { 0 }, new[] { 0 }, 1, 0);
+        // output[a·8+b, c, i, j] is pixel (8i + a, 8j + b).
+        return output.view(8, 8, classes.Count, rows, cols).permute(2, 3, 0, 4, 1)
+            .reshape(classes.Count, rows * 8, cols * 8).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The largest activation (elements per map) of the blocks from <paramref name="first"/> on, before the next split.</summary>
+    private static long LargestAfter(List<Bottleneck> blocks, int first, long channels, long h, long w)
+    {
+        long largest = channels * h * w;
+        for (int b = first; b < blocks.Count && blocks[b].Stride == 1; b++)
+            largest = Math.Max(largest, blocks[b].OutputChannels * h * w);
+        return largest;
+    }
+}
