@@ -22,9 +22,6 @@ namespace TextureBias.Interpretation;
 /// </remarks>
 public static class Heatmap
 {
-    /// <summary>Largest activation, in bytes, a group of offset maps may have (see <see cref="ImageClassifier.ChunkBytes"/>).</summary>
-    private const long GroupBytes = ImageClassifier.ChunkBytes;
-
     /// <summary>
     /// The exact dense heatmap: logits [classes.Length, H, W] for a normalised image [3,H,W]
     /// (or [1,3,H,W]). <paramref name="tile"/> is the side of the output tiles computed at once
@@ -40,6 +37,7 @@ public static class Heatmap
         using var scope = NewDisposeScope();
         var padded = Pad(x, q, extraBottom: 8, extraRight: 8); // room to round tiles up to whole cells
         var result = zeros(classes.Count, h, w);
+        using var dense = new DenseBagNet(model, classes);
         for (int y0 = 0; y0 < h; y0 += tile)
         for (int x0 = 0; x0 < w; x0 += tile)
         {
@@ -48,8 +46,8 @@ public static class Heatmap
             // Output rows y0..y0+th need padded rows y0..y0+th+q-2; round up to whole stride-8 cells.
             int ch = (th + 7) / 8 * 8, cw = (tw + 7) / 8 * 8;
             var input = padded.narrow(2, y0, ch + q - 1).narrow(3, x0, cw + q - 1);
-            var dense = DenseTile(model, input, classes, ch / 8, cw / 8);
-            result.narrow(1, y0, th).narrow(2, x0, tw).copy_(dense.narrow(1, 0, th).narrow(2, 0, tw));
+            var map = dense.Tile(input, ch / 8, cw / 8);
+            result.narrow(1, y0, th).narrow(2, x0, tw).copy_(map.narrow(1, 0, th).narrow(2, 0, tw));
         }
         return result.MoveToOuterDisposeScope();
     }
@@ -117,84 +115,5 @@ public static class Heatmap
     {
         int before = (q - 1) / 2, after = q - 1 - before;
         return nn.functional.pad(x, new long[] { before, after + extraRight, before, after + extraBottom });
-    }
-
-    /// <summary>
-    /// Logits [classes, 8·rows, 8·cols] of the patches whose top-left corners are the first
-    /// 8·rows × 8·cols pixels of <paramref name="input"/> (which holds at least q-1+8 more).
-    /// </summary>
-    private static Tensor DenseTile(BagNet model, Tensor input, IReadOnlyList<int> classes, int rows, int cols)
-    {
-        using var scope = NewDisposeScope();
-        var blocks = model.Blocks.ToList();
-        var fc = model.Classifier;
-        var classIndex = tensor(classes.Select(c => (long)c).ToArray());
-        var weight = fc.weight!.index_select(0, classIndex);
-        var bias = fc.bias!.index_select(0, classIndex);
-        var output = empty(64, classes.Count, rows, cols);
-
-        // Offsets of the maps in the batch: map p holds positions (offY[p] + D·i, offX[p] + D·j).
-        void Run(Tensor maps, int[] offY, int[] offX, int stride, int next)
-        {
-            for (int b = next; b < blocks.Count; b++)
-            {
-                var block = blocks[b];
-                if (block.Stride == 1)
-                {
-                    var y = block.forward(maps);
-                    maps.Dispose();
-                    maps = y;
-                    continue;
-                }
-                // Split: each map becomes four, at offsets (u,v)·stride; then go on in groups
-                // small enough that the allocator reuses their memory.
-                var parts = block.ForwardOffsets(maps);
-                maps.Dispose();
-                long h = parts.Min(t => t.shape[2]), w = parts.Min(t => t.shape[3]);
-                var all = cat(parts.Select(t => t.narrow(2, 0, h).narrow(3, 0, w)).ToList(), 0);
-                foreach (var t in parts) t.Dispose();
-                int n = (int)all.shape[0];
-                var newY = new int[n];
-                var newX = new int[n];
-                for (int uv = 0; uv < 4; uv++)
-                    for (int p = 0; p < offY.Length; p++)
-                    {
-                        newY[uv * offY.Length + p] = offY[p] + stride * (uv / 2);
-                        newX[uv * offY.Length + p] = offX[p] + stride * (uv % 2);
-                    }
-                long perMap = Math.Max(1, LargestAfter(blocks, b + 1, all.shape[1], h, w) * 4);
-                int group = (int)Math.Clamp(GroupBytes / perMap, 1, n);
-                for (int g = 0; g < n; g += group)
-                {
-                    int count = Math.Min(group, n - g);
-                    using var groupScope = NewDisposeScope();
-                    Run(all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1);
-                }
-                all.Dispose();
-                return;
-            }
-            // All blocks done: stride 8, one map per offset. Classify every position.
-            if (stride != 8) throw new InvalidOperationException($"BagNet total stride is {stride}, not 8");
-            var features = maps.narrow(2, 0, rows).narrow(3, 0, cols); // [n, C, rows, cols]
-            long m = features.shape[0];
-            var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
-            var logits = EvalFusion.OrderedLinear(flat, weight, bias).view(m, rows, cols, classes.Count).permute(0, 3, 1, 2);
-            for (int p = 0; p < m; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
-            maps.Dispose();
-        }
-
-        Run(model.Stem(input), new[] { 0 }, new[] { 0 }, 1, 0);
-        // output[a·8+b, c, i, j] is pixel (8i + a, 8j + b).
-        return output.view(8, 8, classes.Count, rows, cols).permute(2, 3, 0, 4, 1)
-            .reshape(classes.Count, rows * 8, cols * 8).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The largest activation (elements per map) of the blocks from <paramref name="first"/> on, before the next split.</summary>
-    private static long LargestAfter(List<Bottleneck> blocks, int first, long channels, long h, long w)
-    {
-        long largest = channels * h * w;
-        for (int b = first; b < blocks.Count && blocks[b].Stride == 1; b++)
-            largest = Math.Max(largest, blocks[b].OutputChannels * h * w);
-        return largest;
     }
 }

@@ -167,6 +167,9 @@ public sealed class BagNet : ImageClassifier
     internal IEnumerable<Bottleneck> Blocks =>
         new[] { layer1, layer2, layer3, layer4 }.SelectMany(l => l.children().Cast<Bottleneck>());
 
+    /// <summary>The stem's layers: conv1 (1×1), conv2 (3×3) and bn1.</summary>
+    internal (Conv2d First, Conv2d Second, BatchNorm2d Norm) StemLayers => (conv1, conv2, bn1);
+
     /// <summary>The linear classifier on the 2048-dimensional (4·8·width) patch features.</summary>
     internal Linear Classifier => fc;
 

@@ -71,6 +71,13 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         return Join(o, residual).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The convolution–batch-norm pairs: conv1/bn1, conv2/bn2, conv3/bn3.</summary>
+    internal (Conv2d Conv, BatchNorm2d Norm)[] Layers => new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3) };
+
+    /// <summary>The shortcut's convolution and batch norm, or null for the identity.</summary>
+    internal (Conv2d Conv, BatchNorm2d Norm)? Shortcut =>
+        downsample is null ? null : ((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last());
+
     /// <summary>Channels of the block's output.</summary>
     public long OutputChannels => conv3.out_channels;
 
@@ -107,7 +114,7 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     /// out + shortcut, then ReLU. The reference crops the shortcut's last <c>diff</c> rows and
     /// columns, judging by the width (the output of an unpadded k×k convolution is smaller).
     /// </summary>
-    private static Tensor Join(Tensor o, Tensor residual)
+    internal static Tensor Join(Tensor o, Tensor residual)
     {
         long diff = residual.shape[^1] - o.shape[^1];
         if (diff != 0)

@@ -21,6 +21,30 @@ internal static class EvalFusion
         return y;
     }
 
+    /// <summary>
+    /// The weight and bias of one convolution equal to bn(conv(x)) with bn in eval mode
+    /// (<paramref name="weight"/> replaces conv's weight when given). Equal up to float32 rounding.
+    /// </summary>
+    public static (Tensor Weight, Tensor Bias) Fold(Conv2d conv, BatchNorm2d bn, Tensor? weight = null)
+    {
+        using var scope = NewDisposeScope();
+        var scale = bn.weight!.div(bn.running_var!.add(bn.eps).sqrt());
+        var w = (weight ?? conv.weight!).detach().mul(scale.view(-1, 1, 1, 1)).contiguous();
+        var b = bn.bias!.detach().sub(bn.running_mean!.mul(scale));
+        if (conv.bias is not null) b = b.add(conv.bias.detach().mul(scale));
+        return (w.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The weight of one convolution equal to <paramref name="outer"/>(<paramref name="inner"/>(x)),
+    /// <paramref name="inner"/> being a bias-free 1×1, stride-1, unpadded convolution (BagNet's conv1).
+    /// </summary>
+    public static Tensor Compose1x1(Conv2d outer, Conv2d inner)
+    {
+        using var scope = NewDisposeScope();
+        return einsum("omkl,mi->oikl", outer.weight!.detach(), inner.weight!.detach().flatten(1)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The shortcut of a residual block: x itself, or downsample = Sequential(conv, bn) applied to it.</summary>
     public static Tensor Shortcut(Sequential? downsample, Tensor x) =>
         downsample is null ? x : ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);

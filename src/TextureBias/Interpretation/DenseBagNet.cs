@@ -1,0 +1,166 @@
+using TextureBias.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TextureBias.Interpretation;
+
+/// <summary>
+/// A BagNet prepared for dense heatmaps: every batch norm folded into its convolution (and
+/// conv1 into conv2), and the computation of the stride-1 patch map by space-to-batch. Each
+/// strided block runs at its four sub-pixel input offsets, so one map becomes four (1 → 4 → 16
+/// → 64 maps of the 8×8 offsets) while every convolution stays an ordinary one; once split,
+/// maps are independent and go on a few at a time. Valid for the eval-mode weights at
+/// construction.
+/// </summary>
+internal sealed class DenseBagNet : IDisposable
+{
+    private sealed record Folded(Tensor Weight, Tensor Bias, long[] Stride)
+    {
+        public Tensor Apply(Tensor x) => nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+    }
+
+    private sealed record Block(Folded[] Layers, Folded? Shortcut, int Stride, long OutputChannels);
+
+    private readonly Folded _stem;
+    private readonly List<Block> _blocks = new();
+    private readonly Tensor _classWeight;
+    private readonly Tensor _classBias;
+    private readonly int _classes;
+
+    public DenseBagNet(BagNet model, IReadOnlyList<int> classes)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (first, second, norm) = model.StemLayers;
+        var (sw, sb) = EvalFusion.Fold(second, norm, EvalFusion.Compose1x1(second, first));
+        _stem = new Folded(sw, sb, second.stride);
+        foreach (var b in model.Blocks)
+        {
+            var layers = b.Layers.Select(p => Fold(p.Conv, p.Norm)).ToArray();
+            var shortcut = b.Shortcut is { } s ? Fold(s.Conv, s.Norm) : null;
+            _blocks.Add(new Block(layers, shortcut, b.Stride, b.OutputChannels));
+        }
+        var index = tensor(classes.Select(c => (long)c).ToArray());
+        _classWeight = model.Classifier.weight!.detach().index_select(0, index);
+        _classBias = model.Classifier.bias!.detach().index_select(0, index);
+        _classes = classes.Count;
+        foreach (var t in Owned()) t.DetachFromDisposeScope(); // everything else goes with the scope
+    }
+
+    private IEnumerable<Tensor> Owned() =>
+        new[] { _stem.Weight, _stem.Bias, _classWeight, _classBias }.Concat(_blocks.SelectMany(Tensors));
+
+    private static IEnumerable<Tensor> Tensors(Block b) =>
+        b.Layers.Concat(b.Shortcut is null ? Array.Empty<Folded>() : new[] { b.Shortcut }).SelectMany(f => new[] { f.Weight, f.Bias });
+
+    private static Folded Fold(Conv2d conv, BatchNorm2d bn)
+    {
+        var (w, b) = EvalFusion.Fold(conv, bn);
+        return new Folded(w, b, conv.stride);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in Owned()) t.Dispose();
+    }
+
+    /// <summary>
+    /// Logits [classes, 8·rows, 8·cols] of the patches whose top-left corners are the first
+    /// 8·rows × 8·cols pixels of <paramref name="input"/> [1,3,h,w] (h ≥ 8·rows + q - 1).
+    /// </summary>
+    public Tensor Tile(Tensor input, int rows, int cols)
+    {
+        using var scope = NewDisposeScope();
+        var output = empty(64, _classes, rows, cols);
+        // Channels-last layout (NHWC strides): oneDNN's convolutions run faster on it, and every
+        // later operation keeps it.
+        var stem = _stem.Apply(input).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        stem.relu_();
+        Run(stem, new[] { 0 }, new[] { 0 }, 1, 0, output, rows, cols);
+        // output[a·8+b, c, i, j] is pixel (8i + a, 8j + b).
+        return output.view(8, 8, _classes, rows, cols).permute(2, 3, 0, 4, 1)
+            .reshape(_classes, rows * 8, cols * 8).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Maps [n, C, h, w]; map p holds positions (offY[p] + stride·i, offX[p] + stride·j).</summary>
+    private void Run(Tensor maps, int[] offY, int[] offX, int stride, int next, Tensor output, int rows, int cols)
+    {
+        for (int b = next; b < _blocks.Count; b++)
+        {
+            var block = _blocks[b];
+            if (block.Stride == 1)
+            {
+                var y = Forward(block, maps, split: false)[0];
+                maps.Dispose();
+                maps = y;
+                continue;
+            }
+            // Split: each map becomes four, at input offsets (u,v) ∈ {0,1}², i.e. positions
+            // shifted by (u,v)·stride; then go on in groups small enough for the allocator to
+            // reuse their memory.
+            var parts = Forward(block, maps, split: true);
+            maps.Dispose();
+            long h = parts.Min(t => t.shape[2]), w = parts.Min(t => t.shape[3]);
+            var all = cat(parts.Select(t => t.narrow(2, 0, h).narrow(3, 0, w)).ToList(), 0);
+            foreach (var t in parts) t.Dispose();
+            int n = (int)all.shape[0], m = offY.Length;
+            var newY = new int[n];
+            var newX = new int[n];
+            for (int uv = 0; uv < 4; uv++)
+                for (int p = 0; p < m; p++)
+                {
+                    newY[uv * m + p] = offY[p] + stride * (uv / 2);
+                    newX[uv * m + p] = offX[p] + stride * (uv % 2);
+                }
+            long largest = all.shape[1];
+            for (int k = b + 1; k < _blocks.Count && _blocks[k].Stride == 1; k++) largest = Math.Max(largest, _blocks[k].OutputChannels);
+            int group = (int)Math.Clamp(ImageClassifier.ChunkBytes / Math.Max(1, largest * h * w * 4), 1, n);
+            for (int g = 0; g < n; g += group)
+            {
+                int count = Math.Min(group, n - g);
+                using var groupScope = NewDisposeScope();
+                Run(all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1, output, rows, cols);
+            }
+            all.Dispose();
+            return;
+        }
+        // All blocks done: total stride 8, one map per offset. Classify every position.
+        if (stride != 8) throw new InvalidOperationException($"BagNet total stride is {stride}, not 8");
+        using var scope = NewDisposeScope();
+        var features = maps.narrow(2, 0, rows).narrow(3, 0, cols);
+        long count2 = features.shape[0];
+        var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
+        var logits = EvalFusion.OrderedLinear(flat, _classWeight, _classBias).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
+        for (int p = 0; p < count2; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
+        maps.Dispose();
+    }
+
+    /// <summary>
+    /// The block on x, or with <paramref name="split"/> on x[:, :, u:, v:] for (u,v) = (0,0),
+    /// (0,1), (1,0), (1,1); large intermediates are freed as soon as they are used.
+    /// </summary>
+    private static Tensor[] Forward(Block block, Tensor x, bool split)
+    {
+        using var scope = NewDisposeScope();
+        var a = block.Layers[0].Apply(x); // 1×1, stride 1: shifting commutes with it
+        a.relu_();
+        var outputs = new Tensor[split ? 4 : 1];
+        for (int uv = 0; uv < outputs.Length; uv++)
+        {
+            int u = uv / 2, v = uv % 2;
+            var c = block.Layers[1].Apply(Shift(a, u, v));
+            c.relu_();
+            var o = block.Layers[2].Apply(c);
+            c.Dispose();
+            var xs = Shift(x, u, v);
+            outputs[uv] = Bottleneck.Join(o, block.Shortcut is null ? xs : block.Shortcut.Apply(xs));
+        }
+        a.Dispose();
+        foreach (var t in outputs) t.MoveToOuterDisposeScope();
+        return outputs;
+    }
+
+    private static Tensor Shift(Tensor x, int u, int v) =>
+        u == 0 && v == 0 ? x : x.narrow(2, u, x.shape[2] - u).narrow(3, v, x.shape[3] - v);
+}
