@@ -14,6 +14,7 @@ public static class Program
         {
             ClassifyCommand.Create(),
             HeatmapCommand.Create(),
+            PatchesCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

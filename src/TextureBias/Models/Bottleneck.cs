@@ -85,32 +85,6 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public int Stride => (int)conv2.stride[0];
 
     /// <summary>
-    /// Eval mode, for a strided block of a network turned dense (heatmaps): the block applied at
-    /// each of the four sub-pixel offsets (u,v) ∈ {0,1}², i.e. to x[:, :, u:, v:], in the order
-    /// (0,0), (0,1), (1,0), (1,1). Together the four outputs hold the stride-1 result.
-    /// </summary>
-    public Tensor[] ForwardOffsets(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        var a = EvalFusion.ConvBn(conv1, bn1, x); // 1×1, stride 1: shifting commutes with it
-        a.relu_();
-        var outputs = new Tensor[4];
-        for (int u = 0; u < 2; u++)
-        for (int v = 0; v < 2; v++)
-        {
-            var b = EvalFusion.ConvBn(conv2, bn2, a.narrow(2, u, a.shape[2] - u).narrow(3, v, a.shape[3] - v));
-            b.relu_();
-            var o = EvalFusion.ConvBn(conv3, bn3, b);
-            b.Dispose();
-            var residual = EvalFusion.Shortcut(downsample, x.narrow(2, u, x.shape[2] - u).narrow(3, v, x.shape[3] - v));
-            outputs[u * 2 + v] = Join(o, residual);
-        }
-        a.Dispose();
-        foreach (var t in outputs) t.MoveToOuterDisposeScope();
-        return outputs;
-    }
-
-    /// <summary>
     /// out + shortcut, then ReLU. The reference crops the shortcut's last <c>diff</c> rows and
     /// columns, judging by the width (the output of an unpadded k×k convolution is smaller).
     /// </summary>

@@ -45,7 +45,7 @@ public static class HeatmapFigure
         using var labelFont = Fonts.Font(12);
         using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
 
-        using var photo = ToBitmap(image);
+        using var photo = Bitmaps.From(image);
         int top = Margin + TitleHeight;
         var photoRect = SKRect.Create(Margin, top, pw, ph);
         using (var photoImage = SKImage.FromBitmap(photo))
@@ -96,21 +96,6 @@ public static class HeatmapFigure
         int i = (int)Math.Floor(pos);
         if (i >= abs.Count - 1) return abs[^1];
         return abs[i] + (abs[i + 1] - abs[i]) * (pos - i);
-    }
-
-    private static SKBitmap ToBitmap(RgbImage image)
-    {
-        var bmp = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        var px = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
-        {
-            px[i] = image.Pixels[j];
-            px[i + 1] = image.Pixels[j + 1];
-            px[i + 2] = image.Pixels[j + 2];
-            px[i + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
-        return bmp;
     }
 
     private static SKBitmap MapBitmap(ReadOnlySpan<float> values, int width, int height, double limit)

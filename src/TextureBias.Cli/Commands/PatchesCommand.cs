@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using TextureBias.Data;
+using TextureBias.Interpretation;
+using TextureBias.Models;
+using TextureBias.Reports;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias patches</c>: the most informative patches of classes over a folder.</summary>
+internal static class PatchesCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = "bagnet9, bagnet17 or bagnet33", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var data = new Option<string>("--data") { Description = "Image folder (ImageFolder layout: a folder named by WNID or class index labels its images)", Required = true };
+        var classes = new Option<string>("--class") { Description = "Class index or WNID; several separated by commas", Required = true };
+        var top = new Option<int>("--top") { Description = "Patches per row", DefaultValueFactory = _ => 7 };
+        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
+        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
+        var output = new Option<string>("--out") { Description = "The mosaic (.png)", Required = true };
+        var csv = new Option<string?>("--csv") { Description = "The patches as CSV: class, row, rank, image, x, y, size, logit" };
+        var command = new Command("patches", "The most informative patches of classes over a folder: from images of the class and from all images.")
+        {
+            arch, weights, data, classes, top, resize, crop, batch, output, csv,
+        };
+        command.SetAction(r => CommandRunner.Run(cancel =>
+        {
+            var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            int k = r.GetValue(top);
+            if (k < 1) throw new TextureBiasException("--top must be at least 1");
+            if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
+            if (ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights)) is not BagNet model)
+                throw new TextureBiasException($"patches need a BagNet (bagnet9, bagnet17, bagnet33), not {r.GetValue(arch)}");
+            using (model)
+            {
+                var wanted = r.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => ImageNetClasses.Parse(c, model.NumClasses)).Distinct().ToList();
+                var folder = r.GetValue(data)!;
+                if (!Directory.Exists(folder)) throw new TextureBiasException($"{folder}: no such folder");
+                var files = ImageFiles.Find(new[] { folder });
+                if (files.Count == 0) throw new TextureBiasException($"no image files found in {folder}");
+                var watch = Stopwatch.StartNew();
+                void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
+                InformativePatchesResult? result = null;
+                if (!Console.IsErrorRedirected && files.Count > 1)
+                    CommandRunner.Error.Progress()
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                        .Start(ctx =>
+                        {
+                            var task = ctx.AddTask($"search {files.Count} images", maxValue: files.Count);
+                            result = InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, n => task.Value = n, cancel);
+                        });
+                else
+                    result = InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, null, cancel);
+                cancel.ThrowIfCancellationRequested();
+                PatchMosaic.Save(r.GetValue(output)!, result!, preprocessing, model.NumClasses, k);
+                if (r.GetValue(csv) is { } csvPath) PatchMosaic.SaveCsv(csvPath, result!);
+                foreach (var c in wanted)
+                {
+                    var best = result!.FromAllImages[c];
+                    Console.WriteLine($"{c}\t{ImageNetClasses.NameOf(c, model.NumClasses)}\tbest logit {(best.Count > 0 ? best[0].Logit.ToString("0.000") : "-")}" +
+                        $"\t{result.FromClassImages[c].Count} patches from images of the class");
+                }
+                Console.Error.WriteLine($"texturebias: searched {result!.Images} images" + (result.Skipped > 0 ? $", skipped {result.Skipped}" : "") +
+                    $" in {watch.Elapsed.TotalSeconds:0.0} s; mosaic in {r.GetValue(output)}" + (r.GetValue(csv) is { } p ? $", patches in {p}" : ""));
+                return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
+            }
+        }));
+        return command;
+    }
+}

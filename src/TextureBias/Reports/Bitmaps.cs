@@ -1,0 +1,24 @@
+using SkiaSharp;
+using TextureBias.Imaging;
+
+namespace TextureBias.Reports;
+
+/// <summary>Conversions between our images and Skia bitmaps.</summary>
+internal static class Bitmaps
+{
+    /// <summary>An opaque Skia bitmap of the image.</summary>
+    public static SKBitmap From(RgbImage image)
+    {
+        var bmp = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var px = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
+        {
+            px[i] = image.Pixels[j];
+            px[i + 1] = image.Pixels[j + 1];
+            px[i + 2] = image.Pixels[j + 2];
+            px[i + 3] = 255;
+        }
+        System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
+        return bmp;
+    }
+}
