@@ -24,8 +24,8 @@ public static class Heatmap
 {
     /// <summary>
     /// The exact dense heatmap: logits [classes.Length, H, W] for a normalised image [3,H,W]
-    /// (or [1,3,H,W]). <paramref name="tile"/> is the side of the output tiles computed at once
-    /// (a multiple of 8; memory grows with its square).
+    /// (or [1,3,H,W]). <paramref name="tile"/> is the largest side of the output tiles computed
+    /// at once (a multiple of 8; memory grows with its square); larger images are split evenly.
     /// </summary>
     public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224)
     {
@@ -38,11 +38,14 @@ public static class Heatmap
         var padded = Pad(x, q, extraBottom: 8, extraRight: 8); // room to round tiles up to whole cells
         var result = zeros(classes.Count, h, w);
         using var dense = new DenseBagNet(model, classes);
-        for (int y0 = 0; y0 < h; y0 += tile)
-        for (int x0 = 0; x0 < w; x0 += tile)
+        // Tiles of at most `tile` pixels, split evenly (in whole stride-8 cells) so no thin
+        // remainder tile pays the full margin of q-1 pixels.
+        int tileH = EvenTile(h, tile), tileW = EvenTile(w, tile);
+        for (int y0 = 0; y0 < h; y0 += tileH)
+        for (int x0 = 0; x0 < w; x0 += tileW)
         {
             using var tileScope = NewDisposeScope();
-            int th = Math.Min(tile, h - y0), tw = Math.Min(tile, w - x0);
+            int th = Math.Min(tileH, h - y0), tw = Math.Min(tileW, w - x0);
             // Output rows y0..y0+th need padded rows y0..y0+th+q-2; round up to whole stride-8 cells.
             int ch = (th + 7) / 8 * 8, cw = (tw + 7) / 8 * 8;
             var input = padded.narrow(2, y0, ch + q - 1).narrow(3, x0, cw + q - 1);
@@ -97,6 +100,12 @@ public static class Heatmap
             result.narrow(1, start, count).copy_(logits.index_select(1, index).t());
         }
         return result.view(classes.Count, h, w).MoveToOuterDisposeScope();
+    }
+
+    private static int EvenTile(int size, int tile)
+    {
+        int count = (size + tile - 1) / tile;
+        return Math.Min(tile, ((size + count - 1) / count + 7) / 8 * 8);
     }
 
     private static Tensor CheckImage(BagNet model, Tensor image, IReadOnlyList<int> classes)
