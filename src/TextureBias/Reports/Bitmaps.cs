@@ -1,4 +1,5 @@
 using SkiaSharp;
+using TextureBias.Data;
 using TextureBias.Imaging;
 
 namespace TextureBias.Reports;
@@ -20,5 +21,12 @@ internal static class Bitmaps
         }
         System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
         return bmp;
+    }
+
+    /// <summary>Writes the bitmap as a PNG, atomically.</summary>
+    public static void SavePng(string path, SKBitmap bitmap)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.Write(path, s => data.SaveTo(s));
     }
 }

@@ -80,8 +80,7 @@ public static class HeatmapFigure
     public static void Save(string path, RgbImage image, Tensor maps, IReadOnlyList<string> titles, string caption)
     {
         using var bitmap = Render(image, maps, titles, caption);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, s => data.SaveTo(s));
+        Bitmaps.SavePng(path, bitmap);
     }
 
     /// <summary>The given percentile of |values| (NaN ignored), interpolated linearly as NumPy's default.</summary>

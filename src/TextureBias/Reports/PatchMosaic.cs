@@ -80,8 +80,7 @@ public static class PatchMosaic
     public static void Save(string path, InformativePatchesResult result, Preprocessing preprocessing, int numClasses, int top)
     {
         using var bitmap = Render(result, preprocessing, numClasses, top);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, s => data.SaveTo(s));
+        Bitmaps.SavePng(path, bitmap);
     }
 
     /// <summary>Writes class, row, rank, image, x, y, size, logit as CSV, atomically.</summary>
