@@ -19,7 +19,7 @@ internal sealed class MacCount
     {
         var k = conv.kernel_size;
         var s = conv.stride;
-        var p = conv.padding;
+        var p = conv.padding ?? new long[] { 0, 0 };
         var d = conv.dilation;
         h = (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;
         w = (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) / s[1] + 1;

@@ -108,7 +108,7 @@ public class ClassifyCommandTests : IDisposable
         foreach (var r in new[] { notWeights, badArch, missing })
         {
             CliRunner.AssertNoStackTrace(r);
-            Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("warning")));
+            Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.Contains("warning"));
         }
     }
 
