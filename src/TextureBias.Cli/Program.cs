@@ -15,6 +15,7 @@ public static class Program
             ClassifyCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
+            StylizeCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -1,0 +1,105 @@
+using TextureBias.Imaging;
+using TextureBias.Models.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Style;
+
+/// <summary>
+/// Arbitrary style transfer with AdaIN, as pytorch-AdaIN's <c>test.py</c>: encode content and
+/// style to relu4_1, give the content features the style's channel statistics, mix with the
+/// content features by alpha, decode. Images are plain [0,1] RGB (no ImageNet normalisation).
+/// </summary>
+public sealed class StyleTransfer : IDisposable
+{
+    /// <summary>Wraps an encoder and a decoder (put in eval mode).</summary>
+    public StyleTransfer(VggEncoder encoder, AdaInDecoder decoder)
+    {
+        Encoder = encoder;
+        Decoder = decoder;
+        Encoder.eval();
+        Decoder.eval();
+    }
+
+    /// <summary>The VGG encoder.</summary>
+    public VggEncoder Encoder { get; }
+
+    /// <summary>The decoder.</summary>
+    public AdaInDecoder Decoder { get; }
+
+    /// <summary>Loads <c>vgg_normalised.pth</c> and <c>decoder.pth</c> (legacy or zip PyTorch format, or safetensors).</summary>
+    /// <exception cref="WeightFileException">A file is unreadable or is not that network.</exception>
+    public static StyleTransfer Load(string vggPath, string decoderPath)
+    {
+        var encoder = new VggEncoder();
+        var decoder = new AdaInDecoder();
+        try
+        {
+            ModelWeights.Load(encoder, vggPath);
+            ModelWeights.Load(decoder, decoderPath);
+        }
+        catch
+        {
+            encoder.Dispose();
+            decoder.Dispose();
+            throw;
+        }
+        return new StyleTransfer(encoder, decoder);
+    }
+
+    /// <summary>
+    /// The decoder's output [1,3,H',W'] (not clamped) for content [1,3,H,W] and one or more
+    /// styles [1,3,h,w] in [0,1]. Several styles are mixed by <paramref name="weights"/>
+    /// (normalised); each style may have its own size.
+    /// </summary>
+    public Tensor Stylize(Tensor content, IReadOnlyList<Tensor> styles, double alpha = 1.0, IReadOnlyList<double>? weights = null)
+    {
+        if (alpha < 0 || alpha > 1) throw new TextureBiasException($"alpha must be in [0, 1], got {alpha}");
+        if (styles.Count == 0) throw new ArgumentException("at least one style is needed");
+        var w = Weights(styles.Count, weights);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var contentFeatures = Encoder.forward(content);
+        Tensor feat;
+        if (styles.Count == 1 && weights is null)
+            feat = AdaIn.Apply(contentFeatures, Encoder.forward(styles[0]));
+        else
+        {
+            feat = zeros_like(contentFeatures);
+            for (int i = 0; i < styles.Count; i++)
+                feat = feat.add(AdaIn.Apply(contentFeatures, Encoder.forward(styles[i])).mul(w[i]));
+        }
+        feat = feat.mul(alpha).add(contentFeatures.mul(1 - alpha));
+        return Decoder.forward(feat).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Stylises images with test.py's preprocessing (Resize of the shorter side, optional centre
+    /// crop, ToTensor) and saving (×255, round, clamp): the result as written to disk.
+    /// </summary>
+    public RgbImage Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, StyleOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var c = new Preprocessing(options.ContentSize, options.Crop ? options.ContentSize : 0).Geometry(content).ToTensor();
+        var s = styles.Select(st => new Preprocessing(options.StyleSize, options.Crop ? options.StyleSize : 0).Geometry(st).ToTensor()).ToList();
+        if (options.PreserveColor) s = s.Select(st => AdaIn.Coral(st, c)).ToList();
+        var output = Stylize(c.unsqueeze(0), s.Select(t => t.unsqueeze(0)).ToList(), options.Alpha, options.StyleWeights);
+        return RgbImage.FromTensor(output[0]);
+    }
+
+    private static double[] Weights(int count, IReadOnlyList<double>? weights)
+    {
+        if (weights is null) return Enumerable.Repeat(1.0 / count, count).ToArray();
+        if (weights.Count != count) throw new TextureBiasException($"{weights.Count} style weights for {count} styles");
+        if (weights.Any(x => x < 0 || double.IsNaN(x)) || weights.Sum() <= 0) throw new TextureBiasException("style weights must be non-negative and not all zero");
+        double sum = weights.Sum();
+        return weights.Select(x => x / sum).ToArray();
+    }
+
+    /// <summary>Disposes both networks.</summary>
+    public void Dispose()
+    {
+        Encoder.Dispose();
+        Decoder.Dispose();
+    }
+}

@@ -1,0 +1,102 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TextureBias.Style;
+
+/// <summary>
+/// The "normalised VGG-19" encoder of AdaIN (<c>vgg_normalised.pth</c>): one flat Sequential of
+/// 53 modules, as pytorch-AdaIN's <c>net.vgg</c>, keys <c>&lt;index&gt;.weight</c>/<c>.bias</c>.
+/// Module 0 is a 1×1 3→3 convolution inserted when the Caffe model was converted (it takes
+/// plain [0,1] RGB, no ImageNet normalisation); every 3×3 convolution is preceded by a
+/// reflection pad of 1; max-pools round up (ceil mode). AdaIN uses it up to relu4_1
+/// (modules 0–30); all 16 3×3 convolutions are kept for texture synthesis.
+/// </summary>
+public sealed class VggEncoder : nn.Module<Tensor, Tensor>
+{
+    // Stages of VGG-19: 2, 2, 4, 4, 4 convolutions; max-pools between them (not after the last).
+    private static readonly int[][] Config =
+    {
+        new[] { 64, 64 }, new[] { 128, 128 }, new[] { 256, 256, 256, 256 }, new[] { 512, 512, 512, 512 }, new[] { 512, 512, 512, 512 },
+    };
+
+    /// <summary>Index of the last module of relu1_1, relu2_1, relu3_1 and relu4_1.</summary>
+    public static IReadOnlyList<int> AdaInLayers { get; } = new[] { 3, 10, 17, 30 };
+
+    /// <summary>Names of the ReLU modules by index (relu1_1 … relu5_4).</summary>
+    public static IReadOnlyDictionary<string, int> ReluIndex { get; } = BuildReluIndex();
+
+    // Children are registered as "0", "1", ... on this module itself, so keys are "0.weight" as in the file.
+    private readonly List<nn.Module<Tensor, Tensor>> layers = new();
+
+    /// <summary>Builds the encoder with PyTorch's default initialisation (load the weights after).</summary>
+    public VggEncoder() : base("vgg_normalised")
+    {
+        Add(Conv2d(3, 3, 1));
+        int channels = 3;
+        foreach (var block in Config)
+        {
+            foreach (var c in block)
+            {
+                Add(ReflectionPad2d(1));
+                Add(Conv2d(channels, c, 3));
+                Add(ReLU());
+                channels = c;
+            }
+            if (layers.Count < 53) Add(MaxPool2d(2, stride: 2, ceil_mode: true));
+        }
+    }
+
+    private static Dictionary<string, int> BuildReluIndex()
+    {
+        var result = new Dictionary<string, int>();
+        int index = 0; // module 0 is the 1×1 conv
+        for (int stage = 0; stage < Config.Length; stage++)
+        {
+            for (int i = 0; i < Config[stage].Length; i++)
+            {
+                index += 3;
+                result[$"relu{stage + 1}_{i + 1}"] = index;
+            }
+            index += 1; // max-pool
+        }
+        return result;
+    }
+
+    /// <summary>The number of modules (53).</summary>
+    public int Count => layers.Count;
+
+    /// <summary>The output of modules 0..30 (relu4_1), the AdaIN feature.</summary>
+    public override Tensor forward(Tensor x) => Run(x, 30);
+
+    /// <summary>The output of modules 0..<paramref name="last"/>.</summary>
+    public Tensor Run(Tensor x, int last)
+    {
+        using var scope = NewDisposeScope();
+        for (int i = 0; i <= last; i++)
+            x = layers[i].forward(x);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The outputs after each of <paramref name="lasts"/> (ascending module indices), in one pass.</summary>
+    public Tensor[] Features(Tensor x, IReadOnlyList<int> lasts)
+    {
+        using var scope = NewDisposeScope();
+        var result = new Tensor[lasts.Count];
+        int next = 0;
+        for (int i = 0; i <= lasts[^1]; i++)
+        {
+            x = layers[i].forward(x);
+            if (i == lasts[next]) result[next++] = x;
+        }
+        foreach (var t in result) t.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    private void Add(nn.Module<Tensor, Tensor> layer)
+    {
+        register_module(layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
+        layers.Add(layer);
+    }
+}
