@@ -1,7 +1,7 @@
 namespace TextureBias.Imaging;
 
 /// <summary>
-/// PIL's <c>Image.resize(size, Image.BILINEAR)</c> on 8-bit images, reproduced operation for
+/// PIL's <c>Image.resize(size, Image.BILINEAR)</c> (and LANCZOS) on 8-bit images, reproduced operation for
 /// operation (Pillow's <c>Resample.c</c>): a triangle filter widened by the downscaling factor
 /// (antialiasing), coefficients in 22-bit fixed point, a horizontal pass then a vertical pass,
 /// each rounded to 8 bits. torchvision's <c>Resize</c> on PIL images calls exactly this, so
@@ -11,20 +11,25 @@ public static class PilResize
 {
     private const int PrecisionBits = 32 - 8 - 2;
 
-    /// <summary>Resizes <paramref name="image"/> to <paramref name="width"/>×<paramref name="height"/>.</summary>
-    public static RgbImage Bilinear(RgbImage image, int width, int height)
+    /// <summary>Resizes <paramref name="image"/> to <paramref name="width"/>×<paramref name="height"/> (PIL's BILINEAR).</summary>
+    public static RgbImage Bilinear(RgbImage image, int width, int height) => Resize(image, width, height, Triangle, 1.0);
+
+    /// <summary>Resizes with PIL's LANCZOS (formerly ANTIALIAS) filter: a 3-lobed windowed sinc.</summary>
+    public static RgbImage Lanczos(RgbImage image, int width, int height) => Resize(image, width, height, Lanczos3, 3.0);
+
+    private static RgbImage Resize(RgbImage image, int width, int height, Func<double, double> filter, double filterSupport)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"target size must be positive, got {width}x{height}");
         if (width == image.Width && height == image.Height) return new RgbImage(width, height, (byte[])image.Pixels.Clone());
 
-        var (boundsV, kernelV, ksizeV) = Coefficients(image.Height, height);
+        var (boundsV, kernelV, ksizeV) = Coefficients(image.Height, height, filter, filterSupport);
         int firstRow = boundsV[0];
         int lastRow = boundsV[(height - 1) * 2] + boundsV[(height - 1) * 2 + 1];
 
         RgbImage source = image;
         if (width != image.Width)
         {
-            var (boundsH, kernelH, ksizeH) = Coefficients(image.Width, width);
+            var (boundsH, kernelH, ksizeH) = Coefficients(image.Width, width, filter, filterSupport);
             source = Horizontal(image, width, firstRow, lastRow - firstRow, boundsH, kernelH, ksizeH);
             for (int i = 0; i < height; i++) boundsV[i * 2] -= firstRow;
         }
@@ -39,12 +44,21 @@ public static class PilResize
         return x < 1.0 ? 1.0 - x : 0.0;
     }
 
-    /// <summary>Pillow's <c>precompute_coeffs</c> + <c>normalize_coeffs_8bpc</c> for the bilinear filter (support 1).</summary>
-    private static (int[] bounds, int[] kernel, int ksize) Coefficients(int inSize, int outSize)
+    private static double Sinc(double x)
+    {
+        if (x == 0.0) return 1.0;
+        x *= Math.PI;
+        return Math.Sin(x) / x;
+    }
+
+    private static double Lanczos3(double x) => x >= -3.0 && x < 3.0 ? Sinc(x) * Sinc(x / 3) : 0.0;
+
+    /// <summary>Pillow's <c>precompute_coeffs</c> + <c>normalize_coeffs_8bpc</c>.</summary>
+    private static (int[] bounds, int[] kernel, int ksize) Coefficients(int inSize, int outSize, Func<double, double> filter, double filterSupport)
     {
         double scale = (double)inSize / outSize;
         double filterScale = scale < 1.0 ? 1.0 : scale;
-        double support = 1.0 * filterScale;
+        double support = filterSupport * filterScale;
         int ksize = (int)Math.Ceiling(support) * 2 + 1;
         var bounds = new int[outSize * 2];
         var kernel = new int[outSize * ksize];
@@ -61,7 +75,7 @@ public static class PilResize
             double ww = 0.0;
             for (int x = 0; x < xmax; x++)
             {
-                double w = Triangle((x + xmin - center + 0.5) * ss);
+                double w = filter((x + xmin - center + 0.5) * ss);
                 weights[x] = w;
                 ww += w;
             }

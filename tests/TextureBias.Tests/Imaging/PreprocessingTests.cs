@@ -22,6 +22,16 @@ public class PreprocessingTests
     }
 
     [Theory]
+    [InlineData(23, 17)]
+    [InlineData(97, 80)]
+    public void LanczosResizeIsByteIdenticalToPil(int w, int h)
+    {
+        var source = ImageDecoder.Decode(Fixture.Images("resize-source.png"));
+        var pil = ImageDecoder.Decode(Fixture.Images($"lanczos-{w}x{h}.png"));
+        Assert.Equal(pil.Pixels, PilResize.Lanczos(source, w, h).Pixels);
+    }
+
+    [Theory]
     [InlineData(451, 300, 256, 384, 256)] // landscape: int(256 * 451 / 300) = 384
     [InlineData(300, 451, 256, 256, 384)]
     [InlineData(500, 375, 256, 341, 256)] // int(341.33)
