@@ -16,9 +16,15 @@ public sealed class ImageBatchLoader
 {
     private readonly Preprocessing _preprocessing;
 
-    /// <summary>Creates a loader.</summary>
-    public ImageBatchLoader(Preprocessing preprocessing, int batchSize, int workers = 0)
+    private readonly bool _normalize;
+
+    /// <summary>
+    /// Creates a loader. With <paramref name="normalize"/> false the inputs are plain
+    /// <c>ToTensor</c> values in [0,1] (as style transfer takes them).
+    /// </summary>
+    public ImageBatchLoader(Preprocessing preprocessing, int batchSize, int workers = 0, bool normalize = true)
     {
+        _normalize = normalize;
         if (batchSize < 1) throw new ArgumentException("batch size must be at least 1");
         _preprocessing = preprocessing;
         BatchSize = batchSize;
@@ -99,7 +105,7 @@ public sealed class ImageBatchLoader
         try
         {
             var image = _preprocessing.Geometry(ImageDecoder.Decode(path));
-            return new Decoded(path, Normalised(image), image.Height, image.Width, null);
+            return new Decoded(path, Normalised(image, _normalize), image.Height, image.Width, null);
         }
         catch (ImageDecodeException e)
         {
@@ -113,7 +119,7 @@ public sealed class ImageBatchLoader
     }
 
     /// <summary>ToTensor + Normalize in float32, the same arithmetic as torchvision: (v/255 - mean) / std.</summary>
-    private static float[] Normalised(RgbImage image)
+    private static float[] Normalised(RgbImage image, bool normalize)
     {
         int plane = image.Width * image.Height;
         var chw = new float[3 * plane];
@@ -122,8 +128,12 @@ public sealed class ImageBatchLoader
         {
             float mean = Preprocessing.ImageNetMean[c], std = Preprocessing.ImageNetStd[c];
             int o = c * plane;
-            for (int i = 0; i < plane; i++)
-                chw[o + i] = (px[i * 3 + c] / 255f - mean) / std;
+            if (normalize)
+                for (int i = 0; i < plane; i++)
+                    chw[o + i] = (px[i * 3 + c] / 255f - mean) / std;
+            else
+                for (int i = 0; i < plane; i++)
+                    chw[o + i] = px[i * 3 + c] / 255f;
         }
         return chw;
     }

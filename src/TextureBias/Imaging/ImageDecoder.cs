@@ -64,6 +64,21 @@ public static class ImageDecoder
         return Decode(data, path, maxPixels);
     }
 
+    /// <summary>The size in an image file's header (nothing is decoded), or null when the header is unreadable.</summary>
+    public static (int Width, int Height)? ReadSize(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var codec = SKCodec.Create(stream);
+            return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Decodes an encoded image held in memory; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="ImageDecodeException">The bytes are empty, not an image, corrupt or truncated, or the image is too large.</exception>
     public static RgbImage Decode(byte[] data, string source, long maxPixels = DefaultMaxPixels)

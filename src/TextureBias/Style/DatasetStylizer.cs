@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SkiaSharp;
+using TextureBias.Data;
+using TextureBias.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Style;
+
+/// <summary>
+/// Stylises a whole dataset, the job that made Stylized-ImageNet. The style of a content image
+/// depends only on the seed and the image's relative path, so the output is the same however
+/// the job is sharded or resumed; existing outputs are kept (a killed job re-run goes on where
+/// it stopped), every output is written atomically, and unreadable content or style images are
+/// listed and skipped. Content images are decoded and outputs encoded on background threads
+/// while the networks run; memory stays flat. Styles enter AdaIN only through the mean and
+/// standard deviation of their relu4_1 features, which are cached on disk, so a style is
+/// encoded once for all jobs that share the cache.
+/// </summary>
+public static class DatasetStylizer
+{
+    /// <summary>Side of Stylized-ImageNet's images and preprocessed styles.</summary>
+    public const int SinSize = 224;
+
+    /// <summary>Runs the job over <paramref name="contentDir"/> with the styles in <paramref name="styleDir"/>.</summary>
+    public static DatasetStylizeReport Run(StyleTransfer transfer, string contentDir, string styleDir, string outDir, DatasetStylizeOptions options,
+        Action<int, int>? progress = null, Action<string>? log = null, CancellationToken cancel = default)
+    {
+        if (options.ShardCount < 1 || options.ShardIndex < 1 || options.ShardIndex > options.ShardCount)
+            throw new TextureBiasException($"shard {options.ShardIndex}/{options.ShardCount} does not exist (use k/N with 1 ≤ k ≤ N)");
+        if (options.NumStyles < 1) throw new TextureBiasException("--num-styles must be at least 1");
+        if (options.Format is not (null or "png" or "jpg")) throw new TextureBiasException("--format must be png or jpg");
+        foreach (var (dir, what) in new[] { (contentDir, "content"), (styleDir, "style") })
+            if (!Directory.Exists(dir)) throw new TextureBiasException($"{dir}: no such {what} folder");
+        string outRoot = Path.GetFullPath(outDir);
+        Directory.CreateDirectory(outRoot);
+
+        var skipped = new ConcurrentQueue<string>();
+        var styles = UsableStyles(styleDir, options.Recipe, skipped);
+        if (styles.Count < options.NumStyles)
+            throw new TextureBiasException($"{styleDir}: {styles.Count} usable style images, {options.NumStyles} needed per content image");
+        int excluded = skipped.Count;
+        var contents = ImageFiles.Find(new[] { contentDir });
+        var mine = contents.Where((_, i) => i % options.ShardCount == options.ShardIndex - 1).ToList();
+
+        // Plan: the outputs of each content image, and which exist already.
+        var plan = new List<(string Content, string Relative, int[] Styles, string[] Outputs)>();
+        var manifest = new ConcurrentQueue<string>();
+        int alreadyDone = 0;
+        foreach (var content in mine)
+        {
+            string relative = Path.GetRelativePath(contentDir, content).Replace('\\', '/');
+            var chosen = ChooseStyles(relative, styles.Count, options.NumStyles, options.Seed);
+            var outputs = chosen.Select(s => OutputPath(outRoot, relative, styles[s], options)).ToArray();
+            if (outputs.All(File.Exists))
+            {
+                alreadyDone++;
+                for (int j = 0; j < chosen.Length; j++) manifest.Enqueue(ManifestLine(relative, styleDir, styles[chosen[j]], outRoot, outputs[j]));
+                continue;
+            }
+            plan.Add((content, relative, chosen, outputs));
+        }
+
+        string suffix = options.ShardCount == 1 ? "" : $"-{options.ShardIndex}-of-{options.ShardCount}";
+        string manifestPath = Path.Combine(outRoot, $"manifest{suffix}.csv");
+        string skippedPath = Path.Combine(outRoot, $"skipped{suffix}.csv");
+        int written = 0, failed = 0, done = alreadyDone;
+        progress?.Invoke(done, mine.Count);
+        var statistics = new StyleStatistics(transfer, options.Recipe, options.StyleCache ?? Path.Combine(outRoot, ".style-cache"));
+        int workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+        using var writes = new BlockingCollection<Action>(4 * Math.Max(1, options.Batch));
+        var writers = Enumerable.Range(0, Math.Max(1, workers / 2)).Select(_ => Task.Run(() =>
+        {
+            foreach (var write in writes.GetConsumingEnumerable()) write();
+        })).ToList();
+        try
+        {
+            var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(0, 0);
+            var loader = new ImageBatchLoader(preprocessing, Math.Max(1, options.Batch), workers, normalize: false);
+            var byPath = plan.ToDictionary(p => p.Content);
+            void ContentFailed(ImageFailure f)
+            {
+                skipped.Enqueue(CsvLine(f.Path, f.Reason));
+                failed++;
+                progress?.Invoke(++done, mine.Count);
+            }
+            foreach (var batch in loader.Batches(plan.Select(p => p.Content).ToList(), ContentFailed, cancel))
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var contentFeatures = transfer.Encoder.forward(batch.Input);
+                var feats = new List<Tensor>();
+                var targets = new List<(string Relative, string Style, string Output)>();
+                for (int b = 0; b < batch.Paths.Count; b++)
+                {
+                    var item = byPath[batch.Paths[b]];
+                    var cf = contentFeatures.narrow(0, b, 1);
+                    var (cm, cs) = AdaIn.MeanStd(cf);
+                    bool ok = true;
+                    for (int j = 0; j < item.Styles.Length && ok; j++)
+                    {
+                        if (File.Exists(item.Outputs[j])) continue;
+                        var style = styles[item.Styles[j]];
+                        var (sm, ss) = statistics.Get(style);
+                        if (sm is null || ss is null)
+                        {
+                            skipped.Enqueue(CsvLine(item.Content, $"style {style} is unreadable"));
+                            ok = false;
+                            break;
+                        }
+                        var feat = cf.sub(cm).div(cs).mul(ss).add(sm);
+                        feats.Add(feat.mul(options.Alpha).add(cf.mul(1 - options.Alpha)));
+                        targets.Add((item.Relative, style, item.Outputs[j]));
+                    }
+                    if (!ok) failed++;
+                    done++;
+                }
+                if (feats.Count > 0)
+                {
+                    var images = transfer.Decoder.forward(cat(feats, 0));
+                    for (int i = 0; i < targets.Count; i++)
+                    {
+                        var image = RgbImage.FromTensor(images[i]);
+                        var (relative, style, output) = targets[i];
+                        writes.Add(() =>
+                        {
+                            try
+                            {
+                                ImageEncoder.Save(output, image, Format(output));
+                                manifest.Enqueue(ManifestLine(relative, styleDir, style, outRoot, output));
+                                Interlocked.Increment(ref written);
+                            }
+                            catch (Exception e) when (e is IOException or UnauthorizedAccessException or TextureBiasException)
+                            {
+                                skipped.Enqueue(CsvLine(relative, $"cannot write {output}: {e.Message}"));
+                            }
+                        }, cancel);
+                    }
+                }
+                progress?.Invoke(done, mine.Count);
+            }
+        }
+        finally
+        {
+            writes.CompleteAdding();
+            Task.WaitAll(writers.ToArray());
+            AtomicFile.WriteText(manifestPath, "content,style,output\n" + string.Concat(manifest.OrderBy(l => l, StringComparer.Ordinal)));
+            AtomicFile.WriteText(skippedPath, "path,reason\n" + string.Concat(skipped));
+        }
+        log?.Invoke($"{written} written, {alreadyDone} already there, {failed} skipped");
+        return new DatasetStylizeReport(written, alreadyDone, failed, styles.Count, excluded, manifestPath, skippedPath);
+    }
+
+    /// <summary>
+    /// The styles chosen for a content image: <paramref name="count"/> distinct indices drawn
+    /// from a hash of the seed and the relative path, so the choice never depends on which
+    /// other images are in the job.
+    /// </summary>
+    public static int[] ChooseStyles(string relativePath, int styleCount, int count, int seed)
+    {
+        var chosen = new List<int>();
+        for (int draw = 0; chosen.Count < count; draw++)
+        {
+            var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{relativePath}\n{draw}"));
+            int index = (int)(BitConverter.ToUInt64(bytes, 0) % (ulong)styleCount);
+            if (!chosen.Contains(index)) chosen.Add(index);
+        }
+        return chosen.ToArray();
+    }
+
+    /// <summary>The output file of a content image (relative path) with a style, inside <paramref name="outRoot"/>.</summary>
+    public static string OutputPath(string outRoot, string relativeContent, string style, DatasetStylizeOptions options)
+    {
+        string dir = Path.GetDirectoryName(relativeContent) ?? "";
+        string stem = Path.GetFileNameWithoutExtension(relativeContent);
+        string name = options.Recipe == StyleRecipe.Sin
+            ? stem + "." + (options.Format ?? "png")
+            : $"{stem}-stylized-{Path.GetFileNameWithoutExtension(style)}" + (options.Format is { } f ? "." + f : Path.GetExtension(relativeContent));
+        string full = Path.GetFullPath(Path.Combine(outRoot, dir, name));
+        if (!full.StartsWith(outRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new TextureBiasException($"{relativeContent}: its output would leave the output folder");
+        return full;
+    }
+
+    private static SKEncodedImageFormat Format(string path) =>
+        ImageEncoder.FormatOf(path) ?? throw new TextureBiasException($"{path}: no image format for this extension");
+
+    /// <summary>The style files in sorted order, less those whose header is unreadable or (SIN) with a side under 224.</summary>
+    private static List<string> UsableStyles(string styleDir, StyleRecipe recipe, ConcurrentQueue<string> skipped)
+    {
+        var usable = new List<string>();
+        foreach (var path in ImageFiles.Find(new[] { styleDir }))
+        {
+            var size = ImageDecoder.ReadSize(path);
+            if (size is null) skipped.Enqueue(CsvLine(path, "style excluded: unreadable"));
+            else if (recipe == StyleRecipe.Sin && Math.Min(size.Value.Width, size.Value.Height) < SinSize)
+                skipped.Enqueue(CsvLine(path, $"style excluded: {size.Value.Width}x{size.Value.Height} is smaller than {SinSize} pixels"));
+            else usable.Add(path);
+        }
+        return usable;
+    }
+
+    /// <summary>A style as the recipe prepares it: SIN's largest centred square downsampled to 224 (Lanczos); else shorter side 512.</summary>
+    public static RgbImage PrepareStyle(RgbImage style, StyleRecipe recipe)
+    {
+        if (recipe != StyleRecipe.Sin) return new Preprocessing(512, 0).Geometry(style);
+        int side = Math.Min(style.Width, style.Height);
+        var square = Preprocessing.CropRegion(style, (style.Width - side) / 2, (style.Height - side) / 2, side, side);
+        return side > SinSize ? PilResize.Lanczos(square, SinSize, SinSize) : square;
+    }
+
+    private static string ManifestLine(string relative, string styleDir, string style, string outRoot, string output) =>
+        $"{Csv(relative)},{Csv(Path.GetRelativePath(styleDir, style).Replace('\\', '/'))},{Csv(Path.GetRelativePath(outRoot, output).Replace('\\', '/'))}\n";
+
+    private static string CsvLine(string path, string reason) => $"{Csv(path)},{Csv(reason)}\n";
+
+    private static string Csv(string s) => s.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    /// <summary>relu4_1 mean and std of each style, computed once and cached on disk.</summary>
+    private sealed class StyleStatistics
+    {
+        private readonly StyleTransfer _transfer;
+        private readonly StyleRecipe _recipe;
+        private readonly string _cache;
+        private readonly string _network;
+
+        public StyleStatistics(StyleTransfer transfer, StyleRecipe recipe, string cache)
+        {
+            _transfer = transfer;
+            _recipe = recipe;
+            _cache = cache;
+            Directory.CreateDirectory(cache);
+            // The encoder's identity: a checksum of its weights.
+            using var noGrad = no_grad();
+            double sum = transfer.Encoder.parameters().Sum(p => p.abs().sum().to(ScalarType.Float64).item<double>());
+            _network = sum.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>[1,512,1,1] mean and std, or (null, null) when the style cannot be decoded.</summary>
+        public (Tensor? Mean, Tensor? Std) Get(string style)
+        {
+            var info = new FileInfo(style);
+            var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+                $"{_recipe}\n{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{_network}")))[..32];
+            var file = Path.Combine(_cache, key + ".f32");
+            int channels = 512;
+            if (File.Exists(file) && new FileInfo(file).Length == 2 * channels * 4)
+            {
+                var values = new float[2 * channels];
+                Buffer.BlockCopy(File.ReadAllBytes(file), 0, values, 0, values.Length * 4);
+                return (tensor(values[..channels]).view(1, channels, 1, 1), tensor(values[channels..]).view(1, channels, 1, 1));
+            }
+            RgbImage image;
+            try { image = PrepareStyle(ImageDecoder.Decode(style), _recipe); }
+            catch (ImageDecodeException) { return (null, null); }
+            using var scope = NewDisposeScope();
+            var (mean, std) = AdaIn.MeanStd(_transfer.Encoder.forward(image.ToTensor().unsqueeze(0)));
+            var both = cat(new[] { mean.flatten(), std.flatten() }).data<float>().ToArray();
+            var bytes = new byte[both.Length * 4];
+            Buffer.BlockCopy(both, 0, bytes, 0, bytes.Length);
+            AtomicFile.Write(file, s => s.Write(bytes));
+            return (mean.MoveToOuterDisposeScope(), std.MoveToOuterDisposeScope());
+        }
+    }
+}
