@@ -19,8 +19,8 @@ internal static class StylizeCommand
         var styles = new Option<string[]>("--style") { Description = "A style image; repeat for several (single-image mode)", Arity = ArgumentArity.ZeroOrMore };
         var weights = new Option<string?>("--style-weights") { Description = "Weights of several styles, comma-separated (normalised to sum 1; default equal)" };
         var alpha = new Option<double>("--alpha") { Description = "Content–style trade-off in [0, 1]", DefaultValueFactory = _ => 1.0 };
-        var contentSize = new Option<int>("--content-size") { Description = "Shorter side of the content (0 keeps the size)", DefaultValueFactory = _ => 512 };
-        var styleSize = new Option<int>("--style-size") { Description = "Shorter side of the styles (0 keeps the size)", DefaultValueFactory = _ => 512 };
+        var contentSize = new Option<int?>("--content-size") { Description = "Shorter side of the content, 0 keeps the size (default 512; dataset mode: 0, and the sin recipe fixes 256 + crop 224)" };
+        var styleSize = new Option<int?>("--style-size") { Description = "Shorter side of the styles, 0 keeps the size (default 512; the sin recipe fixes 224 squares)" };
         var crop = new Option<bool>("--crop") { Description = "Centre-crop content and styles to their sizes" };
         var preserve = new Option<bool>("--preserve-color") { Description = "Keep the content's colours" };
         var output = new Option<string?>("--out") { Description = "Output image (.png, .jpg or .webp) (single-image mode)" };
@@ -43,7 +43,8 @@ internal static class StylizeCommand
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             if (r.GetValue(contentDir) is not null || r.GetValue(styleDir) is not null || r.GetValue(outDir) is not null)
-                return RunDataset(r, vgg, decoder, contentDir, styleDir, outDir, recipe, seed, numStyles, alpha, format, shard, workers, batch, cache, cancel);
+                return RunDataset(r, vgg, decoder, contentDir, styleDir, outDir, recipe, seed, numStyles, alpha, format, shard, workers, batch, cache,
+                    r.GetValue(contentSize) ?? 0, r.GetValue(styleSize) ?? 512, cancel);
             if (r.GetValue(content) is null || r.GetValue(styles) is not { Length: > 0 } || r.GetValue(output) is null)
                 throw new TextureBiasException("give --content, --style and --out (one image), or --content-dir, --style-dir and --out-dir (a dataset)");
             if (r.GetValue(contentSize) < 0 || r.GetValue(styleSize) < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
@@ -51,8 +52,8 @@ internal static class StylizeCommand
                 ? x : throw new TextureBiasException($"--style-weights: '{w}' is not a number")).ToList();
             var options = new StyleOptions
             {
-                ContentSize = r.GetValue(contentSize),
-                StyleSize = r.GetValue(styleSize),
+                ContentSize = r.GetValue(contentSize) ?? 512,
+                StyleSize = r.GetValue(styleSize) ?? 512,
                 Crop = r.GetValue(crop),
                 Alpha = r.GetValue(alpha),
                 StyleWeights = styleWeights,
@@ -75,8 +76,9 @@ internal static class StylizeCommand
 
     private static int RunDataset(ParseResult r, Option<string> vgg, Option<string> decoder, Option<string?> contentDir, Option<string?> styleDir,
         Option<string?> outDir, Option<string> recipe, Option<int> seed, Option<int> numStyles, Option<double> alpha, Option<string?> format,
-        Option<string> shard, Option<int> workers, Option<int> batch, Option<string?> cache, CancellationToken cancel)
+        Option<string> shard, Option<int> workers, Option<int> batch, Option<string?> cache, int contentSize, int styleSize, CancellationToken cancel)
     {
+        if (contentSize < 0 || styleSize < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
         if (r.GetValue(contentDir) is not { } cDir || r.GetValue(styleDir) is not { } sDir || r.GetValue(outDir) is not { } oDir)
             throw new TextureBiasException("dataset mode needs --content-dir, --style-dir and --out-dir");
         var parts = r.GetValue(shard)!.Split('/');
@@ -99,6 +101,8 @@ internal static class StylizeCommand
             Workers = r.GetValue(workers),
             Batch = Math.Max(1, r.GetValue(batch)),
             StyleCache = r.GetValue(cache),
+            ContentSize = contentSize,
+            StyleSize = styleSize,
         };
         if (options.Alpha < 0 || options.Alpha > 1) throw new TextureBiasException("--alpha must be in [0, 1]");
         using var transfer = StyleTransfer.Load(r.GetValue(vgg)!, r.GetValue(decoder)!);

@@ -6,6 +6,12 @@ public sealed record DatasetStylizeOptions
     /// <summary>The recipe (sizes, style preprocessing, naming).</summary>
     public StyleRecipe Recipe { get; init; } = StyleRecipe.Sin;
 
+    /// <summary>stylize-datasets: shorter side of the content images (0 keeps the size; the SIN recipe fixes Resize 256 + CenterCrop 224).</summary>
+    public int ContentSize { get; init; }
+
+    /// <summary>stylize-datasets: shorter side of the styles (the SIN recipe fixes 224×224 squares).</summary>
+    public int StyleSize { get; init; } = 512;
+
     /// <summary>Seed of the style choice (Stylized-ImageNet's 49809 by default).</summary>
     public int Seed { get; init; } = 49809;
 

@@ -69,7 +69,7 @@ public static class DatasetStylizer
         string skippedPath = Path.Combine(outRoot, $"skipped{suffix}.csv");
         int written = 0, failed = 0, done = alreadyDone;
         progress?.Invoke(done, mine.Count);
-        var statistics = new StyleStatistics(transfer, options.Recipe, options.StyleCache ?? Path.Combine(outRoot, ".style-cache"));
+        var statistics = new StyleStatistics(transfer, options.Recipe, options.StyleSize, options.StyleCache ?? Path.Combine(outRoot, ".style-cache"));
         int workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         using var writes = new BlockingCollection<Action>(4 * Math.Max(1, options.Batch));
         var writers = Enumerable.Range(0, Math.Max(1, workers / 2)).Select(_ => Task.Run(() =>
@@ -78,7 +78,7 @@ public static class DatasetStylizer
         })).ToList();
         try
         {
-            var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(0, 0);
+            var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(options.ContentSize, 0);
             var loader = new ImageBatchLoader(preprocessing, Math.Max(1, options.Batch), workers, normalize: false);
             var byPath = plan.ToDictionary(p => p.Content);
             void ContentFailed(ImageFailure f)
@@ -203,10 +203,13 @@ public static class DatasetStylizer
         return usable;
     }
 
-    /// <summary>A style as the recipe prepares it: SIN's largest centred square downsampled to 224 (Lanczos); else shorter side 512.</summary>
-    public static RgbImage PrepareStyle(RgbImage style, StyleRecipe recipe)
+    /// <summary>
+    /// A style as the recipe prepares it: SIN's largest centred square downsampled to 224
+    /// (Lanczos, as PIL's thumbnail); else the shorter side resized to <paramref name="styleSize"/> (0 keeps it).
+    /// </summary>
+    public static RgbImage PrepareStyle(RgbImage style, StyleRecipe recipe, int styleSize = 512)
     {
-        if (recipe != StyleRecipe.Sin) return new Preprocessing(512, 0).Geometry(style);
+        if (recipe != StyleRecipe.Sin) return new Preprocessing(styleSize, 0).Geometry(style);
         int side = Math.Min(style.Width, style.Height);
         var square = Preprocessing.CropRegion(style, (style.Width - side) / 2, (style.Height - side) / 2, side, side);
         return side > SinSize ? PilResize.Lanczos(square, SinSize, SinSize) : square;
@@ -224,13 +227,15 @@ public static class DatasetStylizer
     {
         private readonly StyleTransfer _transfer;
         private readonly StyleRecipe _recipe;
+        private readonly int _styleSize;
         private readonly string _cache;
         private readonly string _network;
 
-        public StyleStatistics(StyleTransfer transfer, StyleRecipe recipe, string cache)
+        public StyleStatistics(StyleTransfer transfer, StyleRecipe recipe, int styleSize, string cache)
         {
             _transfer = transfer;
             _recipe = recipe;
+            _styleSize = recipe == StyleRecipe.Sin ? SinSize : styleSize;
             _cache = cache;
             Directory.CreateDirectory(cache);
             // The encoder's identity: a checksum of its weights.
@@ -244,7 +249,7 @@ public static class DatasetStylizer
         {
             var info = new FileInfo(style);
             var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-                $"{_recipe}\n{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{_network}")))[..32];
+                $"{_recipe}\n{_styleSize}\n{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{_network}")))[..32];
             var file = Path.Combine(_cache, key + ".f32");
             int channels = 512;
             if (File.Exists(file) && new FileInfo(file).Length == 2 * channels * 4)
@@ -254,7 +259,7 @@ public static class DatasetStylizer
                 return (tensor(values[..channels]).view(1, channels, 1, 1), tensor(values[channels..]).view(1, channels, 1, 1));
             }
             RgbImage image;
-            try { image = PrepareStyle(ImageDecoder.Decode(style), _recipe); }
+            try { image = PrepareStyle(ImageDecoder.Decode(style), _recipe, _styleSize); }
             catch (ImageDecodeException) { return (null, null); }
             using var scope = NewDisposeScope();
             var (mean, std) = AdaIn.MeanStd(_transfer.Encoder.forward(image.ToTensor().unsqueeze(0)));
