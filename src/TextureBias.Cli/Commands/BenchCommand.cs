@@ -39,6 +39,20 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
-        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap };
+        var sSize = new Option<int>("--size") { Description = "Content side in pixels", DefaultValueFactory = _ => 224 };
+        var sStyle = new Option<int>("--style-size") { Description = "Style side in pixels", DefaultValueFactory = _ => 224 };
+        var sBatch = new Option<int>("--batch") { Description = "Content images per forward pass", DefaultValueFactory = _ => 8 };
+        var sImages = new Option<int>("--images") { Description = "Images in the generated folder of the end-to-end run", DefaultValueFactory = _ => 32 };
+        var stylize = new Command("stylize", "AdaIN stylisation speed: the networks alone, and a dataset job end to end over a generated folder.")
+        {
+            sSize, sStyle, sBatch, sImages,
+        };
+        stylize.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var result = TextureBias.Style.StylizeBenchmark.Run(r.GetValue(sSize), r.GetValue(sStyle), r.GetValue(sBatch), r.GetValue(sImages));
+            Console.WriteLine(JsonSerializer.Serialize(result, Json));
+            return CommandRunner.Ok;
+        }));
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize };
     }
 }

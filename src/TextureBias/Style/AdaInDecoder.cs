@@ -3,6 +3,8 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
+using TextureBias.Models;
+
 namespace TextureBias.Style;
 
 /// <summary>
@@ -36,8 +38,23 @@ public sealed class AdaInDecoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        foreach (var layer in layers) x = layer.forward(x);
-        return x.MoveToOuterDisposeScope();
+        if (training || is_grad_enabled())
+        {
+            foreach (var layer in layers) x = layer.forward(x);
+            return x.MoveToOuterDisposeScope();
+        }
+        // Eval without gradients: free each activation early, run large batches in chunks.
+        return EvalChunks.Map(x, 64L * 64 * x.shape[2] * x.shape[3] * 4, chunk =>
+        {
+            var h = chunk;
+            foreach (var layer in layers)
+            {
+                var next = layer.forward(h);
+                if (!ReferenceEquals(h, chunk)) h.Dispose();
+                h = next;
+            }
+            return h;
+        }).MoveToOuterDisposeScope();
     }
 
     private void Add(nn.Module<Tensor, Tensor> layer)

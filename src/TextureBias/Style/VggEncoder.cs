@@ -3,6 +3,8 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
+using TextureBias.Models;
+
 namespace TextureBias.Style;
 
 /// <summary>
@@ -70,13 +72,31 @@ public sealed class VggEncoder : nn.Module<Tensor, Tensor>
     /// <summary>The output of modules 0..30 (relu4_1), the AdaIN feature.</summary>
     public override Tensor forward(Tensor x) => Run(x, 30);
 
-    /// <summary>The output of modules 0..<paramref name="last"/>.</summary>
+    /// <summary>
+    /// The output of modules 0..<paramref name="last"/>. In eval mode without gradients, each
+    /// activation is freed as soon as the next exists and large batches run in chunks (see
+    /// <see cref="Models.ImageClassifier.ChunkBytes"/>); the results are the same.
+    /// </summary>
     public Tensor Run(Tensor x, int last)
     {
         using var scope = NewDisposeScope();
-        for (int i = 0; i <= last; i++)
-            x = layers[i].forward(x);
-        return x.MoveToOuterDisposeScope();
+        if (training || is_grad_enabled())
+        {
+            for (int i = 0; i <= last; i++)
+                x = layers[i].forward(x);
+            return x.MoveToOuterDisposeScope();
+        }
+        return EvalChunks.Map(x, 64L * x.shape[2] * x.shape[3] * 4, chunk =>
+        {
+            var h = chunk;
+            for (int i = 0; i <= last; i++)
+            {
+                var next = layers[i].forward(h);
+                if (!ReferenceEquals(h, chunk)) h.Dispose();
+                h = next;
+            }
+            return h;
+        }).MoveToOuterDisposeScope();
     }
 
     /// <summary>The outputs after each of <paramref name="lasts"/> (ascending module indices), in one pass.</summary>

@@ -47,3 +47,21 @@ public class StylizeDatasetCommandTests : IDisposable
         foreach (var r in new[] { badShard, missing }) CliRunner.AssertNoStackTrace(r);
     }
 }
+
+public class BenchStylizeCommandTests
+{
+    [Fact]
+    public void BenchStylizePrintsOneJsonLine()
+    {
+        var r = CliRunner.Run("bench", "stylize", "--size", "32", "--style-size", "40", "--batch", "2", "--images", "4");
+        CliRunner.AssertNoStackTrace(r);
+        Assert.Equal(0, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout.Trim());
+        var o = doc.RootElement;
+        Assert.Equal(32, o.GetProperty("size").GetInt32());
+        Assert.Equal(40, o.GetProperty("style_size").GetInt32());
+        Assert.Equal(4, o.GetProperty("images").GetInt32());
+        Assert.True(o.GetProperty("network_images_per_s").GetDouble() > 0);
+        Assert.True(o.GetProperty("end_to_end_images_per_s").GetDouble() > 0);
+    }
+}

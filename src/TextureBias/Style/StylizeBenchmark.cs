@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using TextureBias.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Style;
+
+/// <summary>Measures AdaIN stylisation speed on random weights: the networks alone, and a whole dataset job.</summary>
+public static class StylizeBenchmark
+{
+    /// <summary>
+    /// Runs both measurements; the end-to-end one is a dataset job over <paramref name="images"/>
+    /// generated JPEGs (contents resized to <paramref name="size"/>, styles to <paramref name="styleSize"/>, PNG outputs).
+    /// </summary>
+    public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 32, int runs = 3)
+    {
+        if (size < 8 || styleSize < 8 || batch < 1 || images < 1 || runs < 1) throw new TextureBiasException("sizes, batch, images and runs must be positive (sizes at least 8)");
+        using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder());
+        double network;
+        using (var scope = NewDisposeScope())
+        {
+            manual_seed(0);
+            var contents = rand(batch, 3, size, size);
+            var style = rand(1, 3, styleSize, styleSize);
+            var times = new List<double>();
+            for (int i = 0; i <= runs; i++)
+            {
+                using var step = NewDisposeScope();
+                using var noGrad = no_grad();
+                var sw = Stopwatch.StartNew();
+                var cf = transfer.Encoder.forward(contents);
+                var sf = transfer.Encoder.forward(style).expand(batch, -1, -1, -1);
+                transfer.Decoder.forward(AdaIn.Apply(cf, sf));
+                if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
+            }
+            times.Sort();
+            network = batch / times[times.Count / 2];
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), $"texturebias-bench-stylize-{Guid.NewGuid():N}");
+        try
+        {
+            var rng = new Random(1);
+            RgbImage Noise(int w, int h)
+            {
+                var px = new byte[w * h * 3];
+                rng.NextBytes(px);
+                return new RgbImage(w, h, px);
+            }
+            for (int i = 0; i < images; i++)
+                ImageEncoder.Save(Path.Combine(root, "content", $"class{i % 4}", $"img{i:D4}.jpg"), Noise(size * 5 / 4, size * 9 / 8), SkiaSharp.SKEncodedImageFormat.Jpeg);
+            for (int i = 0; i < 4; i++)
+                ImageEncoder.Save(Path.Combine(root, "styles", $"style{i}.png"), Noise(styleSize * 3 / 2, styleSize * 4 / 3), SkiaSharp.SKEncodedImageFormat.Png);
+            var sw = Stopwatch.StartNew();
+            DatasetStylizer.Run(transfer, Path.Combine(root, "content"), Path.Combine(root, "styles"), Path.Combine(root, "out"),
+                new DatasetStylizeOptions { Recipe = StyleRecipe.StylizeDatasets, ContentSize = size, StyleSize = styleSize, Format = "png", Batch = batch });
+            return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / sw.Elapsed.TotalSeconds, images);
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+}
