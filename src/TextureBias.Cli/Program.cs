@@ -16,6 +16,7 @@ public static class Program
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),
+            TrainDecoderCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
