@@ -89,6 +89,7 @@ public static class DatasetStylizer
             }
             foreach (var batch in loader.Batches(plan.Select(p => p.Content).ToList(), ContentFailed, cancel))
             {
+                using var input = batch;
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var contentFeatures = transfer.Encoder.forward(batch.Input);
@@ -240,6 +241,7 @@ public static class DatasetStylizer
             Directory.CreateDirectory(cache);
             // The encoder's identity: a checksum of its weights.
             using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
             double sum = transfer.Encoder.parameters().Sum(p => p.abs().sum().to(ScalarType.Float64).item<double>());
             _network = sum.ToString("R", CultureInfo.InvariantCulture);
         }

@@ -86,6 +86,19 @@ public class AdaInTests
     }
 
     [Fact]
+    public void AlphaZeroReconstructsTheContent()
+    {
+        using var scope = NewDisposeScope();
+        using var st = Formula();
+        var content = FormulaWeights.ImageBatch(1, 32, 24).add(1.5).div(3);
+        var style = FormulaWeights.ImageBatch(1, 16, 16).add(1.5).div(3);
+        var stylised = st.Stylize(content, new[] { style }, alpha: 0);
+        using var noGrad = no_grad();
+        var direct = st.Decoder.forward(st.Encoder.forward(content));
+        Assert.True((stylised - direct).abs().max().item<float>() < 1e-6);
+    }
+
+    [Fact]
     public void SavingRoundsAndClampsLikeSaveImage()
     {
         using var scope = NewDisposeScope();

@@ -76,20 +76,32 @@ public class DatasetStylizerTests : IDisposable
         Assert.Equal((224, 224), (written.Width, written.Height));
         Assert.True(expected.Pixels.Zip(written.Pixels).Max(p => Math.Abs(p.First - p.Second)) <= 1);
 
-        // Two shards give the same files; the union of their manifests is the single job's.
+        // Three shards give the same files; the union of their manifests is the single job's.
         var sharded = Path.Combine(_dir, "sharded");
-        foreach (var k in new[] { 1, 2 })
-            DatasetStylizer.Run(transfer, content, styles, sharded, options with { ShardIndex = k, ShardCount = 2, StyleCache = Path.Combine(single, ".style-cache") });
+        foreach (var k in new[] { 1, 2, 3 })
+            DatasetStylizer.Run(transfer, content, styles, sharded, options with { ShardIndex = k, ShardCount = 3, StyleCache = Path.Combine(single, ".style-cache") });
         foreach (var o in outputs)
             Assert.True(ImageDecoder.Decode(Path.Combine(single, o)).Pixels.Zip(ImageDecoder.Decode(Path.Combine(sharded, o)).Pixels).All(p => Math.Abs(p.First - p.Second) <= 1), o);
-        var union = new[] { 1, 2 }.SelectMany(k => File.ReadAllLines(Path.Combine(sharded, $"manifest-{k}-of-2.csv")).Skip(1)).Order(StringComparer.Ordinal);
+        var union = new[] { 1, 2, 3 }.SelectMany(k => File.ReadAllLines(Path.Combine(sharded, $"manifest-{k}-of-3.csv")).Skip(1)).Order(StringComparer.Ordinal);
         Assert.Equal(manifest.Skip(1).Order(StringComparer.Ordinal), union);
 
-        // Resume: only the missing output is made again.
-        File.Delete(Path.Combine(single, "n02", "img3.png"));
-        var resumed = DatasetStylizer.Run(transfer, content, styles, single, options);
-        Assert.Equal((1, 3), (resumed.Written, resumed.AlreadyDone));
-        Assert.Equal(manifest, File.ReadAllLines(Path.Combine(single, "manifest.csv")));
-        Assert.Empty(Directory.GetFiles(single, "*.tmp", SearchOption.AllDirectories));
+        // A job killed midway (here: cancelled after its first batch) and run again gives the
+        // same files and manifest as the uninterrupted job, and leaves no tensor alive.
+        var killed = Path.Combine(_dir, "killed");
+        using (var cancel = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => DatasetStylizer.Run(transfer, content, styles, killed, options,
+                (done, total) => { if (done >= 2) cancel.Cancel(); }, null, cancel.Token));
+        }
+        int before = Directory.GetFiles(killed, "*.png", SearchOption.AllDirectories).Length;
+        Assert.InRange(before, 1, 3);
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var resumed = DatasetStylizer.Run(transfer, content, styles, killed, options);
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.Equal((4 - before, before), (resumed.Written, resumed.AlreadyDone));
+        foreach (var o in outputs)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(single, o)), File.ReadAllBytes(Path.Combine(killed, o)));
+        Assert.Equal(manifest, File.ReadAllLines(Path.Combine(killed, "manifest.csv")));
+        Assert.Empty(Directory.GetFiles(killed, "*.tmp", SearchOption.AllDirectories));
     }
 }
