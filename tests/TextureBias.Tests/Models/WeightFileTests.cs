@@ -81,15 +81,21 @@ public class WeightFileTests
     }
 
     [Theory]
-    [InlineData("round-trip.pth")]
-    [InlineData("round-trip.safetensors")]
-    public void SavedWeightsLoadBackExactly(string name)
+    [InlineData("round-trip.pth", false)]
+    [InlineData("round-trip.safetensors", false)]
+    [InlineData("round-trip-legacy.pth.tar", true)]
+    public void SavedWeightsLoadBackExactly(string name, bool legacy)
     {
         using var scope = NewDisposeScope();
         var dir = Fixture.TempDir();
         var path = Path.Combine(dir, name);
         using var a = BagNet.BagNet17(5, width: 4);
-        ModelWeights.Save(a, path);
+        ModelWeights.Save(a, path, legacy);
+        if (legacy)
+        {
+            using var check = WeightFile.Read(path);
+            Assert.Equal("legacy", check.Format);
+        }
         using var b = BagNet.BagNet17(5, width: 4); // different random weights
         ModelWeights.Load(b, path);
         var sa = a.state_dict();

@@ -86,6 +86,25 @@ public class AdaInTests
     }
 
     [Fact]
+    public void OfficialFormatFilesWrittenByTheTestsLoad()
+    {
+        using var scope = NewDisposeScope();
+        var dir = Fixture.TempDir();
+        try
+        {
+            using var st = Formula();
+            var vgg = Path.Combine(dir, "vgg_normalised.pth");
+            var dec = Path.Combine(dir, "decoder.pth");
+            TextureBias.Models.Serialization.ModelWeights.Save(st.Encoder, vgg, legacy: true);
+            TextureBias.Models.Serialization.ModelWeights.Save(st.Decoder, dec, legacy: true);
+            using var loaded = StyleTransfer.Load(vgg, dec);
+            var content = FormulaWeights.ImageBatch(1, 24, 24).add(1.5).div(3);
+            Assert.True((loaded.Stylize(content, new[] { content }) - st.Stylize(content, new[] { content })).abs().max().item<float>() == 0);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void AlphaZeroReconstructsTheContent()
     {
         using var scope = NewDisposeScope();

@@ -46,8 +46,11 @@ public static class ModelWeights
                 dst.copy_(src.to(dst.dtype));
     }
 
-    /// <summary>Writes the model's state_dict: <c>.safetensors</c> by extension, else PyTorch's zip format.</summary>
-    public static void Save(nn.Module model, string path) => WeightFile.Save(path, model.state_dict());
+    /// <summary>
+    /// Writes the model's state_dict: <c>.safetensors</c> by extension, else PyTorch's zip format,
+    /// or its legacy (pre-1.6) format with <paramref name="legacy"/>.
+    /// </summary>
+    public static void Save(nn.Module model, string path, bool legacy = false) => WeightFile.Save(path, model.state_dict(), legacy);
 
     private static bool IsCounter(string key) => key.EndsWith("num_batches_tracked", StringComparison.Ordinal);
 

@@ -59,10 +59,16 @@ public static class WeightFile
 
     /// <summary>
     /// Writes <paramref name="stateDict"/> atomically: <c>.safetensors</c> by that extension,
-    /// otherwise PyTorch's zip format, which <c>torch.load</c> reads.
+    /// otherwise PyTorch's zip format, or with <paramref name="legacy"/> PyTorch's pre-1.6 format
+    /// (that of the published weights); <c>torch.load</c> reads both.
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> stateDict)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> stateDict, bool legacy = false)
     {
+        if (legacy)
+        {
+            AtomicFile.Write(path, stream => LegacyTorchWriter.Write(stream, stateDict.Select(kv => (kv.Key, kv.Value)).ToList()));
+            return;
+        }
         var dict = stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
         try
         {
