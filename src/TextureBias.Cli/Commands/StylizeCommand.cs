@@ -114,7 +114,16 @@ internal static class StylizeCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"stylize (shard {k}/{n})");
-                    report = DatasetStylizer.Run(transfer, cDir, sDir, oDir, options, (done, total) => { task.MaxValue = Math.Max(1, total); task.Value = done; }, null, cancel);
+                    var clock = Stopwatch.StartNew();
+                    int first = -1;
+                    report = DatasetStylizer.Run(transfer, cDir, sDir, oDir, options, (done, total) =>
+                    {
+                        task.MaxValue = Math.Max(1, total);
+                        task.Value = done;
+                        if (first < 0) first = done; // images already there when the job started
+                        double rate = (done - first) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                        task.Description = $"stylize (shard {k}/{n}) {rate:0.00} images/s";
+                    }, null, cancel);
                 });
         else
             report = DatasetStylizer.Run(transfer, cDir, sDir, oDir, options, null, null, cancel);
