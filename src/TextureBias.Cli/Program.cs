@@ -13,6 +13,7 @@ public static class Program
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
         {
             ClassifyCommand.Create(),
+            EvaluateCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

@@ -1,0 +1,78 @@
+using TextureBias.Imaging;
+
+namespace TextureBias.Data;
+
+/// <summary>
+/// torchvision's <c>ImageFolder</c> layout: <c>ROOT/&lt;class&gt;/**/&lt;image&gt;</c>, classes sorted
+/// ordinally and numbered in that order (so WNID folders get the standard ImageNet indices).
+/// Several roots with the same classes are concatenated (Stylized-ImageNet + ImageNet); a class
+/// subset limits the classes.
+/// </summary>
+public sealed class ImageFolder
+{
+    private ImageFolder(IReadOnlyList<string> classes, IReadOnlyList<(string Path, int Label)> samples)
+    {
+        Classes = classes;
+        Samples = samples;
+    }
+
+    /// <summary>Class names (folder names), in label order.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Every image with its label, roots in the given order, each sorted by ordinal path.</summary>
+    public IReadOnlyList<(string Path, int Label)> Samples { get; }
+
+    /// <summary>
+    /// Reads the layout of <paramref name="roots"/>. <paramref name="classSubset"/> keeps only the
+    /// listed classes (numbered in sorted order among themselves).
+    /// </summary>
+    /// <exception cref="TextureBiasException">A root is missing, has no classes, or the roots' classes differ.</exception>
+    public static ImageFolder Open(IReadOnlyList<string> roots, IReadOnlyCollection<string>? classSubset = null)
+    {
+        if (roots.Count == 0) throw new TextureBiasException("no image folder given");
+        List<string>? classes = null;
+        foreach (var root in roots)
+        {
+            if (!Directory.Exists(root)) throw new TextureBiasException($"{root}: no such folder");
+            var found = Directory.GetDirectories(root).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Select(n => n!).ToList();
+            if (classSubset != null)
+            {
+                var missing = classSubset.Where(c => !found.Contains(c)).ToList();
+                if (missing.Count > 0) throw new TextureBiasException($"{root}: no folder for class{(missing.Count == 1 ? "" : "es")} {string.Join(", ", missing.Take(5))}");
+                found = found.Where(classSubset.Contains).ToList();
+            }
+            found.Sort(StringComparer.Ordinal);
+            if (found.Count == 0) throw new TextureBiasException($"{root}: no class folders (ImageFolder layout: ROOT/<class>/<image>)");
+            if (classes is null) classes = found;
+            else if (!classes.SequenceEqual(found))
+                throw new TextureBiasException($"{root}: its classes differ from those of {roots[0]} ({found.Count} vs {classes.Count} folders)");
+        }
+        var samples = new List<(string, int)>();
+        foreach (var root in roots)
+            for (int label = 0; label < classes!.Count; label++)
+                foreach (var file in ImageFiles.Find(new[] { Path.Combine(root, classes[label]) }))
+                    samples.Add((file, label));
+        return new ImageFolder(classes!, samples);
+    }
+
+    /// <summary>Reads a class-subset file: one class folder name per line; blank lines and # comments ignored.</summary>
+    public static IReadOnlyCollection<string> ReadClassSubset(string path)
+    {
+        if (!File.Exists(path)) throw new TextureBiasException($"{path}: no such class-subset file");
+        return File.ReadAllLines(path).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToHashSet();
+    }
+
+    /// <summary>
+    /// The model output index of each class: the ImageNet index when the model has 1000 outputs
+    /// and every class is an ImageNet WNID (right for any subset of ImageNet's folders), else
+    /// the folder's position.
+    /// </summary>
+    public int[] ModelIndices(int numClasses)
+    {
+        if (numClasses == 1000 && Classes.All(c => ImageNetClasses.Wnids.Contains(c)))
+            return Classes.Select(c => ImageNetClasses.Wnids.ToList().IndexOf(c)).ToArray();
+        if (Classes.Count > numClasses)
+            throw new TextureBiasException($"the data has {Classes.Count} classes, the model only {numClasses} outputs");
+        return Enumerable.Range(0, Classes.Count).ToArray();
+    }
+}

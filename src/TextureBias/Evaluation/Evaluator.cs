@@ -1,0 +1,61 @@
+using TextureBias.Data;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>
+/// pytorch/examples' validation: top-1 and top-5 accuracy of a model over an ImageFolder
+/// (Resize 256 + CenterCrop 224 by default), streamed with background decoding; unreadable
+/// images are reported and skipped.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
+    public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int batchSize = 32,
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        var indices = data.ModelIndices(model.NumClasses);
+        var labelOf = new Dictionary<string, int>();
+        foreach (var (path, label) in data.Samples) labelOf.TryAdd(path, label);
+        int n = data.Classes.Count, skipped = 0, done = 0;
+        var count = new int[n];
+        var top1 = new int[n];
+        var top5 = new int[n];
+        model.eval();
+        var loader = new ImageBatchLoader(preprocessing, batchSize);
+        void Failure(ImageFailure f)
+        {
+            skipped++;
+            onFailure?.Invoke(f);
+            progress?.Invoke(++done);
+        }
+        foreach (var batch in loader.Batches(data.Samples.Select(s => s.Path).ToList(), Failure, cancel))
+        {
+            using (batch)
+            using (var scope = NewDisposeScope())
+            using (no_grad())
+            {
+                var logits = model.forward(batch.Input);
+                var labels = batch.Paths.Select(p => labelOf[p]).ToList();
+                var targets = labels.Select(l => indices[l]).ToList();
+                var h1 = TopK.Hits(logits, targets, 1);
+                var h5 = TopK.Hits(logits, targets, 5);
+                for (int i = 0; i < labels.Count; i++)
+                {
+                    count[labels[i]]++;
+                    if (h1[i]) top1[labels[i]]++;
+                    if (h5[i]) top5[labels[i]]++;
+                }
+                done += labels.Count;
+                progress?.Invoke(done);
+            }
+        }
+        int total = count.Sum();
+        var perClass = Enumerable.Range(0, n).Select(c => new ClassAccuracy(data.Classes[c], indices[c], count[c],
+            count[c] == 0 ? double.NaN : (double)top1[c] / count[c], count[c] == 0 ? double.NaN : (double)top5[c] / count[c])).ToList();
+        return new EvaluationResult(total == 0 ? 0 : 100.0 * top1.Sum() / total, total == 0 ? 0 : 100.0 * top5.Sum() / total, total, skipped, perClass);
+    }
+}
