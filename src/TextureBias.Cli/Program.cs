@@ -14,6 +14,7 @@ public static class Program
         {
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
+            TrainCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

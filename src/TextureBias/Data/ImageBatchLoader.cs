@@ -14,7 +14,7 @@ namespace TextureBias.Data;
 /// </summary>
 public sealed class ImageBatchLoader
 {
-    private readonly Preprocessing _preprocessing;
+    private readonly Func<RgbImage, int, RgbImage> _geometry;
 
     private readonly bool _normalize;
 
@@ -23,10 +23,19 @@ public sealed class ImageBatchLoader
     /// <c>ToTensor</c> values in [0,1] (as style transfer takes them).
     /// </summary>
     public ImageBatchLoader(Preprocessing preprocessing, int batchSize, int workers = 0, bool normalize = true)
+        : this((image, _) => preprocessing.Geometry(image), batchSize, workers, normalize)
     {
+    }
+
+    /// <summary>
+    /// Creates a loader whose resizing and cropping is <paramref name="geometry"/>(image, position
+    /// of the image in the list): random augmentation that depends only on the position.
+    /// </summary>
+    public ImageBatchLoader(Func<RgbImage, int, RgbImage> geometry, int batchSize, int workers = 0, bool normalize = true)
+    {
+        _geometry = geometry;
         _normalize = normalize;
         if (batchSize < 1) throw new ArgumentException("batch size must be at least 1");
-        _preprocessing = preprocessing;
         BatchSize = batchSize;
         Workers = workers > 0 ? workers : Environment.ProcessorCount;
         Prefetch = Math.Max(2 * batchSize, 2 * Workers);
@@ -53,12 +62,14 @@ public sealed class ImageBatchLoader
         {
             try
             {
-                foreach (var path in paths)
+                for (int index = 0; index < paths.Count; index++)
                 {
                     gate.Wait(stop.Token);
+                    string path = paths[index];
+                    int position = index;
                     var task = Task.Run(() =>
                     {
-                        try { return Decode(path); }
+                        try { return Decode(path, position); }
                         finally { gate.Release(); }
                     });
                     queue.Add(task, stop.Token);
@@ -100,11 +111,11 @@ public sealed class ImageBatchLoader
         }
     }
 
-    private Decoded Decode(string path)
+    private Decoded Decode(string path, int position)
     {
         try
         {
-            var image = _preprocessing.Geometry(ImageDecoder.Decode(path));
+            var image = _geometry(ImageDecoder.Decode(path), position);
             return new Decoded(path, Normalised(image, _normalize), image.Height, image.Width, null);
         }
         catch (ImageDecodeException e)

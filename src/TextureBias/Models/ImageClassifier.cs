@@ -60,4 +60,45 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
 
     /// <summary>The network's forward pass on one batch.</summary>
     protected abstract Tensor ForwardBatch(Tensor x);
+
+    /// <summary>
+    /// Initialises every parameter and buffer again, as the constructor does, drawing from
+    /// <paramref name="generator"/> instead of the global one: a seeded, reproducible start.
+    /// Convolutions N(0, √(2/(k·k·out))) (He, fan-out: the BagNet, torchvision ResNet and VGG
+    /// initialisation), batch norms 1 and 0 with fresh statistics, linear layers as
+    /// <see cref="InitLinear"/>.
+    /// </summary>
+    public void ResetParameters(Generator generator)
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, m) in named_modules())
+        {
+            switch (m)
+            {
+                case TorchSharp.Modules.Conv2d c:
+                    double fanOut = c.out_channels * c.kernel_size[0] * c.kernel_size[1];
+                    c.weight!.normal_(0, Math.Sqrt(2.0 / fanOut), generator);
+                    c.bias?.zero_();
+                    break;
+                case TorchSharp.Modules.BatchNorm2d bn:
+                    bn.weight!.fill_(1);
+                    bn.bias!.zero_();
+                    bn.running_mean!.zero_();
+                    bn.running_var!.fill_(1);
+                    bn.num_batches_tracked?.zero_();
+                    break;
+                case TorchSharp.Modules.Linear l:
+                    InitLinear(l, generator);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>PyTorch's default for linear layers: weight and bias uniform in ±1/√fan-in.</summary>
+    protected virtual void InitLinear(TorchSharp.Modules.Linear linear, Generator generator)
+    {
+        double bound = 1 / Math.Sqrt(linear.in_features);
+        linear.weight!.uniform_(-bound, bound, generator);
+        linear.bias?.uniform_(-bound, bound, generator);
+    }
 }

@@ -67,6 +67,13 @@ public sealed class Vgg : ImageClassifier
     /// <inheritdoc />
     public override int MinimumInputSize => 32;
 
+    /// <summary>torchvision's VGG initialisation of linear layers: N(0, 0.01), bias 0.</summary>
+    protected override void InitLinear(Linear linear, Generator generator)
+    {
+        linear.weight!.normal_(0, 0.01, generator);
+        linear.bias?.zero_();
+    }
+
     /// <inheritdoc />
     internal override MacCount Profile(int height, int width)
     {

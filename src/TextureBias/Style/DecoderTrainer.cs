@@ -153,7 +153,7 @@ public static class DecoderTrainer
                 RgbImage image;
                 try { image = ImageDecoder.Decode(path); }
                 catch (ImageDecodeException) { continue; }
-                var rng = new Random(Mix(options.Seed, stream, iteration, b));
+                var rng = new Random(Seeds.Mix(options.Seed, stream, iteration, b));
                 var square = PilResize.Bilinear(image, options.ResizeTo, options.ResizeTo);
                 int x = rng.Next(0, options.ResizeTo - options.Crop + 1), y = rng.Next(0, options.ResizeTo - options.Crop + 1);
                 var crop = Preprocessing.CropRegion(square, x, y, options.Crop, options.Crop);
@@ -169,20 +169,6 @@ public static class DecoderTrainer
         return tensor(images.SelectMany(a => a).ToArray(), new long[] { options.Batch, 3, options.Crop, options.Crop });
     }
 
-    /// <summary>A seed from several numbers, the same in every process (unlike HashCode.Combine): SplitMix64.</summary>
-    private static int Mix(long a, long b, long c, long d)
-    {
-        ulong x = 0x9E3779B97F4A7C15UL;
-        foreach (var v in new[] { a, b, c, d })
-        {
-            x ^= (ulong)v + 0x9E3779B97F4A7C15UL + (x << 6) + (x >> 2);
-            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-            x ^= x >> 31;
-        }
-        return (int)(x & 0x7FFFFFFF);
-    }
-
     private static readonly ConcurrentDictionary<(int, int, int, long), int[]> Permutations = new();
 
     private static int[] Permutation(int n, int seed, int stream, long epoch) =>
@@ -190,7 +176,7 @@ public static class DecoderTrainer
         {
             if (Permutations.Count > 8) Permutations.Clear();
             var order = Enumerable.Range(0, n).ToArray();
-            new Random(Mix(seed, stream, epoch, -1)).Shuffle(order);
+            new Random(Seeds.Mix(seed, stream, epoch, -1)).Shuffle(order);
             return order;
         });
 }

@@ -12,7 +12,18 @@ namespace TextureBias.Models.Serialization;
 /// </summary>
 internal static class LegacyTorchWriter
 {
-    public static void Write(Stream stream, IReadOnlyList<(string Key, Tensor Tensor)> stateDict)
+    /// <summary>An OrderedDict with string keys (a state_dict).</summary>
+    public sealed record OrderedState(IReadOnlyList<KeyValuePair<string, object?>> Items);
+
+    /// <summary>Writes a state_dict (an OrderedDict of tensors).</summary>
+    public static void Write(Stream stream, IReadOnlyList<(string Key, Tensor Tensor)> stateDict) =>
+        WriteObject(stream, new OrderedState(stateDict.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Tensor)).ToList()));
+
+    /// <summary>
+    /// Writes a tree of plain values: null, bool, int/long, double, string, tensors,
+    /// <see cref="OrderedState"/> (an OrderedDict), dictionaries with string or int keys, lists.
+    /// </summary>
+    public static void WriteObject(Stream stream, object? root)
     {
         var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         // Magic number 0x1950a86a20f9469cfc6c as a pickled long.
@@ -26,40 +37,76 @@ internal static class LegacyTorchWriter
         foreach (var (name, size) in new[] { ("short", 2), ("int", 4), ("long", 4) }) { Str(w, name); w.Write((byte)'K'); w.Write((byte)size); }
         w.Write((byte)'u'); w.Write((byte)'u'); w.Write((byte)'.');
 
-        // The OrderedDict of tensors.
+        var storages = new List<Tensor>();
         w.Write((byte)0x80); w.Write((byte)0x02);
-        Global(w, "collections", "OrderedDict"); w.Write((byte)')'); w.Write((byte)'R');
-        w.Write((byte)'(');
-        var contiguous = stateDict.Select(kv => kv.Tensor.detach().cpu().contiguous()).ToList();
-        for (int i = 0; i < stateDict.Count; i++)
-        {
-            var t = contiguous[i];
-            Str(w, stateDict[i].Key);
-            Global(w, "torch._utils", "_rebuild_tensor_v2");
-            w.Write((byte)'(');
-            // persistent id: ('storage', torch.XStorage, key, 'cpu', numel, None)
-            w.Write((byte)'(');
-            Str(w, "storage"); Global(w, "torch", StorageName(t.dtype)); Str(w, i.ToString(System.Globalization.CultureInfo.InvariantCulture)); Str(w, "cpu");
-            Int(w, t.numel()); w.Write((byte)'N'); w.Write((byte)'t'); w.Write((byte)'Q');
-            Int(w, 0);
-            Tuple(w, t.shape);
-            Tuple(w, t.stride());
-            w.Write((byte)0x89); // requires_grad False
-            Global(w, "collections", "OrderedDict"); w.Write((byte)')'); w.Write((byte)'R'); // backward hooks
-            w.Write((byte)'t'); w.Write((byte)'R');
-        }
-        w.Write((byte)'u'); w.Write((byte)'.');
+        Value(w, root, storages);
+        w.Write((byte)'.');
 
         // The storage keys, then the storages.
         w.Write((byte)0x80); w.Write((byte)0x02); w.Write((byte)']'); w.Write((byte)'(');
-        for (int i = 0; i < stateDict.Count; i++) Str(w, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (int i = 0; i < storages.Count; i++) Str(w, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.Write((byte)'e'); w.Write((byte)'.');
-        foreach (var t in contiguous)
+        foreach (var t in storages)
         {
             w.Write(t.numel());
             w.Write(t.bytes);
         }
         w.Flush();
+        foreach (var t in storages) t.Dispose();
+    }
+
+    private static void Value(BinaryWriter w, object? value, List<Tensor> storages)
+    {
+        switch (value)
+        {
+            case null: w.Write((byte)'N'); break;
+            case bool b: w.Write((byte)(b ? 0x88 : 0x89)); break;
+            case int i: Int(w, i); break;
+            case long l: Int(w, l); break;
+            case double or float:
+                w.Write((byte)'G');
+                w.Write(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(BitConverter.DoubleToInt64Bits(Convert.ToDouble(value))));
+                break;
+            case string s: Str(w, s); break;
+            case Tensor t: TensorValue(w, t, storages); break;
+            case OrderedState o:
+                Global(w, "collections", "OrderedDict"); w.Write((byte)')'); w.Write((byte)'R');
+                w.Write((byte)'(');
+                foreach (var (k, v) in o.Items) { Str(w, k); Value(w, v, storages); }
+                w.Write((byte)'u');
+                break;
+            case System.Collections.IDictionary dict:
+                w.Write((byte)'}'); w.Write((byte)'(');
+                foreach (System.Collections.DictionaryEntry e in dict) { Value(w, e.Key, storages); Value(w, e.Value, storages); }
+                w.Write((byte)'u');
+                break;
+            case System.Collections.IEnumerable list:
+                w.Write((byte)']'); w.Write((byte)'(');
+                foreach (var item in list) Value(w, item, storages);
+                w.Write((byte)'e');
+                break;
+            default:
+                throw new ArgumentException($"cannot pickle a {value.GetType().Name}");
+        }
+    }
+
+    private static void TensorValue(BinaryWriter w, Tensor tensor, List<Tensor> storages)
+    {
+        var t = tensor.detach().cpu().contiguous().clone();
+        int key = storages.Count;
+        storages.Add(t);
+        Global(w, "torch._utils", "_rebuild_tensor_v2");
+        w.Write((byte)'(');
+        // persistent id: ('storage', torch.XStorage, key, 'cpu', numel, None)
+        w.Write((byte)'(');
+        Str(w, "storage"); Global(w, "torch", StorageName(t.dtype)); Str(w, key.ToString(System.Globalization.CultureInfo.InvariantCulture)); Str(w, "cpu");
+        Int(w, t.numel()); w.Write((byte)'N'); w.Write((byte)'t'); w.Write((byte)'Q');
+        Int(w, 0);
+        Tuple(w, t.shape);
+        Tuple(w, t.stride());
+        w.Write((byte)0x89); // requires_grad False
+        Global(w, "collections", "OrderedDict"); w.Write((byte)')'); w.Write((byte)'R'); // backward hooks
+        w.Write((byte)'t'); w.Write((byte)'R');
     }
 
     private static void Str(BinaryWriter w, string s)

@@ -57,6 +57,31 @@ public static class WeightFile
         }
     }
 
+    /// <summary>The whole unpickled tree of a PyTorch file (legacy or zip), tensors at the leaves.</summary>
+    internal static object? ReadTree(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            var head = new byte[Math.Min(512, stream.Length)];
+            stream.ReadExactly(head);
+            stream.Position = 0;
+            return TorchFile.Sniff(head) switch
+            {
+                "zip" => TorchFile.LoadZip(stream),
+                "pickle" => TorchFile.LoadLegacy(stream),
+                _ => throw new WeightFileException(path, "not a PyTorch checkpoint"),
+            };
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or IOException)
+        {
+            throw new WeightFileException(path, $"not a readable checkpoint: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes a tree of plain values and tensors (a training checkpoint) in PyTorch's legacy format, atomically.</summary>
+    internal static void SaveTree(string path, object? tree) => AtomicFile.Write(path, s => LegacyTorchWriter.WriteObject(s, tree));
+
     /// <summary>
     /// Writes <paramref name="stateDict"/> atomically: <c>.safetensors</c> by that extension,
     /// otherwise PyTorch's zip format, or with <paramref name="legacy"/> PyTorch's pre-1.6 format

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using TextureBias.Data;
+using TextureBias.Models;
+using TextureBias.Training;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias train</c>: pytorch/examples' ImageNet training on image folders.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var d = new TrainingOptions();
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var train = new Option<string>("--train") { Description = "Training folder(s), comma-separated, with the same classes (SIN,IN)", Required = true };
+        var val = new Option<string?>("--val") { Description = "Validation folder" };
+        var outDir = new Option<string>("--out") { Description = "Run folder: checkpoint.pth.tar, model_best.pth.tar, metrics.csv", Required = true };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => d.Epochs, Description = "Epochs" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch, Description = "Images per step" };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => d.LearningRate, Description = "Initial learning rate" };
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => d.Momentum, Description = "SGD momentum" };
+        var wd = new Option<double>("--wd") { DefaultValueFactory = _ => d.WeightDecay, Description = "Weight decay" };
+        var steps = new Option<string>("--lr-steps") { DefaultValueFactory = _ => "30,60", Description = "Epochs at which the learning rate is multiplied by --lr-gamma" };
+        var gamma = new Option<double>("--lr-gamma") { DefaultValueFactory = _ => d.LearningRateGamma, Description = "Learning-rate factor at each step" };
+        var accumulate = new Option<int>("--accumulate") { DefaultValueFactory = _ => 1, Description = "Micro-batches per step (gradient accumulation)" };
+        var init = new Option<string?>("--init") { Description = "Weights to start from (e.g. SIN+IN for fine-tuning on IN)" };
+        var numClasses = new Option<int>("--num-classes") { DefaultValueFactory = _ => d.NumClasses, Description = "Outputs of the model" };
+        var size = new Option<int>("--image-size") { DefaultValueFactory = _ => d.ImageSize, Description = "Training crop and evaluation crop side" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of shuffling, augmentation and dropout" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from checkpoint.pth.tar in --out" };
+        var command = new Command("train", "Train a classifier on image folders with pytorch/examples' ImageNet recipe.")
+        {
+            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume,
+        };
+        command.SetAction(r => CommandRunner.Run(cancel =>
+        {
+            var options = new TrainingOptions
+            {
+                Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
+                WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
+                NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init),
+                LearningRateSteps = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int e) ? e : throw new TextureBiasException($"--lr-steps: '{s}' is not an epoch")).ToList(),
+            };
+            var roots = r.GetValue(train)!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
+            IReadOnlyList<EpochMetrics>? metrics = null;
+            void Run(Action<int, int, int, double>? progress) =>
+                metrics = Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel);
+            if (!Console.IsErrorRedirected)
+                CommandRunner.Error.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("train");
+                        Run((epoch, step, steps, loss) =>
+                        {
+                            task.MaxValue = steps;
+                            task.Value = step;
+                            task.Description = $"epoch {epoch}/{options.Epochs} loss {loss:0.000}";
+                        });
+                    });
+            else Run(null);
+            foreach (var m in metrics!)
+                Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%  {m.ImagesPerS:0.0} images/s");
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}

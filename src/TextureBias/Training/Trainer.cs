@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using TextureBias.Data;
+using TextureBias.Evaluation;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TextureBias.Models.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Training;
+
+/// <summary>
+/// pytorch/examples' ImageNet training: SGD with momentum and weight decay, step learning-rate
+/// schedule, RandomResizedCrop + flip for training and Resize + CenterCrop for validation,
+/// cross-entropy. After every epoch, <c>checkpoint.pth.tar</c> ({epoch, arch, state_dict,
+/// best_acc1, optimizer}, loadable by PyTorch) and, when top-1 improved, <c>model_best.pth.tar</c>
+/// are written atomically and <c>metrics.csv</c> gains a line. Shuffling, augmentation and
+/// dropout follow from the seed, the epoch and the image's position, so a resumed run (also one
+/// stopped mid-epoch by cancellation, which finishes the step and saves) matches an
+/// uninterrupted one.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="arch"/>; returns the metrics of all completed epochs.</summary>
+    public static IReadOnlyList<EpochMetrics> Run(string arch, IReadOnlyList<string> trainRoots, string? valRoot, string outDir, TrainingOptions options,
+        bool resume = false, Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
+    {
+        if (options.Epochs < 1 || options.Batch < 1 || options.Accumulate < 1 || options.Accumulate > options.Batch || options.ImageSize < 8)
+            throw new TextureBiasException("epochs, batch and --accumulate (≤ batch) must be positive, the image size at least 8");
+        var train = ImageFolder.Open(trainRoots);
+        if (train.Samples.Count == 0) throw new TextureBiasException($"no training images in {string.Join(", ", trainRoots)}");
+        if (train.Classes.Count > options.NumClasses)
+            throw new TextureBiasException($"the training data has {train.Classes.Count} classes, the model {options.NumClasses} outputs (--num-classes)");
+        var val = valRoot is null ? null : ImageFolder.Open(new[] { valRoot });
+        if (val != null && !val.Classes.SequenceEqual(train.Classes))
+            throw new TextureBiasException($"{valRoot}: its classes differ from the training data's");
+        Directory.CreateDirectory(outDir);
+        string checkpointPath = Path.Combine(outDir, "checkpoint.pth.tar"), bestPath = Path.Combine(outDir, "model_best.pth.tar");
+        string metricsPath = Path.Combine(outDir, "metrics.csv");
+
+        using var model = Architectures.Create(arch, options.NumClasses);
+        model.ResetParameters(new Generator((ulong)Seeds.Mix(options.Seed, -1))); // the same start for the same seed
+        if (options.Init is { } init) LoadInit(model, init);
+        using var sgd = new Sgd(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
+        var metrics = new List<EpochMetrics>();
+        int startEpoch = 0, startStep = 0;
+        double bestAcc1 = 0;
+        var sums = new double[5]; // loss sum, top-1 hits, top-5 hits, images, seconds
+        if (resume && File.Exists(checkpointPath))
+            (startEpoch, startStep, bestAcc1, sums) = Restore(model, sgd, checkpointPath, metricsPath, metrics);
+
+        int stepsPerEpoch = (train.Samples.Count + options.Batch - 1) / options.Batch;
+        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            sgd.LearningRate = options.LearningRateAt(epoch);
+            model.train();
+            var order = Enumerable.Range(0, train.Samples.Count).ToArray();
+            new Random(Seeds.Mix(options.Seed, epoch)).Shuffle(order);
+            int firstStep = epoch == startEpoch ? startStep : 0;
+            if (firstStep == 0) Array.Clear(sums);
+            var paths = order.Skip(firstStep * options.Batch).Select(i => train.Samples[i].Path).ToList();
+            var labels = new Dictionary<string, int>();
+            foreach (var (path, label) in train.Samples) labels.TryAdd(path, label);
+            var offset = firstStep * options.Batch;
+            var loader = new ImageBatchLoader((image, position) =>
+                RandomResizedCrop.Apply(image, options.ImageSize, new Random(Seeds.Mix(options.Seed, epoch, offset + position))), options.Batch);
+            int step = firstStep;
+            var clock = Stopwatch.StartNew();
+            bool stopped = false;
+            foreach (var batch in loader.Batches(paths, onFailure))
+            {
+                using (batch)
+                using (var scope = NewDisposeScope())
+                {
+                    manual_seed(Seeds.Mix(options.Seed, epoch, step, 7)); // dropout
+                    var targets = batch.Paths.Select(p => labels[p]).ToArray();
+                    var y = tensor(targets.Select(t => (long)t).ToArray());
+                    sgd.ZeroGrad();
+                    int n = targets.Length, parts = Math.Min(options.Accumulate, n);
+                    var outputs = new List<Tensor>();
+                    for (int k = 0, start = 0; k < parts; k++)
+                    {
+                        int count = n / parts + (k < n % parts ? 1 : 0);
+                        var logits = model.forward(batch.Input.narrow(0, start, count));
+                        var loss = nn.functional.cross_entropy(logits, y.narrow(0, start, count)).mul((double)count / n);
+                        loss.backward();
+                        sums[0] += loss.item<float>() * n;
+                        outputs.Add(logits.detach());
+                        start += count;
+                    }
+                    sgd.Step();
+                    var all = cat(outputs, 0);
+                    sums[1] += TopK.Hits(all, targets, 1).Count(h => h);
+                    sums[2] += TopK.Hits(all, targets, 5).Count(h => h);
+                    sums[3] += n;
+                    step++;
+                    progress?.Invoke(epoch + 1, step, stepsPerEpoch, sums[0] / Math.Max(1, sums[3]));
+                }
+                if (cancel.IsCancellationRequested)
+                {
+                    stopped = true;
+                    break;
+                }
+            }
+            sums[4] += clock.Elapsed.TotalSeconds;
+            if (stopped)
+            {
+                Save(model, sgd, arch, checkpointPath, epoch, step, bestAcc1, sums);
+                cancel.ThrowIfCancellationRequested();
+            }
+
+            double valTop1 = double.NaN, valTop5 = double.NaN;
+            if (val != null)
+            {
+                var result = Evaluator.Run(model, val, new Preprocessing(options.ImageSize * 256 / 224, options.ImageSize), options.Batch, onFailure);
+                (valTop1, valTop5) = (result.Top1, result.Top5);
+            }
+            double images = Math.Max(1, sums[3]);
+            var line = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / images, 100 * sums[1] / images, 100 * sums[2] / images, valTop1, valTop5, sums[3] / Math.Max(sums[4], 1e-9));
+            metrics.Add(line);
+            double acc1 = double.IsNaN(valTop1) ? line.TrainTop1 : valTop1;
+            bool best = acc1 > bestAcc1 || !File.Exists(bestPath);
+            bestAcc1 = Math.Max(bestAcc1, acc1);
+            Save(model, sgd, arch, checkpointPath, epoch + 1, 0, bestAcc1, new double[5]);
+            if (best) File.Copy(checkpointPath, bestPath, overwrite: true);
+            AtomicFile.WriteText(metricsPath, EpochMetrics.Header + "\n" + string.Concat(metrics.Select(m => m + "\n")));
+        }
+        return metrics;
+    }
+
+    private static void LoadInit(ImageClassifier model, string path)
+    {
+        using var checkpoint = WeightFile.Read(path);
+        // Fine-tuning to another number of classes keeps the new classifier.
+        var fitting = checkpoint.StateDict.Where(kv => !model.state_dict().TryGetValue(kv.Key, out var t) || t.shape.SequenceEqual(kv.Value.shape))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        var skipped = model.state_dict().Keys.Where(k => !fitting.ContainsKey(k) && !k.EndsWith("num_batches_tracked")).ToList();
+        foreach (var k in skipped) fitting[k] = model.state_dict()[k];
+        ModelWeights.Apply(model, fitting, path);
+    }
+
+    private static void Save(ImageClassifier model, Sgd sgd, string arch, string path, int epoch, int step, double bestAcc1, double[] sums)
+    {
+        var stateDict = new LegacyTorchWriter.OrderedState(model.state_dict().Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList());
+        var tree = new Dictionary<string, object?>
+        {
+            ["epoch"] = epoch,
+            ["arch"] = arch,
+            ["state_dict"] = stateDict,
+            ["best_acc1"] = tensor(bestAcc1),
+            ["optimizer"] = sgd.StateDict(),
+            ["texturebias_step"] = step,
+            ["texturebias_sums"] = sums.Cast<object?>().ToList(),
+        };
+        WeightFile.SaveTree(path, tree);
+    }
+
+    private static (int Epoch, int Step, double Best, double[] Sums) Restore(ImageClassifier model, Sgd sgd, string path, string metricsPath, List<EpochMetrics> metrics)
+    {
+        if (WeightFile.ReadTree(path) is not PyDict root || root.GetValueOrDefault("state_dict") is not PyDict sd)
+            throw new WeightFileException(path, "not a training checkpoint");
+        ModelWeights.Apply(model, WeightFile.NormaliseKeys(sd.Where(kv => kv.Key is string && kv.Value is Tensor).ToDictionary(kv => (string)kv.Key, kv => (Tensor)kv.Value!)), path);
+        int epoch = root.GetValueOrDefault("epoch") is long e ? (int)e : 0;
+        int step = root.GetValueOrDefault("texturebias_step") is long s ? (int)s : 0;
+        double best = root.GetValueOrDefault("best_acc1") switch { Tensor t => t.to(ScalarType.Float64).item<double>(), double d => d, _ => 0 };
+        var sums = root.GetValueOrDefault("texturebias_sums") is List<object?> l ? l.Select(v => v is double d ? d : v is long x ? x : 0).ToArray() : new double[5];
+        if (root.GetValueOrDefault("optimizer") is PyDict opt && opt.GetValueOrDefault("state") is PyDict state)
+        {
+            var buffers = new Dictionary<int, Tensor>();
+            foreach (var (k, v) in state)
+                if (k is long i && v is PyDict entry && entry.GetValueOrDefault("momentum_buffer") is Tensor b) buffers[(int)i] = b;
+            sgd.LoadBuffers(buffers);
+        }
+        if (File.Exists(metricsPath))
+            foreach (var line in File.ReadAllLines(metricsPath).Skip(1))
+            {
+                var f = line.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                if ((int)f[0] <= epoch) metrics.Add(new EpochMetrics((int)f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]));
+            }
+        return (epoch, step, best, sums);
+    }
+}

@@ -1,0 +1,44 @@
+namespace TextureBias.Training;
+
+/// <summary>pytorch/examples' ImageNet training settings (its defaults).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Epochs in all.</summary>
+    public int Epochs { get; init; } = 90;
+
+    /// <summary>Images per optimiser step.</summary>
+    public int Batch { get; init; } = 256;
+
+    /// <summary>Initial learning rate (0.01 for VGG/AlexNet in pytorch/examples' README).</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Epochs at which the learning rate is multiplied by <see cref="LearningRateGamma"/> (StepLR(30) over 90 epochs).</summary>
+    public IReadOnlyList<int> LearningRateSteps { get; init; } = new[] { 30, 60 };
+
+    /// <summary>Factor of each step.</summary>
+    public double LearningRateGamma { get; init; } = 0.1;
+
+    /// <summary>Micro-batches per step (gradient accumulation, for BagNets' memory).</summary>
+    public int Accumulate { get; init; } = 1;
+
+    /// <summary>Training crop side (RandomResizedCrop) and evaluation crop (CenterCrop).</summary>
+    public int ImageSize { get; init; } = 224;
+
+    /// <summary>Number of classes (outputs).</summary>
+    public int NumClasses { get; init; } = 1000;
+
+    /// <summary>Seed of shuffling, augmentation and dropout.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Weights to start from (fine-tuning).</summary>
+    public string? Init { get; init; }
+
+    /// <summary>The learning rate of an epoch (0-based).</summary>
+    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateGamma, LearningRateSteps.Count(s => epoch >= s));
+}
