@@ -53,6 +53,20 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
-        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize };
+        var tArch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var tBatch = new Option<int>("--batch") { Description = "Images per step", DefaultValueFactory = _ => 32 };
+        var tSize = new Option<int>("--size") { Description = "Training crop side", DefaultValueFactory = _ => 224 };
+        var tSteps = new Option<int>("--steps") { Description = "Timed steps (and batches of generated images)", DefaultValueFactory = _ => 3 };
+        var trainBench = new Command("train", "Training speed: the step on tensors in memory, and end to end from a generated image folder through the loader.")
+        {
+            tArch, tBatch, tSize, tSteps,
+        };
+        trainBench.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var result = TextureBias.Training.TrainBenchmark.Run(r.GetValue(tArch)!, r.GetValue(tBatch), r.GetValue(tSize), r.GetValue(tSteps));
+            Console.WriteLine(JsonSerializer.Serialize(result, Json));
+            return CommandRunner.Ok;
+        }));
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench };
     }
 }

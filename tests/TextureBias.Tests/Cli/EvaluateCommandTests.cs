@@ -40,3 +40,21 @@ public class EvaluateCommandTests : IDisposable
         Assert.Contains("the data has 2 classes, the model only 1 outputs", tooMany.Stderr);
     }
 }
+
+public class BenchTrainCommandTests
+{
+    [Fact]
+    public void BenchTrainPrintsOneJsonLine()
+    {
+        var r = CliRunner.Run("bench", "train", "--arch", "resnet18", "--batch", "2", "--size", "32", "--steps", "1");
+        CliRunner.AssertNoStackTrace(r);
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout.Trim());
+        var o = doc.RootElement;
+        Assert.Equal("resnet18", o.GetProperty("arch").GetString());
+        Assert.True(o.GetProperty("in_memory_images_per_s").GetDouble() > 0);
+        Assert.True(o.GetProperty("end_to_end_images_per_s").GetDouble() > 0);
+        Assert.Equal(o.GetProperty("end_to_end_images_per_s").GetDouble() / o.GetProperty("in_memory_images_per_s").GetDouble(),
+            o.GetProperty("end_to_end_fraction").GetDouble(), 6);
+    }
+}

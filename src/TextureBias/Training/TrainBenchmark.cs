@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using SkiaSharp;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Training;
+
+/// <summary>Measures training speed on in-memory tensors and end to end through the loader.</summary>
+public static class TrainBenchmark
+{
+    /// <summary>
+/// Runs both measurements (10 classes): the median of <paramref name="steps"/> in-memory steps
+/// after a warm-up step, and the second of two epochs of <paramref name="steps"/> steps over a
+/// generated folder.
+/// </summary>
+    public static TrainBenchmarkResult Run(string arch, int batch = 32, int size = 224, int steps = 3)
+    {
+        if (batch < 1 || size < 8 || steps < 1) throw new TextureBiasException("batch, size and steps must be positive (size at least 8)");
+        const int classes = 10;
+        double inMemory;
+        using (var model = Architectures.Create(arch, classes))
+        using (var sgd = new Sgd(model.parameters(), 0.01))
+        using (var scope = NewDisposeScope())
+        {
+            model.train();
+            var x = randn(batch, 3, size, size);
+            var y = randint(0, classes, new long[] { batch });
+            var times = new List<double>();
+            for (int i = 0; i <= steps; i++)
+            {
+                using var step = NewDisposeScope();
+                var sw = Stopwatch.StartNew();
+                sgd.ZeroGrad();
+                nn.functional.cross_entropy(model.forward(x), y).backward();
+                sgd.Step();
+                if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
+            }
+            times.Sort();
+            inMemory = batch / times[times.Count / 2];
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), $"texturebias-bench-train-{Guid.NewGuid():N}");
+        try
+        {
+            var rng = new Random(1);
+            for (int i = 0; i < batch * steps; i++)
+            {
+                var px = new byte[size * 5 / 4 * (size * 9 / 8) * 3];
+                rng.NextBytes(px);
+                ImageEncoder.Save(Path.Combine(root, $"class{i % classes}", $"{i:D5}.jpg"), new RgbImage(size * 5 / 4, size * 9 / 8, px), SKEncodedImageFormat.Jpeg, 90);
+            }
+            var metrics = Trainer.Run(arch, new[] { root }, null, Path.Combine(root, ".run"), new TrainingOptions
+            {
+                Epochs = 2, Batch = batch, NumClasses = classes, ImageSize = size, LearningRate = 0.01,
+            });
+            double endToEnd = metrics[1].ImagesPerS; // the second epoch: warmed up, as the in-memory median is
+            return new TrainBenchmarkResult(arch, batch, size, get_num_threads(), inMemory, endToEnd, endToEnd / inMemory);
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+}

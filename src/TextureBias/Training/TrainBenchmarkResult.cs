@@ -1,0 +1,11 @@
+namespace TextureBias.Training;
+
+/// <summary>Training throughput.</summary>
+/// <param name="Arch">Architecture.</param>
+/// <param name="Batch">Images per step.</param>
+/// <param name="Size">Training crop side.</param>
+/// <param name="Threads">LibTorch intra-op threads.</param>
+/// <param name="InMemoryImagesPerS">Images per second of the training step (forward, backward, SGD) on tensors in memory; median of the timed steps.</param>
+/// <param name="EndToEndImagesPerS">Images per second of a training epoch over a generated folder of JPEGs, through the loader (decoding and augmentation on background threads).</param>
+/// <param name="EndToEndFraction">End to end / in memory.</param>
+public sealed record TrainBenchmarkResult(string Arch, int Batch, int Size, int Threads, double InMemoryImagesPerS, double EndToEndImagesPerS, double EndToEndFraction);
