@@ -30,9 +30,10 @@ internal static class TrainCommand
         var size = new Option<int>("--image-size") { DefaultValueFactory = _ => d.ImageSize, Description = "Training crop and evaluation crop side" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of shuffling, augmentation and dropout" };
         var resume = new Option<bool>("--resume") { Description = "Continue from checkpoint.pth.tar in --out" };
+        var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
         var command = new Command("train", "Train a classifier on image folders with pytorch/examples' ImageNet recipe.")
         {
-            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume,
+            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, subset,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -41,6 +42,7 @@ internal static class TrainCommand
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
                 NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init),
+                ClassSubset = r.GetValue(subset),
                 LearningRateSteps = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int e) ? e : throw new TextureBiasException($"--lr-steps: '{s}' is not an epoch")).ToList(),
             };

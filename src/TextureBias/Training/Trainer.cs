@@ -27,11 +27,12 @@ public static class Trainer
     {
         if (options.Epochs < 1 || options.Batch < 1 || options.Accumulate < 1 || options.Accumulate > options.Batch || options.ImageSize < 8)
             throw new TextureBiasException("epochs, batch and --accumulate (≤ batch) must be positive, the image size at least 8");
-        var train = ImageFolder.Open(trainRoots);
+        var subset = options.ClassSubset is { } subsetFile ? ImageFolder.ReadClassSubset(subsetFile) : null;
+        var train = ImageFolder.Open(trainRoots, subset);
         if (train.Samples.Count == 0) throw new TextureBiasException($"no training images in {string.Join(", ", trainRoots)}");
         if (train.Classes.Count > options.NumClasses)
             throw new TextureBiasException($"the training data has {train.Classes.Count} classes, the model {options.NumClasses} outputs (--num-classes)");
-        var val = valRoot is null ? null : ImageFolder.Open(new[] { valRoot });
+        var val = valRoot is null ? null : ImageFolder.Open(new[] { valRoot }, subset);
         if (val != null && !val.Classes.SequenceEqual(train.Classes))
             throw new TextureBiasException($"{valRoot}: its classes differ from the training data's");
         Directory.CreateDirectory(outDir);
@@ -39,6 +40,8 @@ public static class Trainer
         string metricsPath = Path.Combine(outDir, "metrics.csv");
 
         using var model = Architectures.Create(arch, options.NumClasses);
+        if (options.ImageSize < model.MinimumInputSize)
+            throw new TextureBiasException($"{arch} needs an --image-size of at least {model.MinimumInputSize}");
         model.ResetParameters(new Generator((ulong)Seeds.Mix(options.Seed, -1))); // the same start for the same seed
         if (options.Init is { } init) LoadInit(model, init);
         using var sgd = new Sgd(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);

@@ -36,6 +36,9 @@ public sealed record TrainingOptions
     /// <summary>Seed of shuffling, augmentation and dropout.</summary>
     public int Seed { get; init; }
 
+    /// <summary>A class-subset file (one class folder per line) limiting the classes of training and validation data.</summary>
+    public string? ClassSubset { get; init; }
+
     /// <summary>Weights to start from (fine-tuning).</summary>
     public string? Init { get; init; }
 

@@ -59,6 +59,32 @@ public class TrainerTests : IDisposable
         ModelWeights.Load(model, Path.Combine(run, "checkpoint.pth.tar"));
     }
 
+    [Theory]
+    [InlineData("bagnet9")]
+    [InlineData("bagnet17")]
+    [InlineData("bagnet33")]
+    [InlineData("resnet50")]
+    [InlineData("vgg16")]
+    public void EveryArchitectureTrains(string arch)
+    {
+        var train = MakeData("train-" + arch, 2, 6);
+        var subset = Path.Combine(_dir, "subset.txt");
+        File.WriteAllText(subset, "blue\nred\n");
+        using var probe = Architectures.Create(arch, 2);
+        var metrics = Trainer.Run(arch, new[] { train }, null, Path.Combine(_dir, "run-" + arch), Small with
+        {
+            Epochs = 1, Batch = 4, Accumulate = 2, NumClasses = 2, ImageSize = Math.Max(32, probe.MinimumInputSize), ClassSubset = subset,
+        });
+        Assert.Single(metrics);
+        Assert.False(double.IsNaN(metrics[0].TrainLoss));
+        Assert.True(metrics[0].TrainLoss > 0);
+        if (probe.MinimumInputSize > 8)
+        {
+            var small = Assert.Throws<TextureBiasException>(() => Trainer.Run(arch, new[] { train }, null, Path.Combine(_dir, "x-" + arch), Small with { ImageSize = 8 }));
+            Assert.Contains("--image-size", small.Message);
+        }
+    }
+
     [Fact]
     public void ResumingAfterAnInterruptionReproducesTheUninterruptedRun()
     {
