@@ -18,17 +18,7 @@ public static class ImageEncoder
     /// <summary>Encodes <paramref name="image"/> and writes it to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, RgbImage image, SKEncodedImageFormat format, int quality = 95)
     {
-        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bitmap = new SKBitmap(info);
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
-        {
-            rgba[i] = image.Pixels[j];
-            rgba[i + 1] = image.Pixels[j + 1];
-            rgba[i + 2] = image.Pixels[j + 2];
-            rgba[i + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var bitmap = TextureBias.Reports.Bitmaps.From(image);
         using var data = bitmap.Encode(format, format == SKEncodedImageFormat.Png ? 100 : quality)
             ?? throw new TextureBiasException($"{path}: cannot encode the image as {format}");
         AtomicFile.Write(path, s => data.SaveTo(s));

@@ -10,12 +10,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Cli;
 
-public class HeatmapCommandTests : IDisposable
+public class HeatmapCommandTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void HeatmapWritesTheFigureAndTheExactMaps()
     {

@@ -4,12 +4,8 @@ using Xunit;
 
 namespace TextureBias.Tests.Cli;
 
-public class PatchesCommandTests : IDisposable
+public class PatchesCommandTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void PatchesWritesMosaicAndCsvAndSkipsBadFiles()
     {

@@ -5,12 +5,8 @@ using Xunit;
 
 namespace TextureBias.Tests.Cli;
 
-public class StylizeDatasetCommandTests : IDisposable
+public class StylizeDatasetCommandTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void DatasetModeRunsShardsAndReportsBadOptions()
     {

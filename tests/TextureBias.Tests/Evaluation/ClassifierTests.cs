@@ -8,12 +8,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Evaluation;
 
-public class ClassifierTests : IDisposable
+public class ClassifierTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private List<string> MakeImages(int count, int width, int height, int seed)
     {
         var rng = new Random(seed);

@@ -8,12 +8,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Evaluation;
 
-public class EvaluatorTests : IDisposable
+public class EvaluatorTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void TopKOnConstructedLogits()
     {

@@ -3,12 +3,8 @@ using Xunit;
 
 namespace TextureBias.Tests.Imaging;
 
-public class BadImageTests : IDisposable
+public class BadImageTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private string Write(string name, byte[] bytes)
     {
         var path = Path.Combine(_dir, name);

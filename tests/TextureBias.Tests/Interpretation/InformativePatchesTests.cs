@@ -9,12 +9,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Interpretation;
 
-public class InformativePatchesTests : IDisposable
+public class InformativePatchesTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void TopPatchesKeepsTheBestInOrder()
     {

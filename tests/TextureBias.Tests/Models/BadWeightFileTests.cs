@@ -5,12 +5,8 @@ using Xunit;
 namespace TextureBias.Tests.Models;
 
 /// <summary>Wrong and damaged weight files give a one-line error naming the file and the cause.</summary>
-public class BadWeightFileTests : IDisposable
+public class BadWeightFileTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static WeightFileException Fails(string path, Action<string>? load = null)
     {
         load ??= p => { using var m = BagNet.BagNet33(10, width: 4); ModelWeights.Load(m, p); };

@@ -7,12 +7,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Style;
 
-public class DatasetStylizerTests : IDisposable
+public class DatasetStylizerTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static StyleTransfer Formula()
     {
         var encoder = new VggEncoder();

@@ -8,12 +8,8 @@ using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Style;
 
-public class DecoderTrainerTests : IDisposable
+public class DecoderTrainerTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private (string Content, string Style) Data()
     {
         var photo = ImageDecoder.Decode(Fixture.Repository("examples/chelsea.png"));

@@ -7,12 +7,8 @@ using Xunit;
 
 namespace TextureBias.Tests.Training;
 
-public class TrainerTests : IDisposable
+public class TrainerTests : TempDirTest
 {
-    private readonly string _dir = Fixture.TempDir();
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Three classes told apart by colour: red, green and blue images with noise.</summary>
     private string MakeData(string name, int perClass, int seed)
     {
