@@ -15,6 +15,7 @@ public static class Program
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
             TrainCommand.Create(),
+            ShapeBiasCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

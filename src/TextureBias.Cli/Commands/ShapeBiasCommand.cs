@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using TextureBias.Data;
+using TextureBias.Evaluation;
+using TextureBias.Models;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias shape-bias</c>: shape bias of a model on cue-conflict images, or of raw-data CSV files.</summary>
+internal static class ShapeBiasCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var stimuli = new Option<string?>("--stimuli") { Description = "Cue-conflict folder: <shape>/<shape>N-<texture>M.png" };
+        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the 224-pixel stimuli as they are)", DefaultValueFactory = _ => 0 };
+        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for none)", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
+        var rawOut = new Option<string?>("--raw-data-out") { Description = "Write the model's trials as a raw-data CSV (texture-vs-shape / model-vs-human format)" };
+        var rawData = new Option<string[]>("--raw-data") { Description = "Analyse raw-data CSV files instead of a model", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("shape-bias", "Shape bias on cue-conflict images (Geirhos et al. 2019): of a model, or of raw-data CSV files.")
+        {
+            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json,
+        };
+        command.SetAction(r => CommandRunner.Run(cancel =>
+        {
+            var results = new List<ShapeBiasResult>();
+            if (r.GetValue(rawData) is { Length: > 0 } files)
+            {
+                var all = new List<ShapeBiasTrial>();
+                foreach (var f in files)
+                {
+                    var trials = ShapeBias.ReadRawData(f);
+                    all.AddRange(trials);
+                    results.Add(ShapeBias.Compute(Path.GetFileName(f), trials));
+                }
+                if (files.Length > 1) results.Add(ShapeBias.Compute("pooled", all));
+            }
+            else
+            {
+                if (r.GetValue(arch) is not { } a || r.GetValue(stimuli) is not { } dir)
+                    throw new TextureBiasException("give --arch and --stimuli (a model), or --raw-data FILE... (existing results)");
+                using var model = ModelLoading.Load(a, r.GetValue(weights));
+                void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
+                var trials = ShapeBias.Run(model, dir, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), Math.Max(1, r.GetValue(batch)), Failure, null, cancel);
+                if (r.GetValue(rawOut) is { } outPath) ShapeBias.WriteRawData(outPath, a, trials);
+                results.Add(ShapeBias.Compute(a, trials));
+            }
+            if (r.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            else
+            {
+                var table = new Table().AddColumns("observer", "conflict trials", "shape", "texture", "shape bias");
+                foreach (var res in results)
+                    table.AddRow(Markup.Escape(res.Name), res.Trials.ToString(), res.ShapeDecisions.ToString(), res.TextureDecisions.ToString(), $"{100 * res.ShapeBias:0.00}%");
+                AnsiConsole.Write(table);
+                if (results.Count == 1 && results[0].PerCategory.Count > 0)
+                {
+                    var per = new Table().AddColumns("shape category", "trials", "shape", "texture", "shape bias");
+                    foreach (var c in results[0].PerCategory)
+                        per.AddRow(c.Name, c.Trials.ToString(), c.ShapeDecisions.ToString(), c.TextureDecisions.ToString(), double.IsNaN(c.ShapeBias) ? "-" : $"{100 * c.ShapeBias:0.0}%");
+                    AnsiConsole.Write(per);
+                }
+            }
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}

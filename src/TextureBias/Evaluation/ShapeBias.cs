@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using TextureBias.Data;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>
+/// The shape bias of Geirhos et al. (ICLR 2019) as the texture-vs-shape and model-vs-human
+/// analyses compute it, from trials or from their raw-data CSV files
+/// (<c>subj,session,trial,rt,object_response,category,condition,imagename</c>).
+/// </summary>
+public static class ShapeBias
+{
+    /// <summary>
+    /// The texture category in a stimulus name: the part after the last '_', then after '-',
+    /// without extension and digits (<c>cat7-elephant1.png</c> → elephant;
+    /// <c>0001_s5n_s01_0_bird_00_bird3-bird2.png</c> → bird).
+    /// </summary>
+    public static string TextureOf(string imageName)
+    {
+        string name = Path.GetFileName(imageName);
+        name = name[(name.LastIndexOf('_') + 1)..];
+        int dash = name.IndexOf('-');
+        if (dash < 0) throw new TextureBiasException($"{imageName}: not a cue-conflict name (<shape><n>-<texture><m>.png)");
+        name = Path.GetFileNameWithoutExtension(name[(dash + 1)..]);
+        return new string(name.Where(ch => !char.IsDigit(ch)).ToArray());
+    }
+
+    /// <summary>Shape bias of <paramref name="trials"/>, pooled and per shape category.</summary>
+    public static ShapeBiasResult Compute(string name, IReadOnlyList<ShapeBiasTrial> trials)
+    {
+        var conflicts = trials.Where(t => t.Shape != t.Texture).ToList();
+        int excluded = trials.Count - conflicts.Count;
+        var perCategory = conflicts.GroupBy(t => t.Shape).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Summarise(g.Key, g.ToList(), 0, Array.Empty<ShapeBiasResult>())).ToList();
+        return Summarise(name, conflicts, excluded, perCategory);
+    }
+
+    private static ShapeBiasResult Summarise(string name, List<ShapeBiasTrial> conflicts, int excluded, IReadOnlyList<ShapeBiasResult> perCategory)
+    {
+        int shape = conflicts.Count(t => t.Decision == t.Shape), texture = conflicts.Count(t => t.Decision == t.Texture);
+        int n = conflicts.Count;
+        return new ShapeBiasResult(name, n, excluded, shape, texture,
+            shape + texture == 0 ? double.NaN : (double)shape / (shape + texture),
+            n == 0 ? double.NaN : (double)shape / n, n == 0 ? double.NaN : (double)texture / n, perCategory);
+    }
+
+    /// <summary>
+    /// A model's trials on a cue-conflict folder (<c>&lt;shape&gt;/&lt;shape&gt;N-&lt;texture&gt;M.png</c>):
+    /// each image classified, its softmax mapped to the 16 categories (<see cref="SixteenClassMapping"/>).
+    /// </summary>
+    public static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, int batchSize = 32,
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        if (model.NumClasses != 1000) throw new TextureBiasException("the shape bias needs a 1000-class ImageNet model");
+        if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
+        var files = ImageFiles.Find(new[] { stimuli });
+        var trials = new List<ShapeBiasTrial>();
+        int done = 0;
+        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
+        {
+            double max = c.Logits.Max();
+            var exp = c.Logits.Select(l => Math.Exp(l - max)).ToArray();
+            double sum = exp.Sum();
+            var probabilities = exp.Select(e => (float)(e / sum)).ToArray();
+            string shape = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
+            trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), SixteenClassMapping.Categories[SixteenClassMapping.Decide(probabilities)]));
+            progress?.Invoke(++done);
+        }
+        return trials;
+    }
+
+    /// <summary>Reads the trials of a raw-data CSV (texture-vs-shape / model-vs-human format).</summary>
+    public static List<ShapeBiasTrial> ReadRawData(string path)
+    {
+        if (!File.Exists(path)) throw new TextureBiasException($"{path}: no such file");
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        if (lines.Count == 0) throw new TextureBiasException($"{path}: empty file");
+        var header = lines[0].Split(',').Select(h => h.Trim().Trim('"')).ToList();
+        int response = header.IndexOf("object_response"), category = header.IndexOf("category"), image = header.IndexOf("imagename");
+        if (response < 0 || category < 0 || image < 0)
+            throw new TextureBiasException($"{path}: not a raw-data file (needs the columns object_response, category, imagename)");
+        var trials = new List<ShapeBiasTrial>();
+        for (int i = 1; i < lines.Count; i++)
+        {
+            var f = lines[i].Split(',').Select(x => x.Trim().Trim('"')).ToArray();
+            if (f.Length < header.Count) throw new TextureBiasException($"{path}: line {i + 1} has {f.Length} fields, not {header.Count}");
+            trials.Add(new ShapeBiasTrial(f[image], f[category], TextureOf(f[image]), f[response]));
+        }
+        return trials;
+    }
+
+    /// <summary>Writes trials as a raw-data CSV that texture-vs-shape's and model-vs-human's analyses read, atomically.</summary>
+    public static void WriteRawData(string path, string subject, IReadOnlyList<ShapeBiasTrial> trials)
+    {
+        var sb = new StringBuilder("subj,session,trial,rt,object_response,category,condition,imagename\n");
+        for (int i = 0; i < trials.Count; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"{subject},session-1,{i + 1},NaN,{trials[i].Decision},{trials[i].Shape},0,{trials[i].Image}\n");
+        AtomicFile.WriteText(path, sb.ToString());
+    }
+}
