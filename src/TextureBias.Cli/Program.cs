@@ -16,6 +16,8 @@ public static class Program
             EvaluateCommand.Create(),
             TrainCommand.Create(),
             ShapeBiasCommand.Create(),
+            ScrambleCommand.Create(),
+            CorrelateCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

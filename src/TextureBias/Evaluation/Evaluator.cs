@@ -15,6 +15,11 @@ public static class Evaluator
 {
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int batchSize = 32,
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default) =>
+        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel);
+
+    /// <summary>Evaluates with a per-image transform (image, position in the sample list) in place of resize and crop.</summary>
+    public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Func<RgbImage, int, RgbImage> geometry, int batchSize = 32,
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
     {
         var indices = data.ModelIndices(model.NumClasses);
@@ -25,7 +30,7 @@ public static class Evaluator
         var top1 = new int[n];
         var top5 = new int[n];
         model.eval();
-        var loader = new ImageBatchLoader(preprocessing, batchSize);
+        var loader = new ImageBatchLoader(geometry, batchSize);
         void Failure(ImageFailure f)
         {
             skipped++;

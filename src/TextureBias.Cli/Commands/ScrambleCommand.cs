@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TextureBias.Data;
+using TextureBias.Evaluation;
+using TextureBias.Models;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias scramble</c>: accuracy on images whose n×n blocks are shuffled.</summary>
+internal static class ScrambleCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
+        var grid = new Option<string>("--grid") { Description = "Grid sizes n (n×n blocks), comma-separated", DefaultValueFactory = _ => "1,2,4,8" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the shuffles", DefaultValueFactory = _ => 0 };
+        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
+        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n.")
+        {
+            arch, weights, data, grid, seed, resize, crop, batch, json,
+        };
+        command.SetAction(r => CommandRunner.Run(cancel =>
+        {
+            var grids = r.GetValue(grid)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new TextureBiasException($"--grid: '{g}' is not a positive number")).ToList();
+            var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
+            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+            var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            var rows = new List<object>();
+            foreach (var n in grids)
+            {
+                var result = Scrambling.Evaluate(model, folder, pre, n, r.GetValue(seed), Math.Max(1, r.GetValue(batch)),
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
+                rows.Add(new { grid = n, top1 = result.Top1, top5 = result.Top5, images = result.Images });
+                if (!r.GetValue(json)) Console.WriteLine($"{n}x{n}: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images)");
+            }
+            if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows));
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}
