@@ -16,6 +16,7 @@ public static class Program
             EvaluateCommand.Create(),
             TrainCommand.Create(),
             ShapeBiasCommand.Create(),
+            Accuracy16Command.Create(),
             ScrambleCommand.Create(),
             CorrelateCommand.Create(),
             HeatmapCommand.Create(),
