@@ -21,9 +21,10 @@ internal static class ShapeBiasCommand
         var rawOut = new Option<string?>("--raw-data-out") { Description = "Write the model's trials as a raw-data CSV (texture-vs-shape / model-vs-human format)" };
         var rawData = new Option<string[]>("--raw-data") { Description = "Analyse raw-data CSV files instead of a model", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var plot = new Option<string?>("--plot") { Description = "Draw the per-category shape bias with human and ResNet-50 references (PNG)" };
         var command = new Command("shape-bias", "Shape bias on cue-conflict images (Geirhos et al. 2019): of a model, or of raw-data CSV files.")
         {
-            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json,
+            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -49,6 +50,8 @@ internal static class ShapeBiasCommand
                 if (r.GetValue(rawOut) is { } outPath) ShapeBias.WriteRawData(outPath, a, trials);
                 results.Add(ShapeBias.Compute(a, trials));
             }
+            if (r.GetValue(plot) is { } plotPath)
+                TextureBias.Reports.ShapeBiasFigure.Save(plotPath, results.Where(x => x.Name != "pooled").ToList());
             if (r.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             else

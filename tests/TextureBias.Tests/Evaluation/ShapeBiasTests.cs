@@ -65,3 +65,30 @@ public class ShapeBiasTests : TempDirTest
         Assert.Contains("not a raw-data file", Assert.Throws<TextureBiasException>(() => ShapeBias.ReadRawData(Path.Combine(_dir, "bad.csv"))).Message);
     }
 }
+
+public class ShapeBiasFigureTests
+{
+    [Fact]
+    public void FigureMarksEachObserverCategoryAndTheReferences()
+    {
+        var trials = new List<ShapeBiasTrial>
+        {
+            new("cat1-dog1.png", "cat", "dog", "cat"), new("cat2-dog1.png", "cat", "dog", "dog"),
+            new("dog1-cat1.png", "dog", "cat", "dog"),
+        };
+        var result = ShapeBias.Compute("model", trials);
+        using var figure = TextureBias.Reports.ShapeBiasFigure.Render(new[] { result });
+        Assert.Equal(100 + 420 + 260, figure.Width);
+        // cat: 1 shape of 2 -> 0.5; its row (index 7) has a red marker at x = 100 + 0.5 * 420.
+        var marker = figure.GetPixel(100 + 210, 60 + 7 * 26 + 13);
+        Assert.True(marker.Red > 150 && marker.Blue < 100, $"marker is {marker}");
+        // The human reference (0.959) is a dashed grey line somewhere in the column.
+        int x0 = 100 + (int)Math.Round(0.959 * 420);
+        int grey = Enumerable.Range(60, 16 * 26).Count(y => Enumerable.Range(x0 - 2, 4).Any(x =>
+        {
+            var p = figure.GetPixel(x, y);
+            return p.Red < 200 && p.Red == p.Green && p.Green == p.Blue;
+        }));
+        Assert.True(grey > 50);
+    }
+}
