@@ -19,6 +19,7 @@ public static class Program
             Accuracy16Command.Create(),
             ScrambleCommand.Create(),
             CorrelateCommand.Create(),
+            RobustnessCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TextureBias.Data;
+using TextureBias.Evaluation;
+using TextureBias.Models;
+using TextureBias.Reports;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias robustness</c>: accuracy per distortion level, with a plot.</summary>
+internal static class RobustnessCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
+        var distortion = new Option<string>("--distortion") { Description = string.Join("|", Distortions.Names), Required = true };
+        var levels = new Option<string?>("--levels") { Description = "Levels, comma-separated (default: the paper's; 0 is undistorted)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the noise", DefaultValueFactory = _ => 0 };
+        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
+        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the levels (PNG)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("robustness", "Accuracy under image distortions (uniform noise, contrast, low-pass, high-pass, phase noise) per level.")
+        {
+            arch, weights, data, distortion, levels, seed, resize, crop, plot, json,
+        };
+        command.SetAction(r => CommandRunner.Run(cancel =>
+        {
+            string kind = r.GetValue(distortion)!;
+            var levelList = r.GetValue(levels) is { } text
+                ? text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x >= 0
+                    ? x : throw new TextureBiasException($"--levels: '{l}' is not a non-negative number")).ToList()
+                : Distortions.DefaultLevels(kind).ToList();
+            Distortions.DefaultLevels(kind);
+            var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
+            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+            var results = Robustness.Evaluate(model, folder, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), kind, levelList, r.GetValue(seed), 32,
+                f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
+            if (r.GetValue(plot) is { } png)
+                AccuracyPlot.Save(png, $"{r.GetValue(arch)} under {kind}", kind + " level", results.Select(x => x.Level.ToString("G4", CultureInfo.InvariantCulture)).ToList(),
+                    results.Select(x => x.Result.Top1).ToList(), results.Select(x => x.Result.Top5).ToList());
+            if (r.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new { level = x.Level, top1 = x.Result.Top1, top5 = x.Result.Top5, images = x.Result.Images })));
+            else
+                foreach (var (level, result) in results)
+                    Console.WriteLine($"{kind} {level,6:G4}: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%");
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}

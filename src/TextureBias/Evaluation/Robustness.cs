@@ -1,0 +1,26 @@
+using TextureBias.Data;
+using TextureBias.Imaging;
+using TextureBias.Models;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>Accuracy of a model under a distortion at several levels (Geirhos et al.).</summary>
+public static class Robustness
+{
+    /// <summary>Top-1/top-5 on <paramref name="data"/> at each level; noise is seeded per level and image.</summary>
+    public static IReadOnlyList<(double Level, EvaluationResult Result)> Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing,
+        string distortion, IReadOnlyList<double> levels, int seed = 0, int batchSize = 32, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
+    {
+        var results = new List<(double, EvaluationResult)>();
+        for (int l = 0; l < levels.Count; l++)
+        {
+            double level = levels[l];
+            int index = l;
+            var result = Evaluator.Run(model, data,
+                (image, position) => Distortions.Apply(preprocessing.Geometry(image), distortion, level, new Random(Seeds.Mix(seed, index, position))),
+                batchSize, onFailure, null, cancel);
+            results.Add((level, result));
+        }
+        return results;
+    }
+}
