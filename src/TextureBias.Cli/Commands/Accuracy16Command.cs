@@ -12,7 +12,8 @@ internal static class Accuracy16Command
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}" };
+        var onnx = new Option<string?>("--onnx") { Description = "An ImageNet classifier exported to ONNX instead of --arch" };
         var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
         var stimuli = new Option<string>("--stimuli") { Description = "Folder of <category>/ sub-folders (airplane … truck)", Required = true };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the 224-pixel stimuli)", DefaultValueFactory = _ => 0 };
@@ -21,14 +22,17 @@ internal static class Accuracy16Command
         var json = new Option<bool>("--json") { Description = "Print JSON (with the confusion matrix)" };
         var command = new Command("accuracy16", "Accuracy in the 16 texture-vs-shape categories (edges, silhouettes, ...), with a confusion matrix.")
         {
-            arch, weights, stimuli, resize, crop, confusion, json,
+            arch, weights, stimuli, resize, crop, confusion, json, onnx,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
-            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
-            var result = SixteenClassAccuracy.Run(model, r.GetValue(stimuli)!, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 32,
-                f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
-            if (r.GetValue(confusion) is { } png) ConfusionMatrixFigure.Save(png, result, $"{r.GetValue(arch)} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(r.GetValue(stimuli)!))}");
+            using var model = r.GetValue(onnx) is { } onnxPath ? OnnxClassifier.Load(onnxPath)
+                : ModelLoading.Load(r.GetValue(arch) ?? throw new TextureBiasException("give --arch or --onnx"), r.GetValue(weights));
+            int count = Directory.Exists(r.GetValue(stimuli)) ? ImageFiles.Find(new[] { r.GetValue(stimuli)! }).Count : 0;
+            var result = CommandRunner.WithProgress("16-class decisions", count, progress =>
+                SixteenClassAccuracy.Run(model, r.GetValue(stimuli)!, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 32,
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
+            if (r.GetValue(confusion) is { } png) ConfusionMatrixFigure.Save(png, result, $"{model.Architecture} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(r.GetValue(stimuli)!))}");
             if (r.GetValue(json))
             {
                 var matrix = Enumerable.Range(0, 16).Select(i => Enumerable.Range(0, 16).Select(j => result.Confusion[i, j]).ToArray()).ToArray();

@@ -53,6 +53,24 @@ internal static class CommandRunner
     /// <summary>Whether a progress bar can be drawn on stderr without mixing with stdout's lines.</summary>
     public static bool CanShowProgress => !Console.IsErrorRedirected && Console.IsOutputRedirected;
 
+    /// <summary>
+    /// Runs <paramref name="body"/> with a progress bar on stderr when stderr is a terminal
+    /// (the body reports how many of <paramref name="total"/> items are done).
+    /// </summary>
+    public static T WithProgress<T>(string description, int total, Func<Action<int>?, T> body)
+    {
+        if (Console.IsErrorRedirected || total <= 1) return body(null);
+        T result = default!;
+        Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(description, maxValue: total);
+                result = body(n => task.Value = Math.Min(n, total));
+            });
+        return result;
+    }
+
     /// <summary>Resize and crop sizes must be 0 (keep) or positive.</summary>
     public static Preprocessing Preprocessing(int resize, int crop)
     {

@@ -37,8 +37,9 @@ internal static class RobustnessCommand
             Distortions.DefaultLevels(kind);
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
             using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
-            var results = Robustness.Evaluate(model, folder, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), kind, levelList, r.GetValue(seed), 32,
-                f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
+            var results = CommandRunner.WithProgress($"{kind} at {levelList.Count} levels", levelList.Count * folder.Samples.Count, progress =>
+                Robustness.Evaluate(model, folder, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), kind, levelList, r.GetValue(seed), 32,
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
             if (r.GetValue(plot) is { } png)
                 AccuracyPlot.Save(png, $"{r.GetValue(arch)} under {kind}", kind + " level", results.Select(x => x.Level.ToString("G4", CultureInfo.InvariantCulture)).ToList(),
                     results.Select(x => x.Result.Top1).ToList(), results.Select(x => x.Result.Top5).ToList());

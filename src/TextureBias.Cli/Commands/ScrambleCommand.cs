@@ -21,9 +21,10 @@ internal static class ScrambleCommand
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the grid sizes (PNG)" };
         var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n.")
         {
-            arch, weights, data, grid, seed, resize, crop, batch, json,
+            arch, weights, data, grid, seed, resize, crop, batch, json, plot,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -33,13 +34,19 @@ internal static class ScrambleCommand
             using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
             var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
             var rows = new List<object>();
+            var top1 = new List<double>();
+            var top5 = new List<double>();
             foreach (var n in grids)
             {
-                var result = Scrambling.Evaluate(model, folder, pre, n, r.GetValue(seed), Math.Max(1, r.GetValue(batch)),
-                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
+                var result = CommandRunner.WithProgress($"{n}x{n} grid", folder.Samples.Count, progress => Scrambling.Evaluate(model, folder, pre, n, r.GetValue(seed), Math.Max(1, r.GetValue(batch)),
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
+                top1.Add(result.Top1);
+                top5.Add(result.Top5);
                 rows.Add(new { grid = n, top1 = result.Top1, top5 = result.Top5, images = result.Images });
                 if (!r.GetValue(json)) Console.WriteLine($"{n}x{n}: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images)");
             }
+            if (r.GetValue(plot) is { } png)
+                TextureBias.Reports.AccuracyPlot.Save(png, $"{r.GetValue(arch)} on scrambled images", "grid (n×n blocks)", grids.Select(g => $"{g}x{g}").ToList(), top1, top5);
             if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows));
             return CommandRunner.Ok;
         }));

@@ -21,10 +21,11 @@ internal static class ShapeBiasCommand
         var rawOut = new Option<string?>("--raw-data-out") { Description = "Write the model's trials as a raw-data CSV (texture-vs-shape / model-vs-human format)" };
         var rawData = new Option<string[]>("--raw-data") { Description = "Analyse raw-data CSV files instead of a model", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var onnx = new Option<string?>("--onnx") { Description = "An ImageNet classifier exported to ONNX (NCHW or NHWC input, ImageNet normalisation) instead of --arch" };
         var plot = new Option<string?>("--plot") { Description = "Draw the per-category shape bias with human and ResNet-50 references (PNG)" };
         var command = new Command("shape-bias", "Shape bias on cue-conflict images (Geirhos et al. 2019): of a model, or of raw-data CSV files.")
         {
-            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot,
+            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot, onnx,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -42,11 +43,14 @@ internal static class ShapeBiasCommand
             }
             else
             {
-                if (r.GetValue(arch) is not { } a || r.GetValue(stimuli) is not { } dir)
-                    throw new TextureBiasException("give --arch and --stimuli (a model), or --raw-data FILE... (existing results)");
-                using var model = ModelLoading.Load(a, r.GetValue(weights));
+                if ((r.GetValue(arch) ?? r.GetValue(onnx)) is null || r.GetValue(stimuli) is not { } dir)
+                    throw new TextureBiasException("give --arch (or --onnx) and --stimuli (a model), or --raw-data FILE... (existing results)");
+                using var model = r.GetValue(onnx) is { } onnxPath ? TextureBias.Models.OnnxClassifier.Load(onnxPath) : ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+                string a = model.Architecture;
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
-                var trials = ShapeBias.Run(model, dir, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), Math.Max(1, r.GetValue(batch)), Failure, null, cancel);
+                int count = Directory.Exists(dir) ? ImageFiles.Find(new[] { dir }).Count : 0;
+                var trials = CommandRunner.WithProgress("cue-conflict images", count, progress =>
+                    ShapeBias.Run(model, dir, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), Math.Max(1, r.GetValue(batch)), Failure, progress, cancel));
                 if (r.GetValue(rawOut) is { } outPath) ShapeBias.WriteRawData(outPath, a, trials);
                 results.Add(ShapeBias.Compute(a, trials));
             }

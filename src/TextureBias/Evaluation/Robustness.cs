@@ -9,7 +9,8 @@ public static class Robustness
 {
     /// <summary>Top-1/top-5 on <paramref name="data"/> at each level; noise is seeded per level and image.</summary>
     public static IReadOnlyList<(double Level, EvaluationResult Result)> Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing,
-        string distortion, IReadOnlyList<double> levels, int seed = 0, int batchSize = 32, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
+        string distortion, IReadOnlyList<double> levels, int seed = 0, int batchSize = 32, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default,
+        Action<int>? progress = null)
     {
         var results = new List<(double, EvaluationResult)>();
         for (int l = 0; l < levels.Count; l++)
@@ -18,7 +19,7 @@ public static class Robustness
             int index = l;
             var result = Evaluator.Run(model, data,
                 (image, position) => Distortions.Apply(preprocessing.Geometry(image), distortion, level, new Random(Seeds.Mix(seed, index, position))),
-                batchSize, onFailure, null, cancel);
+                batchSize, onFailure, done => progress?.Invoke(index * data.Samples.Count + done), cancel);
             results.Add((level, result));
         }
         return results;

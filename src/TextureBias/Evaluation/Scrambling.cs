@@ -32,7 +32,7 @@ public static class Scrambling
 
     /// <summary>Top-1/top-5 accuracy on <paramref name="data"/> with each image scrambled on an n×n grid (seeded per grid and image).</summary>
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int n, int seed, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default) =>
+        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null) =>
         Evaluator.Run(model, data, (image, position) => Scramble(preprocessing.Geometry(image), n, new Random(Seeds.Mix(seed, n, position))),
-            batchSize, onFailure, null, cancel);
+            batchSize, onFailure, progress, cancel);
 }

@@ -13,7 +13,7 @@ public static class SixteenClassAccuracy
 {
     /// <summary>Evaluates <paramref name="model"/> (1000 ImageNet outputs) on <paramref name="stimuli"/>.</summary>
     public static SixteenClassAccuracyResult Run(ImageClassifier model, string stimuli, Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
+        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
         if (model.NumClasses != 1000) throw new TextureBiasException("16-class decisions need a 1000-class ImageNet model");
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
@@ -34,6 +34,7 @@ public static class SixteenClassAccuracy
             confusion[truth, decided]++;
             total++;
             if (decided == truth) correct++;
+            progress?.Invoke(total);
         }
         return new SixteenClassAccuracyResult(total == 0 ? double.NaN : (double)correct / total, total, confusion);
     }
