@@ -29,8 +29,9 @@ internal static class CorrelateCommand
             if (files.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
             using var a = ModelLoading.Load(r.GetValue(archA)!, r.GetValue(weightsA));
             using var b = ModelLoading.Load(r.GetValue(archB)!, r.GetValue(weightsB));
-            var result = LogitCorrelation.Compare(a, b, files, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 16,
-                f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel);
+            var result = CommandRunner.WithProgress("two models", 2 * files.Count, progress =>
+                LogitCorrelation.Compare(a, b, files, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 16,
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
             if (r.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {

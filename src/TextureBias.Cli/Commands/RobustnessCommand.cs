@@ -23,9 +23,10 @@ internal static class RobustnessCommand
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the levels (PNG)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var colour = new Option<bool>("--colour") { Description = "Distort the colour images (default: grey first, as the papers)" };
         var command = new Command("robustness", "Accuracy under image distortions (uniform noise, contrast, low-pass, high-pass, phase noise) per level.")
         {
-            arch, weights, data, distortion, levels, seed, resize, crop, plot, json,
+            arch, weights, data, distortion, levels, seed, resize, crop, plot, json, colour,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -39,7 +40,7 @@ internal static class RobustnessCommand
             using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
             var results = CommandRunner.WithProgress($"{kind} at {levelList.Count} levels", levelList.Count * folder.Samples.Count, progress =>
                 Robustness.Evaluate(model, folder, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), kind, levelList, r.GetValue(seed), 32,
-                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress, greyscale: !r.GetValue(colour)));
             if (r.GetValue(plot) is { } png)
                 AccuracyPlot.Save(png, $"{r.GetValue(arch)} under {kind}", kind + " level", results.Select(x => x.Level.ToString("G4", CultureInfo.InvariantCulture)).ToList(),
                     results.Select(x => x.Result.Top1).ToList(), results.Select(x => x.Result.Top5).ToList());

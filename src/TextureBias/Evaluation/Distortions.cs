@@ -25,6 +25,18 @@ public static class Distortions
         _ => throw new TextureBiasException($"unknown distortion '{name}' (known: {string.Join(", ", Names)})"),
     };
 
+    /// <summary>The image in grey (PIL's <c>convert("L")</c>: (299 R + 587 G + 114 B) / 1000, rounded), in three equal channels.</summary>
+    public static RgbImage Greyscale(RgbImage image)
+    {
+        var px = new byte[image.Pixels.Length];
+        for (int i = 0; i < px.Length; i += 3)
+        {
+            int l = (image.Pixels[i] * 299 + image.Pixels[i + 1] * 587 + image.Pixels[i + 2] * 114 + 500) / 1000;
+            px[i] = px[i + 1] = px[i + 2] = (byte)l;
+        }
+        return new RgbImage(image.Width, image.Height, px);
+    }
+
     /// <summary>Applies distortion <paramref name="name"/> at <paramref name="level"/>, drawing noise from <paramref name="rng"/>.</summary>
     public static RgbImage Apply(RgbImage image, string name, double level, Random rng)
     {

@@ -30,10 +30,12 @@ public static class LogitCorrelation
 
     /// <summary>Compares <paramref name="a"/> and <paramref name="b"/> on <paramref name="files"/> (both with <paramref name="preprocessing"/>).</summary>
     public static LogitCorrelationResult Compare(ImageClassifier a, ImageClassifier b, IReadOnlyList<string> files, Preprocessing preprocessing, int batchSize = 32,
-        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default)
+        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
         if (a.NumClasses != b.NumClasses) throw new TextureBiasException($"the models have {a.NumClasses} and {b.NumClasses} outputs");
-        var first = new Classifier(a, preprocessing, batchSize).Classify(files, 1, onFailure, cancel).ToDictionary(c => c.Path);
+        int done = 0;
+        var first = new Classifier(a, preprocessing, batchSize).Classify(files, 1, onFailure, cancel)
+            .Select(c => { progress?.Invoke(++done); return c; }).ToDictionary(c => c.Path);
         var perImage = new List<(string, double)>();
         int agree = 0;
         foreach (var c in new Classifier(b, preprocessing, batchSize).Classify(first.Keys.ToList(), 1, null, cancel))
@@ -41,6 +43,7 @@ public static class LogitCorrelation
             var other = first[c.Path];
             perImage.Add((c.Path, Pearson(other.Logits, c.Logits)));
             if (other.Top[0].Index == c.Top[0].Index) agree++;
+            progress?.Invoke(++done);
         }
         var rs = perImage.Select(p => p.Item2).Where(r => !double.IsNaN(r)).OrderBy(r => r).ToList();
         var histogram = new int[20];

@@ -55,3 +55,15 @@ public class DistortionsTests
         Assert.Contains("unknown distortion", Assert.Throws<TextureBiasException>(() => Distortions.Apply(image, "blur", 1, new Random(1))).Message);
     }
 }
+
+public class GreyscaleTests
+{
+    [Fact]
+    public void GreyIsPilsLuminanceInThreeChannels()
+    {
+        var image = new RgbImage(2, 1, new byte[] { 200, 30, 60, 0, 0, 255 });
+        var grey = Distortions.Greyscale(image);
+        // (200*299 + 30*587 + 60*114 + 500) / 1000 = 84; (255*114 + 500) / 1000 = 29
+        Assert.Equal(new byte[] { 84, 84, 84, 29, 29, 29 }, grey.Pixels);
+    }
+}
