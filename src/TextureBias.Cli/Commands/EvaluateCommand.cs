@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Spectre.Console;
 using TextureBias.Data;
 using TextureBias.Evaluation;
 using TextureBias.Models;
@@ -36,28 +35,20 @@ internal static class EvaluateCommand
             if (folder.Samples.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
             using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights), r.GetValue(numClasses));
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
-            EvaluationResult? result = null;
-            if (!Console.IsErrorRedirected && folder.Samples.Count > 1)
-                CommandRunner.Error.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask($"evaluate {folder.Samples.Count} images", maxValue: folder.Samples.Count);
-                        result = Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, n => task.Value = n, cancel);
-                    });
-            else result = Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, null, cancel);
+            var result = CommandRunner.WithProgress($"evaluate {folder.Samples.Count} images", folder.Samples.Count,
+                progress => Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, progress, cancel));
             cancel.ThrowIfCancellationRequested();
             if (r.GetValue(csv) is { } csvPath)
             {
                 var sb = new StringBuilder("class,index,images,top1,top5\n");
-                foreach (var c in result!.PerClass)
+                foreach (var c in result.PerClass)
                     sb.Append(CultureInfo.InvariantCulture, $"{c.Class},{c.Index},{c.Images},{c.Top1:0.######},{c.Top5:0.######}\n");
                 AtomicFile.WriteText(csvPath, sb.ToString());
             }
             if (r.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(new { top1 = result!.Top1, top5 = result.Top5, images = result.Images, skipped = result.Skipped, classes = folder.Classes.Count }));
+                Console.WriteLine(JsonSerializer.Serialize(new { top1 = result.Top1, top5 = result.Top5, images = result.Images, skipped = result.Skipped, classes = folder.Classes.Count }));
             else
-                Console.WriteLine($"top-1 {result!.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images in {folder.Classes.Count} classes" +
+                Console.WriteLine($"top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images in {folder.Classes.Count} classes" +
                     (result.Skipped > 0 ? $", {result.Skipped} skipped)" : ")"));
             return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
         }));

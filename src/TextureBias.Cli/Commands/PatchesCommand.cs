@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Spectre.Console;
 using TextureBias.Data;
 using TextureBias.Interpretation;
 using TextureBias.Models;
@@ -44,27 +43,18 @@ internal static class PatchesCommand
                 if (files.Count == 0) throw new TextureBiasException($"no image files found in {folder}");
                 var watch = Stopwatch.StartNew();
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
-                InformativePatchesResult? result = null;
-                if (!Console.IsErrorRedirected && files.Count > 1)
-                    CommandRunner.Error.Progress()
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                        .Start(ctx =>
-                        {
-                            var task = ctx.AddTask($"search {files.Count} images", maxValue: files.Count);
-                            result = InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, n => task.Value = n, cancel);
-                        });
-                else
-                    result = InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, null, cancel);
+                var result = CommandRunner.WithProgress($"search {files.Count} images", files.Count,
+                    progress => InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, progress, cancel));
                 cancel.ThrowIfCancellationRequested();
-                PatchMosaic.Save(r.GetValue(output)!, result!, preprocessing, model.NumClasses, k);
-                if (r.GetValue(csv) is { } csvPath) PatchMosaic.SaveCsv(csvPath, result!);
+                PatchMosaic.Save(r.GetValue(output)!, result, preprocessing, model.NumClasses, k);
+                if (r.GetValue(csv) is { } csvPath) PatchMosaic.SaveCsv(csvPath, result);
                 foreach (var c in wanted)
                 {
-                    var best = result!.FromAllImages[c];
+                    var best = result.FromAllImages[c];
                     Console.WriteLine($"{c}\t{ImageNetClasses.NameOf(c, model.NumClasses)}\tbest logit {(best.Count > 0 ? best[0].Logit.ToString("0.000") : "-")}" +
                         $"\t{result.FromClassImages[c].Count} patches from images of the class");
                 }
-                Console.Error.WriteLine($"texturebias: searched {result!.Images} images" + (result.Skipped > 0 ? $", skipped {result.Skipped}" : "") +
+                Console.Error.WriteLine($"texturebias: searched {result.Images} images" + (result.Skipped > 0 ? $", skipped {result.Skipped}" : "") +
                     $" in {watch.Elapsed.TotalSeconds:0.0} s; mosaic in {r.GetValue(output)}" + (r.GetValue(csv) is { } p ? $", patches in {p}" : ""));
                 return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
             }

@@ -69,8 +69,8 @@ public sealed class ImageFolder
     /// </summary>
     public int[] ModelIndices(int numClasses)
     {
-        if (numClasses == 1000 && Classes.All(c => ImageNetClasses.Wnids.Contains(c)))
-            return Classes.Select(c => ImageNetClasses.Wnids.ToList().IndexOf(c)).ToArray();
+        if (numClasses == 1000 && Classes.All(c => ImageNetClasses.IndexOfWnid(c) is not null))
+            return Classes.Select(c => ImageNetClasses.IndexOfWnid(c)!.Value).ToArray();
         if (Classes.Count > numClasses)
             throw new TextureBiasException($"the data has {Classes.Count} classes, the model only {numClasses} outputs");
         return Enumerable.Range(0, Classes.Count).ToArray();

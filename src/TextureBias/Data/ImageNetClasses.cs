@@ -10,12 +10,17 @@ public static class ImageNetClasses
 {
     private static readonly Lazy<string[]> LazyNames = new(() => ReadResource("imagenet-classes.txt"));
     private static readonly Lazy<string[]> LazyWnids = new(() => ReadResource("imagenet-wnids.txt"));
+    private static readonly Lazy<Dictionary<string, int>> LazyWnidIndex =
+        new(() => LazyWnids.Value.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i));
 
     /// <summary>Human-readable synonyms of each class ("tabby, tabby cat").</summary>
     public static IReadOnlyList<string> Names => LazyNames.Value;
 
     /// <summary>WordNet ids of each class ("n02123045").</summary>
     public static IReadOnlyList<string> Wnids => LazyWnids.Value;
+
+    /// <summary>The index of an ImageNet WNID, or null.</summary>
+    public static int? IndexOfWnid(string wnid) => LazyWnidIndex.Value.TryGetValue(wnid, out int i) ? i : null;
 
     /// <summary>The name of class <paramref name="index"/>, or "class N" beyond the ImageNet classes or for other class counts.</summary>
     public static string NameOf(int index, int numClasses = 1000) =>
@@ -35,8 +40,7 @@ public static class ImageNetClasses
         }
         if (numClasses == 1000)
         {
-            int i = Array.IndexOf(LazyWnids.Value, text);
-            if (i >= 0) return i;
+            if (IndexOfWnid(text) is { } i) return i;
         }
         throw new TextureBiasException($"'{text}' is not a class index{(numClasses == 1000 ? " or an ImageNet WNID" : "")}");
     }

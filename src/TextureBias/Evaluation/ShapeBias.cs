@@ -59,12 +59,8 @@ public static class ShapeBias
         int done = 0;
         foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
         {
-            double max = c.Logits.Max();
-            var exp = c.Logits.Select(l => Math.Exp(l - max)).ToArray();
-            double sum = exp.Sum();
-            var probabilities = exp.Select(e => (float)(e / sum)).ToArray();
             string shape = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
-            trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), SixteenClassMapping.Categories[SixteenClassMapping.Decide(probabilities)]));
+            trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]));
             progress?.Invoke(++done);
         }
         return trials;

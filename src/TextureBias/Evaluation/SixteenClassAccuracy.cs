@@ -27,10 +27,7 @@ public static class SixteenClassAccuracy
             string folder = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
             int truth = categories.IndexOf(folder);
             if (truth < 0) continue; // an image directly in the root
-            double max = c.Logits.Max();
-            var exp = c.Logits.Select(l => Math.Exp(l - max)).ToArray();
-            double sum = exp.Sum();
-            int decided = SixteenClassMapping.Decide(exp.Select(e => (float)(e / sum)).ToArray());
+            int decided = SixteenClassMapping.DecideFromLogits(c.Logits);
             confusion[truth, decided]++;
             total++;
             if (decided == truth) correct++;

@@ -44,6 +44,15 @@ public static class SixteenClassMapping
         return best;
     }
 
+    /// <summary>The decided category for a model's 1000 logits (softmax first, as the analyses take probabilities).</summary>
+    public static int DecideFromLogits(IReadOnlyList<float> logits)
+    {
+        double max = logits.Max();
+        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
+        double sum = exp.Sum();
+        return Decide(exp.Select(e => (float)(e / sum)).ToArray());
+    }
+
     private static (string[], int[][]) Load()
     {
         var asm = Assembly.GetExecutingAssembly();

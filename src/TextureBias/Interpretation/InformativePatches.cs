@@ -14,8 +14,6 @@ namespace TextureBias.Interpretation;
 /// </summary>
 public static class InformativePatches
 {
-    private static readonly Lazy<Dictionary<string, int>> WnidIndex =
-        new(() => ImageNetClasses.Wnids.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i));
 
     /// <summary>
     /// The label of an image in an ImageFolder layout: its folder's name as a WNID or a class
@@ -26,7 +24,7 @@ public static class InformativePatches
         var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? "");
         if (int.TryParse(folder, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
             return index < numClasses ? index : null;
-        return numClasses == 1000 && WnidIndex.Value.TryGetValue(folder, out int i) ? i : null;
+        return numClasses == 1000 ? ImageNetClasses.IndexOfWnid(folder) : null;
     }
 
     /// <summary>Searches <paramref name="files"/> for the best <paramref name="top"/> patches of each class.</summary>

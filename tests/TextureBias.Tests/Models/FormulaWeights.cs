@@ -35,6 +35,16 @@ internal static class FormulaWeights
         }
     }
 
+    /// <summary>An AdaIN encoder and decoder with formula weights.</summary>
+    public static TextureBias.Style.StyleTransfer StyleTransfer()
+    {
+        var encoder = new TextureBias.Style.VggEncoder();
+        var decoder = new TextureBias.Style.AdaInDecoder();
+        Fill(encoder);
+        Fill(decoder);
+        return new TextureBias.Style.StyleTransfer(encoder, decoder);
+    }
+
     public static Tensor ImageBatch(int n, int h, int w)
     {
         using var scope = NewDisposeScope();

@@ -52,14 +52,7 @@ public class AdaInTests
         Assert.Equal(52, VggEncoder.ReluIndex["relu5_4"]);
     }
 
-    private static StyleTransfer Formula()
-    {
-        var encoder = new VggEncoder();
-        var decoder = new AdaInDecoder();
-        FormulaWeights.Fill(encoder);
-        FormulaWeights.Fill(decoder);
-        return new StyleTransfer(encoder, decoder);
-    }
+    private static StyleTransfer Formula() => FormulaWeights.StyleTransfer();
 
     private static void Close(string fixture, Tensor actual)
     {

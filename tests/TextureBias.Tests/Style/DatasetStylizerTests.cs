@@ -9,14 +9,7 @@ namespace TextureBias.Tests.Style;
 
 public class DatasetStylizerTests : TempDirTest
 {
-    private static StyleTransfer Formula()
-    {
-        var encoder = new VggEncoder();
-        var decoder = new AdaInDecoder();
-        FormulaWeights.Fill(encoder);
-        FormulaWeights.Fill(decoder);
-        return new StyleTransfer(encoder, decoder);
-    }
+    private static StyleTransfer Formula() => FormulaWeights.StyleTransfer();
 
     [Fact]
     public void StyleChoiceDependsOnlyOnSeedAndPath()
