@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TextureBias.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -122,7 +123,7 @@ public static class Distortions
         var x = tensor(v, new long[] { 3, h, w });
         var spectrum = fft.fft2(x);
         var magnitude = spectrum.abs();
-        var phase = spectrum.angle().add(tensor(noise, new long[] { 1, h, w }));
+        var phase = Models.SafeScalars.Plus(spectrum.angle(), tensor(noise, new long[] { 1, h, w }));
         var result = fft.ifft2(polar(magnitude, phase)).real.contiguous();
         result.data<float>().CopyTo(v, 0);
     }

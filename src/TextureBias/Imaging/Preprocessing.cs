@@ -47,7 +47,7 @@ public sealed record Preprocessing(int Resize = 256, int Crop = 224)
         var shape = chw.dim() == 4 ? new long[] { 1, 3, 1, 1 } : new long[] { 3, 1, 1 };
         var mean = tensor(ImageNetMean.ToArray()).reshape(shape);
         var std = tensor(ImageNetStd.ToArray()).reshape(shape);
-        return chw.sub(mean).div_(std).MoveToOuterDisposeScope();
+        return Models.SafeScalars.Minus(chw, mean).div_(std).MoveToOuterDisposeScope();
     }
 
     /// <summary>

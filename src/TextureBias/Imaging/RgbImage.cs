@@ -43,7 +43,7 @@ public sealed class RgbImage
     {
         using var scope = NewDisposeScope();
         var hwc = torch.tensor(Pixels, new long[] { Height, Width, 3 }, ScalarType.Byte);
-        return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(255f).contiguous().MoveToOuterDisposeScope();
+        return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(Models.SafeScalars.Byte).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed class RgbImage
     {
         if (chw.dim() != 3 || chw.shape[0] != 3) throw new ArgumentException($"expected a [3,H,W] tensor, got [{string.Join(",", chw.shape)}]");
         using var scope = NewDisposeScope();
-        var bytes = chw.detach().to(ScalarType.Float32).cpu().mul(255f).add_(0.5f).clamp_(0f, 255f)
+        var bytes = chw.detach().to(ScalarType.Float32).cpu().mul(Models.SafeScalars.Byte).add_(Models.SafeScalars.Half, Models.SafeScalars.One).clamp_(Models.SafeScalars.Zero, Models.SafeScalars.Byte)
             .to(ScalarType.Byte).permute(1, 2, 0).contiguous();
         return new RgbImage((int)chw.shape[2], (int)chw.shape[1], bytes.data<byte>().ToArray());
     }

@@ -45,7 +45,7 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
     {
         if (Stride == 1) return Maps.alias();
         using var scope = NewDisposeScope();
-        var grid = full(Maps.shape[0], Image.Height, Image.Width, float.NaN);
+        var grid = Models.SafeScalars.Full(float.NaN, Maps.shape[0], Image.Height, Image.Width);
         int c = (PatchSize - 1) / 2;
         for (int i = 0; i < Maps.shape[1]; i++)
         for (int j = 0; j < Maps.shape[2]; j++)

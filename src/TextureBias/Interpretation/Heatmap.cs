@@ -83,7 +83,7 @@ public static class Heatmap
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var padded = Pad(x, q, 0, 0)[0];
-        var result = full(classes.Count, (long)h * w, float.NaN);
+        var result = SafeScalars.Full(float.NaN, classes.Count, (long)h * w);
         var index = tensor(classes.Select(c => (long)c).ToArray());
         long total = Math.Min((long)h * w, maxPatches);
         for (long start = 0; start < total; start += batch)

@@ -83,7 +83,7 @@ public sealed class BagNet : ImageClassifier
             }
             else if (m is BatchNorm2d bn)
             {
-                bn.weight!.fill_(1);
+                bn.weight!.fill_(SafeScalars.One);
                 bn.bias!.zero_();
             }
         }
@@ -138,7 +138,7 @@ public sealed class BagNet : ImageClassifier
         {
             x = conv1.forward(x);
             x = conv2.forward(x);
-            x = bn1.forward(x);
+            x = bn1.Normalize(x);
             x = functional.relu(x, inplace: true);
             x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
             return x.MoveToOuterDisposeScope();

@@ -52,10 +52,10 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         Tensor o, residual;
         if (training)
         {
-            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-            o = functional.relu(bn2.forward(conv2.forward(o)), inplace: true);
-            o = bn3.forward(conv3.forward(o));
-            residual = downsample is null ? x : downsample.forward(x);
+            o = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
+            o = functional.relu(bn2.Normalize(conv2.forward(o)), inplace: true);
+            o = bn3.Normalize(conv3.forward(o));
+            residual = Shortcut is { } s ? s.Norm.Normalize(s.Conv.forward(x)) : x;
         }
         else
         {
@@ -93,6 +93,6 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         long diff = residual.shape[^1] - o.shape[^1];
         if (diff != 0)
             residual = residual.narrow(2, 0, residual.shape[2] - diff).narrow(3, 0, residual.shape[3] - diff);
-        return functional.relu(o.add_(residual), inplace: true);
+        return functional.relu(o.PlusInPlace(residual), inplace: true);
     }
 }

@@ -28,10 +28,10 @@ internal static class EvalFusion
     public static (Tensor Weight, Tensor Bias) Fold(Conv2d conv, BatchNorm2d bn, Tensor? weight = null)
     {
         using var scope = NewDisposeScope();
-        var scale = bn.weight!.div(bn.running_var!.add(bn.eps).sqrt());
+        var scale = bn.weight!.div(bn.running_var!.Plus(bn.eps).sqrt());
         var w = (weight ?? conv.weight!).detach().mul(scale.view(-1, 1, 1, 1)).contiguous();
-        var b = bn.bias!.detach().sub(bn.running_mean!.mul(scale));
-        if (conv.bias is not null) b = b.add(conv.bias.detach().mul(scale));
+        var b = bn.bias!.detach().Minus(bn.running_mean!.mul(scale));
+        if (conv.bias is not null) b = b.Plus(conv.bias.detach().mul(scale));
         return (w.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope());
     }
 

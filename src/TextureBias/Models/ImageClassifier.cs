@@ -81,10 +81,10 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
                     c.bias?.zero_();
                     break;
                 case TorchSharp.Modules.BatchNorm2d bn:
-                    bn.weight!.fill_(1);
+                    bn.weight!.fill_(SafeScalars.One);
                     bn.bias!.zero_();
                     bn.running_mean!.zero_();
-                    bn.running_var!.fill_(1);
+                    bn.running_var!.fill_(SafeScalars.One);
                     bn.num_batches_tracked?.zero_();
                     break;
                 case TorchSharp.Modules.Linear l:

@@ -61,7 +61,7 @@ public sealed class ResNet : ImageClassifier
         foreach (var (_, m) in named_modules())
         {
             if (m is Conv2d c) init.kaiming_normal_(c.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
-            else if (m is BatchNorm2d bn) { bn.weight!.fill_(1); bn.bias!.zero_(); }
+            else if (m is BatchNorm2d bn) { bn.weight!.fill_(SafeScalars.One); bn.bias!.zero_(); }
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class ResNet : ImageClassifier
         using var scope = NewDisposeScope();
         if (training)
         {
-            x = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+            x = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
             x = maxpool.forward(x);
             x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
         }
@@ -146,9 +146,9 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         Tensor o, identity;
         if (training)
         {
-            o = functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
-            o = bn2.forward(conv2.forward(o));
-            identity = downsample is null ? x : downsample.forward(x);
+            o = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
+            o = bn2.Normalize(conv2.forward(o));
+            identity = downsample is null ? x : ((BatchNorm2d)downsample.children().Last()).Normalize(((Conv2d)downsample.children().First()).forward(x));
         }
         else
         {
@@ -158,6 +158,6 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
             a.Dispose();
             identity = EvalFusion.Shortcut(downsample, x);
         }
-        return functional.relu(o.add_(identity), inplace: true).MoveToOuterDisposeScope();
+        return functional.relu(o.PlusInPlace(identity), inplace: true).MoveToOuterDisposeScope();
     }
 }

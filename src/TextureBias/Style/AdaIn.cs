@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class AdaIn
         using var scope = NewDisposeScope();
         long n = feat.shape[0], c = feat.shape[1];
         var flat = feat.view(n, c, -1);
-        var std = flat.var(2, unbiased: true).add(eps).sqrt().view(n, c, 1, 1);
+        var std = flat.var(2, unbiased: true).Plus(eps).sqrt().view(n, c, 1, 1);
         var mean = flat.mean(new long[] { 2 }).view(n, c, 1, 1);
         return (mean.MoveToOuterDisposeScope(), std.MoveToOuterDisposeScope());
     }
@@ -33,8 +34,8 @@ public static class AdaIn
         using var scope = NewDisposeScope();
         var (sm, ss) = MeanStd(style);
         var (cm, cs) = MeanStd(content);
-        var normalised = content.sub(cm.expand_as(content)).div(cs.expand_as(content));
-        return normalised.mul(ss.expand_as(content)).add(sm.expand_as(content)).MoveToOuterDisposeScope();
+        var normalised = content.Minus(cm.expand_as(content)).div(cs.expand_as(content));
+        return normalised.mul(ss.expand_as(content)).Plus(sm.expand_as(content)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -51,18 +52,18 @@ public static class AdaIn
             return (f, f.mean(new long[] { 1 }, keepdim: true), f.std(1, unbiased: true, keepdim: true));
         }
         var (sf, smean, sstd) = Stats(source);
-        var snorm = sf.sub(smean).div(sstd);
-        var scov = snorm.mm(snorm.t()).add(eye(3));
+        var snorm = sf.Minus(smean).div(sstd);
+        var scov = snorm.mm(snorm.t()).Plus(eye(3));
         var (tf, tmean, tstd) = Stats(target);
-        var tnorm = tf.sub(tmean).div(tstd);
-        var tcov = tnorm.mm(tnorm.t()).add(eye(3));
+        var tnorm = tf.Minus(tmean).div(tstd);
+        var tcov = tnorm.mm(tnorm.t()).Plus(eye(3));
         var transfer = MatSqrt(tcov).mm(linalg.inv(MatSqrt(scov)).mm(snorm));
-        return transfer.mul(tstd).add(tmean).view(source.shape).MoveToOuterDisposeScope();
+        return transfer.mul(tstd).Plus(tmean).view(source.shape).MoveToOuterDisposeScope();
     }
 
     private static Tensor MatSqrt(Tensor x)
     {
         var (u, s, vh) = linalg.svd(x, fullMatrices: true);
-        return u.mm(s.pow(0.5).diag()).mm(vh);
+        return u.mm(s.sqrt().diag()).mm(vh);
     }
 }

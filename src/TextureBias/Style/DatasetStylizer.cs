@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -112,8 +113,8 @@ public static class DatasetStylizer
                             ok = false;
                             break;
                         }
-                        var feat = cf.sub(cm).div(cs).mul(ss).add(sm);
-                        feats.Add(feat.mul(options.Alpha).add(cf.mul(1 - options.Alpha)));
+                        var feat = cf.Minus(cm).div(cs).mul(ss).Plus(sm);
+                        feats.Add(feat.Times(options.Alpha).Plus(cf.Times(1 - options.Alpha)));
                         targets.Add((item.Relative, style, item.Outputs[j]));
                     }
                     if (!ok) failed++;

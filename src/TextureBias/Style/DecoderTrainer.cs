@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -93,11 +94,11 @@ public static class DecoderTrainer
                 {
                     var (om, os) = AdaIn.MeanStd(outFeats[l]);
                     var (sm, ss) = AdaIn.MeanStd(styleFeats[l]);
-                    styleLoss = styleLoss.add(nn.functional.mse_loss(om, sm)).add(nn.functional.mse_loss(os, ss));
+                    styleLoss = styleLoss.Plus(nn.functional.mse_loss(om, sm)).Plus(nn.functional.mse_loss(os, ss));
                 }
-                var weightedContent = contentLoss.mul(options.ContentWeight);
-                var weightedStyle = styleLoss.mul(options.StyleWeight).sum();
-                var loss = weightedContent.add(weightedStyle);
+                var weightedContent = contentLoss.Times(options.ContentWeight);
+                var weightedStyle = styleLoss.Times(options.StyleWeight).sum();
+                var loss = weightedContent.Plus(weightedStyle);
                 adam.zero_grad();
                 loss.backward();
                 adam.step();

@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TextureBias.Imaging;
 using TextureBias.Models.Serialization;
 using TorchSharp;
@@ -67,9 +68,9 @@ public sealed class StyleTransfer : IDisposable
         {
             feat = zeros_like(contentFeatures);
             for (int i = 0; i < styles.Count; i++)
-                feat = feat.add(AdaIn.Apply(contentFeatures, Encoder.forward(styles[i])).mul(w[i]));
+                feat = feat.Plus(AdaIn.Apply(contentFeatures, Encoder.forward(styles[i])).Times(w[i]));
         }
-        feat = feat.mul(alpha).add(contentFeatures.mul(1 - alpha));
+        feat = feat.Times(alpha).Plus(contentFeatures.Times(1 - alpha));
         return Decoder.forward(feat).MoveToOuterDisposeScope();
     }
 

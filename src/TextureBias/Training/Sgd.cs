@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,19 +42,23 @@ public sealed class Sgd : IDisposable
     public void Step()
     {
         using var noGrad = no_grad();
+        // Scalars held for the whole step (see SafeScalars).
+        using var weightDecay = WeightDecay.ToScalar();
+        using var momentum = Momentum.ToScalar();
+        using var step = (-LearningRate).ToScalar();
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
             if (p.grad is null) continue;
             using var scope = NewDisposeScope();
-            var d = WeightDecay != 0 ? p.grad.add(p, WeightDecay) : p.grad;
+            var d = WeightDecay != 0 ? p.grad.add(p, weightDecay) : p.grad;
             if (Momentum != 0)
             {
                 if (_buffers[i] is null) _buffers[i] = d.clone().DetachFromDisposeScope();
-                else _buffers[i]!.mul_(Momentum).add_(d);
+                else _buffers[i]!.mul_(momentum).add_(d, SafeScalars.One);
                 d = _buffers[i]!;
             }
-            p.add_(d, -LearningRate);
+            p.add_(d, step);
         }
     }
 
