@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand(
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
         {
+            DemoCommand.Create(),
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
             TrainCommand.Create(),

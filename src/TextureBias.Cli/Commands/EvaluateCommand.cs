@@ -19,7 +19,7 @@ internal static class EvaluateCommand
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
-        var numClasses = new Option<int>("--num-classes") { Description = "Outputs of the model", DefaultValueFactory = _ => 1000 };
+        var numClasses = new Option<int?>("--num-classes") { Description = "Outputs of the model (default: read from the weight file)" };
         var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
         var csv = new Option<string?>("--csv") { Description = "Per-class accuracy CSV: class, index, images, top1, top5" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };

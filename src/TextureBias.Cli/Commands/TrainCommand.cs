@@ -31,9 +31,13 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of shuffling, augmentation and dropout" };
         var resume = new Option<bool>("--resume") { Description = "Continue from checkpoint.pth.tar in --out" };
         var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
+        var width = new Option<int>("--width") { DefaultValueFactory = _ => d.Width, Description = "Channels of the first stage of a ResNet or BagNet (64: the papers'; smaller for small experiments)" };
+        var blocks = new Option<string?>("--blocks") { Description = "Residual blocks per stage of a ResNet or BagNet, e.g. 1,1,1,1 (default: the architecture's)" };
+        var bnMomentum = new Option<double?>("--bn-momentum") { Description = "Momentum of every batch norm's running statistics (default: the architecture's; BagNets' stem uses 0.001)" };
+        var minScale = new Option<double>("--min-scale") { DefaultValueFactory = _ => d.MinCropScale, Description = "Smallest area fraction of RandomResizedCrop" };
         var command = new Command("train", "Train a classifier on image folders with pytorch/examples' ImageNet recipe.")
         {
-            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, subset,
+            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, subset, width, blocks, bnMomentum, minScale,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -42,7 +46,7 @@ internal static class TrainCommand
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
                 NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init),
-                ClassSubset = r.GetValue(subset),
+                ClassSubset = r.GetValue(subset), Width = r.GetValue(width), BatchNormMomentum = r.GetValue(bnMomentum), Blocks = r.GetValue(blocks)?.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int k) ? k : throw new TextureBiasException($"--blocks: '{b}' is not a number")).ToList(), MinCropScale = r.GetValue(minScale),
                 LearningRateSteps = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int e) ? e : throw new TextureBiasException($"--lr-steps: '{s}' is not an epoch")).ToList(),
             };

@@ -53,6 +53,31 @@ public static class ShapeBias
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
     {
         if (model.NumClasses != 1000) throw new TextureBiasException("the shape bias needs a 1000-class ImageNet model");
+        return Run(model, stimuli, preprocessing, logits => SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(logits)],
+            batchSize, onFailure, progress, cancel);
+    }
+
+    /// <summary>
+    /// A model's trials on a cue-conflict folder whose categories are the model's own outputs:
+    /// output k is <paramref name="classes"/>[k], the decision is the largest logit among them
+    /// (for models trained on the folders' own classes, such as the demo's texture–shape world).
+    /// </summary>
+    public static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, IReadOnlyList<string> classes,
+        int batchSize = 32, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        if (classes.Count == 0 || classes.Count > model.NumClasses)
+            throw new TextureBiasException($"the model has {model.NumClasses} outputs, so it cannot decide among {classes.Count} classes");
+        return Run(model, stimuli, preprocessing, logits =>
+        {
+            int best = 0;
+            for (int k = 1; k < classes.Count; k++) if (logits[k] > logits[best]) best = k;
+            return classes[best];
+        }, batchSize, onFailure, progress, cancel);
+    }
+
+    private static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, Func<IReadOnlyList<float>, string> decide,
+        int batchSize, Action<ImageFailure>? onFailure, Action<int>? progress, CancellationToken cancel)
+    {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
         var files = ImageFiles.Find(new[] { stimuli });
         var trials = new List<ShapeBiasTrial>();
@@ -60,7 +85,7 @@ public static class ShapeBias
         foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
         {
             string shape = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
-            trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]));
+            trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), decide(c.Logits)));
             progress?.Invoke(++done);
         }
         return trials;

@@ -27,10 +27,15 @@ public static class InformativePatches
         return numClasses == 1000 ? ImageNetClasses.IndexOfWnid(folder) : null;
     }
 
-    /// <summary>Searches <paramref name="files"/> for the best <paramref name="top"/> patches of each class.</summary>
+    /// <summary>
+    /// Searches <paramref name="files"/> for the best <paramref name="top"/> patches of each class.
+    /// An image's own class comes from <paramref name="labelOf"/> (default: <see cref="FolderLabel"/>).
+    /// </summary>
     public static InformativePatchesResult Find(BagNet model, IReadOnlyList<string> files, IReadOnlyList<int> classes, int top, Preprocessing preprocessing,
-        int batchSize = 16, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        int batchSize = 16, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
+        Func<string, int?>? labelOf = null)
     {
+        labelOf ??= path => FolderLabel(path, model.NumClasses);
         if (classes.Count == 0) throw new ArgumentException("no classes given");
         foreach (var c in classes)
             if (c < 0 || c >= model.NumClasses) throw new TextureBiasException($"class {c} is not one of the model's {model.NumClasses} classes");
@@ -73,7 +78,7 @@ public static class InformativePatches
                     for (int i = 0; i < count; i++)
                     {
                         string path = batch.Paths[start + i];
-                        int? label = FolderLabel(path, model.NumClasses);
+                        int? label = labelOf(path);
                         for (int c = 0; c < keys.Length; c++)
                             for (int r = 0; r < k; r++)
                             {

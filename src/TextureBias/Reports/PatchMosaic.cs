@@ -19,8 +19,11 @@ public static class PatchMosaic
     private const int LabelWidth = 140;
     private const int Margin = 16;
 
-    /// <summary>Renders the mosaic; patches are cut from the images again (preprocessed as in the search).</summary>
-    public static SKBitmap Render(InformativePatchesResult result, Preprocessing preprocessing, int numClasses, int top)
+    /// <summary>
+    /// Renders the mosaic; patches are cut from the images again (preprocessed as in the search).
+    /// Classes are titled with their ImageNet names, or with <paramref name="classNames"/> when given.
+    /// </summary>
+    public static SKBitmap Render(InformativePatchesResult result, Preprocessing preprocessing, int numClasses, int top, IReadOnlyList<string>? classNames = null)
     {
         var classes = result.FromAllImages.Keys.ToList();
         int width = Margin + LabelWidth + top * (Tile + Gap) + Margin;
@@ -49,7 +52,7 @@ public static class PatchMosaic
         int y = Margin;
         foreach (var c in classes)
         {
-            canvas.DrawText($"{c} {ImageNetClasses.NameOf(c, numClasses)}", Margin, y + 16, SKTextAlign.Left, titleFont, ink);
+            canvas.DrawText(classNames is not null && c < classNames.Count ? classNames[c] : $"{c} {ImageNetClasses.NameOf(c, numClasses)}", Margin, y + 16, SKTextAlign.Left, titleFont, ink);
             y += 26;
             foreach (var (label, hits) in new[] { ("images of the class", result.FromClassImages[c]), ("all images", result.FromAllImages[c]) })
             {
@@ -77,9 +80,9 @@ public static class PatchMosaic
     }
 
     /// <summary>Writes the mosaic as a PNG, atomically.</summary>
-    public static void Save(string path, InformativePatchesResult result, Preprocessing preprocessing, int numClasses, int top)
+    public static void Save(string path, InformativePatchesResult result, Preprocessing preprocessing, int numClasses, int top, IReadOnlyList<string>? classNames = null)
     {
-        using var bitmap = Render(result, preprocessing, numClasses, top);
+        using var bitmap = Render(result, preprocessing, numClasses, top, classNames);
         Bitmaps.SavePng(path, bitmap);
     }
 

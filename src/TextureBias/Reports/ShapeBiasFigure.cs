@@ -19,10 +19,12 @@ public static class ShapeBiasFigure
         new(0xd6, 0x27, 0x28), new(0x1f, 0x77, 0xb4), new(0x2c, 0xa0, 0x2c), new(0x94, 0x67, 0xbd), new(0xff, 0x7f, 0x0e), new(0x8c, 0x56, 0x4b),
     };
 
-    /// <summary>Renders the figure for one or more observers.</summary>
-    public static SKBitmap Render(IReadOnlyList<ShapeBiasResult> observers)
+    /// <summary>Renders the figure for one or more observers on the 16 categories, with <see cref="References"/>.</summary>
+    public static SKBitmap Render(IReadOnlyList<ShapeBiasResult> observers) => Render(observers, SixteenClassMapping.Categories, References);
+
+    /// <summary>Renders the figure for observers on other categories (one row each) with other reference lines.</summary>
+    public static SKBitmap Render(IReadOnlyList<ShapeBiasResult> observers, IReadOnlyList<string> categories, IReadOnlyList<(string Name, double ShapeBias)> references)
     {
-        var categories = SixteenClassMapping.Categories;
         const int left = 100, right = 260, top = 60, row = 26, plotWidth = 420;
         int width = left + plotWidth + right, height = top + categories.Count * row + 70;
         var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
@@ -50,7 +52,7 @@ public static class ShapeBiasFigure
         }
         canvas.DrawText("fraction of shape decisions", X(0.5), bottom + 38, SKTextAlign.Center, font, ink);
         float legend = top;
-        foreach (var (name, value) in References)
+        foreach (var (name, value) in references)
         {
             using var dashed = new SKPaint { Color = new SKColor(0x60, 0x60, 0x60), StrokeWidth = 1.5f, PathEffect = SKPathEffect.CreateDash(new[] { 5f, 4f }, 0), IsAntialias = true };
             canvas.DrawLine(X(value), top, X(value), bottom, dashed);
@@ -81,6 +83,13 @@ public static class ShapeBiasFigure
     public static void Save(string path, IReadOnlyList<ShapeBiasResult> observers)
     {
         using var bitmap = Render(observers);
+        Bitmaps.SavePng(path, bitmap);
+    }
+
+    /// <summary>Renders the figure on other categories and writes it as a PNG, atomically.</summary>
+    public static void Save(string path, IReadOnlyList<ShapeBiasResult> observers, IReadOnlyList<string> categories, IReadOnlyList<(string Name, double ShapeBias)> references)
+    {
+        using var bitmap = Render(observers, categories, references);
         Bitmaps.SavePng(path, bitmap);
     }
 }

@@ -27,6 +27,7 @@ public static class Trainer
     {
         if (options.Epochs < 1 || options.Batch < 1 || options.Accumulate < 1 || options.Accumulate > options.Batch || options.ImageSize < 8)
             throw new TextureBiasException("epochs, batch and --accumulate (≤ batch) must be positive, the image size at least 8");
+        if (options.MinCropScale is <= 0 or > 1) throw new TextureBiasException($"the minimum crop scale must lie in (0, 1], not {options.MinCropScale}");
         var subset = options.ClassSubset is { } subsetFile ? ImageFolder.ReadClassSubset(subsetFile) : null;
         var train = ImageFolder.Open(trainRoots, subset);
         if (train.Samples.Count == 0) throw new TextureBiasException($"no training images in {string.Join(", ", trainRoots)}");
@@ -39,11 +40,14 @@ public static class Trainer
         string checkpointPath = Path.Combine(outDir, "checkpoint.pth.tar"), bestPath = Path.Combine(outDir, "model_best.pth.tar");
         string metricsPath = Path.Combine(outDir, "metrics.csv");
 
-        using var model = Architectures.Create(arch, options.NumClasses);
+        using var model = Architectures.Create(arch, options.NumClasses, options.Width, options.Blocks);
         if (options.ImageSize < model.MinimumInputSize)
             throw new TextureBiasException($"{arch} needs an --image-size of at least {model.MinimumInputSize}");
         model.ResetParameters(new Generator((ulong)Seeds.Mix(options.Seed, -1))); // the same start for the same seed
         if (options.Init is { } init) LoadInit(model, init);
+        if (options.BatchNormMomentum is { } bnMomentum)
+            foreach (var (_, m) in model.named_modules())
+                if (m is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = bnMomentum;
         using var sgd = new Sgd(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
         var metrics = new List<EpochMetrics>();
         int startEpoch = 0, startStep = 0;
@@ -66,7 +70,7 @@ public static class Trainer
             foreach (var (path, label) in train.Samples) labels.TryAdd(path, label);
             var offset = firstStep * options.Batch;
             var loader = new ImageBatchLoader((image, position) =>
-                RandomResizedCrop.Apply(image, options.ImageSize, new Random(Seeds.Mix(options.Seed, epoch, offset + position))), options.Batch);
+                RandomResizedCrop.Apply(image, options.ImageSize, new Random(Seeds.Mix(options.Seed, epoch, offset + position)), options.MinCropScale), options.Batch);
             int step = firstStep;
             var clock = Stopwatch.StartNew();
             bool stopped = false;
@@ -85,7 +89,7 @@ public static class Trainer
                     {
                         int count = n / parts + (k < n % parts ? 1 : 0);
                         var logits = model.forward(batch.Input.narrow(0, start, count));
-                        var loss = nn.functional.cross_entropy(logits, y.narrow(0, start, count)).mul((double)count / n);
+                        var loss = nn.functional.cross_entropy(logits, y.narrow(0, start, count)).Times((double)count / n);
                         loss.backward();
                         sums[0] += loss.item<float>() * n;
                         outputs.Add(logits.detach());

@@ -33,6 +33,21 @@ public sealed record TrainingOptions
     /// <summary>Number of classes (outputs).</summary>
     public int NumClasses { get; init; } = 1000;
 
+    /// <summary>Channels of the first stage of a ResNet or BagNet (64 is the papers'; smaller makes small networks).</summary>
+    public int Width { get; init; } = Models.Architectures.StandardWidth;
+
+    /// <summary>Residual blocks of each of the four stages of a ResNet or BagNet (null: the architecture's own).</summary>
+    public IReadOnlyList<int>? Blocks { get; init; }
+
+    /// <summary>
+    /// Momentum of every batch norm's running statistics (null: the architecture's own; the
+    /// BagNets' stem uses 0.001, made for 90 ImageNet epochs and far too slow for short runs).
+    /// </summary>
+    public double? BatchNormMomentum { get; init; }
+
+    /// <summary>Smallest area fraction of RandomResizedCrop (torchvision's 0.08).</summary>
+    public double MinCropScale { get; init; } = 0.08;
+
     /// <summary>Seed of shuffling, augmentation and dropout.</summary>
     public int Seed { get; init; }
 

@@ -20,6 +20,42 @@ public static class ModelWeights
         return checkpoint.Metadata;
     }
 
+    /// <summary>
+    /// Builds <paramref name="arch"/> to fit the weight file and loads it: the number of classes
+    /// (unless given) and the width and blocks per stage of a ResNet or BagNet are read from the
+    /// file's tensors, so networks trained with <c>--num-classes</c>, <c>--width</c> or
+    /// <c>--blocks</c> load without repeating them.
+    /// The model is returned in eval mode.
+    /// </summary>
+    /// <exception cref="WeightFileException">The file is unreadable or does not fit the architecture.</exception>
+    public static ImageClassifier LoadClassifier(string arch, string path, int? numClasses = null)
+    {
+        using var checkpoint = WeightFile.Read(path);
+        var sd = checkpoint.StateDict;
+        int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc) ? (int)fc.shape[0] : 1000);
+        int width = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && sd.TryGetValue("conv1.weight", out var conv1) && conv1.shape.Length == 4
+            ? (int)conv1.shape[0] : Architectures.StandardWidth;
+        int[]? blocks = null;
+        if (!arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase))
+        {
+            var counts = Enumerable.Range(1, 4).Select(s => sd.Keys.Where(k => k.StartsWith($"layer{s}.", StringComparison.Ordinal))
+                .Select(k => k.Split('.')[1]).Where(i => int.TryParse(i, out _)).Distinct().Count()).ToArray();
+            if (counts.All(c => c > 0)) blocks = counts;
+        }
+        var model = Architectures.Create(arch, classes, width, blocks);
+        try
+        {
+            Apply(model, sd, path);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
+
     /// <summary>Copies <paramref name="stateDict"/> into <paramref name="model"/>, checking keys and shapes first.</summary>
     public static void Apply(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {

@@ -1,0 +1,8 @@
+namespace TextureBias.Demo;
+
+/// <summary>The figure files of a demo run.</summary>
+/// <param name="World">Example images of every set.</param>
+/// <param name="ShapeBias">The shape-bias plot of the four networks.</param>
+/// <param name="Heatmaps">BagNet heatmaps of cue-conflict images, with the network's label.</param>
+/// <param name="Patches">The BagNets' most informative patches, with the network's label.</param>
+public sealed record DemoFigures(string World, string ShapeBias, IReadOnlyList<(string Model, string File)> Heatmaps, IReadOnlyList<(string Model, string File)> Patches);
