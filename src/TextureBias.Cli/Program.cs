@@ -24,6 +24,9 @@ public static class Program
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),
+            TexturizeCommand.Create(),
+            StyleTransferCommand.Create(),
+            StyleTransferCommand.CreateCueConflict(),
             TrainDecoderCommand.Create(),
             BenchCommand.Create(),
         };

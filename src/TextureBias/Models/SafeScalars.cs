@@ -52,6 +52,9 @@ internal static class SafeScalars
         return a.add(s, One);
     }
 
+    /// <summary>A zero-dimensional float tensor holding <paramref name="value"/> (an operand that needs no Scalar).</summary>
+    public static Tensor AsTensor(double value) => tensor((float)value);
+
     /// <summary>A tensor of the given shape filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params long[] shape)
     {

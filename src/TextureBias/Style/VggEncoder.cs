@@ -50,6 +50,24 @@ public sealed class VggEncoder : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Loads <c>vgg_normalised.pth</c> (all 17 convolutions; legacy or zip PyTorch format, or safetensors), in eval mode.</summary>
+    /// <exception cref="Models.Serialization.WeightFileException">The file is unreadable or is not this network.</exception>
+    public static VggEncoder Load(string path)
+    {
+        var encoder = new VggEncoder();
+        try
+        {
+            Models.Serialization.ModelWeights.Load(encoder, path);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+        encoder.eval();
+        return encoder;
+    }
+
     private static Dictionary<string, int> BuildReluIndex()
     {
         var result = new Dictionary<string, int>();

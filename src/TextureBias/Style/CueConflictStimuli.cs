@@ -1,0 +1,100 @@
+using SkiaSharp;
+using TextureBias.Data;
+using TextureBias.Imaging;
+
+namespace TextureBias.Style;
+
+/// <summary>
+/// Makes a cue-conflict set as Geirhos et al. did: every shape image (<c>SHAPES/&lt;category&gt;/&lt;image&gt;</c>)
+/// rendered by <see cref="IterativeStyleTransfer"/> in the texture of every texture image of every
+/// other category (<c>TEXTURES/&lt;category&gt;/&lt;image&gt;</c>), named in the texture-vs-shape layout
+/// <c>&lt;shape&gt;/&lt;shape&gt;N-&lt;texture&gt;M.png</c> (N, M: the images' positions, from 1, in their
+/// sorted category folders), which <see cref="Evaluation.ShapeBias"/> reads directly.
+/// </summary>
+public static class CueConflictStimuli
+{
+    /// <summary>The stimuli to make, in order.</summary>
+    /// <exception cref="TextureBiasException">A folder is missing or empty, or a category name would not survive the naming (digits, '-' or '_').</exception>
+    public static IReadOnlyList<CueConflictPair> Plan(string shapesDir, string texturesDir)
+    {
+        var shapes = Categories(shapesDir, "shape");
+        var textures = Categories(texturesDir, "texture");
+        var pairs = new List<CueConflictPair>();
+        foreach (var (shapeCategory, shapeImages) in shapes)
+            for (int n = 0; n < shapeImages.Count; n++)
+                foreach (var (textureCategory, textureImages) in textures)
+                {
+                    if (textureCategory == shapeCategory) continue;
+                    for (int m = 0; m < textureImages.Count; m++)
+                        pairs.Add(new CueConflictPair(shapeImages[n], textureImages[m],
+                            Path.Combine(shapeCategory, $"{shapeCategory}{n + 1}-{textureCategory}{m + 1}.png")));
+                }
+        if (pairs.Count == 0) throw new TextureBiasException($"no pairs: {texturesDir} has no category other than those of {shapesDir}");
+        return pairs;
+    }
+
+    private static List<(string Category, List<string> Images)> Categories(string root, string what)
+    {
+        if (!Directory.Exists(root)) throw new TextureBiasException($"{root}: no such {what} folder");
+        var result = new List<(string, List<string>)>();
+        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(dir);
+            if (name.StartsWith('.')) continue;
+            if (name.Any(c => char.IsDigit(c) || c is '-' or '_'))
+                throw new TextureBiasException($"{dir}: category names must not hold digits, '-' or '_' (the stimulus names would be ambiguous)");
+            var images = ImageFiles.Find(new[] { dir }).ToList();
+            if (images.Count > 0) result.Add((name, images));
+        }
+        if (result.Count == 0) throw new TextureBiasException($"{root}: no category folders with images (layout: ROOT/<category>/<image>)");
+        return result;
+    }
+
+    /// <summary>
+    /// Makes every planned stimulus that is not there yet (outputs written atomically, so a
+    /// stopped job continues); unreadable inputs are reported, listed in <c>skipped.csv</c> and
+    /// passed over. <paramref name="progress"/> gets (stimuli done, stimuli, iteration, loss).
+    /// </summary>
+    public static FolderJobReport Make(VggEncoder encoder, string shapesDir, string texturesDir, string outDir, IterativeStyleOptions options,
+        Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
+    {
+        var pairs = Plan(shapesDir, texturesDir);
+        Directory.CreateDirectory(outDir);
+        var cache = new Dictionary<string, RgbImage?>();
+        var skipped = new List<string>();
+        var bad = new HashSet<string>();
+        RgbImage? Load(string path)
+        {
+            if (cache.TryGetValue(path, out var image)) return image;
+            try { image = ImageDecoder.Decode(path); }
+            catch (ImageDecodeException e)
+            {
+                image = null;
+                skipped.Add($"{path},{e.Reason.Replace(',', ';')}");
+                onFailure?.Invoke(new ImageFailure(path, e.Reason));
+            }
+            if (cache.Count > 64) cache.Clear(); // bounded: shapes change slowly, textures cycle
+            cache[path] = image;
+            if (image is null) bad.Add(path);
+            return image;
+        }
+        int written = 0, kept = 0, done = 0;
+        foreach (var pair in pairs)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string target = Path.Combine(outDir, pair.Output);
+            if (File.Exists(target)) kept++;
+            else if (!bad.Contains(pair.Shape) && !bad.Contains(pair.Texture) && Load(pair.Shape) is { } shape && Load(pair.Texture) is { } texture)
+            {
+                var stimulus = IterativeStyleTransfer.Transfer(encoder, shape, texture, options, (i, loss) => progress?.Invoke(done, pairs.Count, i, loss), cancel);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                ImageEncoder.Save(target, stimulus, SKEncodedImageFormat.Png);
+                written++;
+            }
+            progress?.Invoke(++done, pairs.Count, 0, double.NaN);
+        }
+        string list = Path.Combine(outDir, "skipped.csv");
+        AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));
+        return new FolderJobReport(written, kept, skipped.Count, list);
+    }
+}

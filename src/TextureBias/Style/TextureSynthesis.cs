@@ -1,0 +1,160 @@
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Style;
+
+/// <summary>
+/// Gatys, Ecker &amp; Bethge (2015), "Texture synthesis using convolutional neural networks": an
+/// image is optimised from noise until the Gram matrices of its VGG-19 features match those of
+/// the source. The result keeps the source's local statistics ("the same stuff") and loses its
+/// global arrangement — the "texturised" images of the BagNet paper. Images are RGB in [0,1],
+/// as the <c>vgg_normalised.pth</c> encoder takes them; the loss of a layer with C channels is
+/// weighted 1000/C² as in Gatys' PytorchNeuralStyleTransfer.
+/// </summary>
+public static class TextureSynthesis
+{
+    /// <summary>The module indices of named layers, ascending.</summary>
+    /// <exception cref="TextureBiasException">A name is not one of relu1_1 … relu5_4.</exception>
+    public static int[] LayerIndices(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) throw new TextureBiasException("no layers given");
+        return names.Select(n => VggEncoder.ReluIndex.TryGetValue(n.Trim(), out int i) ? i
+            : throw new TextureBiasException($"unknown layer '{n}' (use relu1_1 … relu5_4: {string.Join(", ", VggEncoder.ReluIndex.Keys)})"))
+            .Distinct().Order().ToArray();
+    }
+
+    /// <summary>The loss weight of a layer: 1000 / channels².</summary>
+    public static double LayerWeight(int channels) => 1e3 / ((double)channels * channels);
+
+    /// <summary>The Gram matrices of <paramref name="image"/> [1,3,H,W] at <paramref name="layers"/>, without gradients.</summary>
+    public static Tensor[] Grams(VggEncoder encoder, Tensor image, IReadOnlyList<int> layers)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var grams = encoder.Features(image, layers).Select(GramMatrix.Of).ToArray();
+        foreach (var g in grams) g.MoveToOuterDisposeScope();
+        return grams;
+    }
+
+    /// <summary>Σ over layers of weight · mean squared difference between the image's Gram matrices and <paramref name="targets"/>.</summary>
+    public static Tensor Loss(VggEncoder encoder, Tensor image, IReadOnlyList<Tensor> targets, IReadOnlyList<int> layers)
+    {
+        using var scope = NewDisposeScope();
+        var features = encoder.Features(image, layers);
+        Tensor? total = null;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var term = nn.functional.mse_loss(GramMatrix.Of(features[l]), targets[l]).Times(LayerWeight((int)features[l].shape[1]));
+            total = total is null ? term : total.Plus(term);
+        }
+        return total!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The source as the synthesis sees it: resized (shorter side) and centre-cropped to <see cref="TextureSynthesisOptions.Size"/>.</summary>
+    public static RgbImage Prepare(RgbImage source, int size) =>
+        size == 0 ? source : Preprocessing.CenterCrop(Preprocessing.ResizeShorterSide(source, size), size);
+
+    /// <summary>
+    /// Synthesises a texture of <paramref name="source"/>. <paramref name="progress"/> gets the
+    /// evaluation count and the loss after each evaluation.
+    /// </summary>
+    public static RgbImage Synthesize(VggEncoder encoder, RgbImage source, TextureSynthesisOptions options,
+        Action<int, double>? progress = null, CancellationToken cancel = default)
+    {
+        var layers = LayerIndices(options.Layers);
+        var target = Prepare(source, options.Size);
+        using var frozen = Freeze(encoder);
+        using var scope = NewDisposeScope();
+        var grams = Grams(encoder, target.ToTensor().unsqueeze(0), layers);
+        var x = rand(new long[] { 1, 3, target.Height, target.Width }, generator: new Generator((ulong)options.Seed)).requires_grad_();
+        Optimise(x, () => Loss(encoder, x, grams, layers), options.Iterations, progress, cancel);
+        using (no_grad()) return RgbImage.FromTensor(x[0].clamp(SafeScalars.Zero, SafeScalars.One));
+    }
+
+    /// <summary>
+    /// Texturises every image under <paramref name="dataDir"/> into <paramref name="outDir"/>
+    /// (same relative paths, PNG). Outputs are written atomically and kept on a re-run, so a
+    /// stopped job continues where it was; unreadable images are reported, listed in
+    /// <c>skipped.csv</c> and passed over. <paramref name="progress"/> gets (images done, images,
+    /// iteration, loss).
+    /// </summary>
+    public static FolderJobReport RunFolder(VggEncoder encoder, string dataDir, string outDir, TextureSynthesisOptions options,
+        Action<Data.ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
+    {
+        if (!Directory.Exists(dataDir)) throw new TextureBiasException($"{dataDir}: no such folder");
+        var files = Data.ImageFiles.Find(new[] { dataDir });
+        Directory.CreateDirectory(outDir);
+        int written = 0, kept = 0, done = 0;
+        var skipped = new List<string>();
+        foreach (var file in files)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string target = OutputPath(dataDir, file, outDir);
+            if (File.Exists(target)) kept++;
+            else
+            {
+                try
+                {
+                    var source = ImageDecoder.Decode(file);
+                    var result = Synthesize(encoder, source, options, (i, loss) => progress?.Invoke(done, files.Count, i, loss), cancel);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    ImageEncoder.Save(target, result, SkiaSharp.SKEncodedImageFormat.Png);
+                    written++;
+                }
+                catch (ImageDecodeException e)
+                {
+                    skipped.Add($"{Csv(file)},{Csv(e.Reason)}");
+                    onFailure?.Invoke(new Data.ImageFailure(file, e.Reason));
+                }
+            }
+            progress?.Invoke(++done, files.Count, 0, double.NaN);
+        }
+        string list = Path.Combine(outDir, "skipped.csv");
+        Data.AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));
+        return new FolderJobReport(written, kept, skipped.Count, list);
+    }
+
+    /// <summary>Where the texture of <paramref name="file"/> goes: its path relative to <paramref name="dataDir"/> under <paramref name="outDir"/>, as PNG.</summary>
+    public static string OutputPath(string dataDir, string file, string outDir) =>
+        Path.Combine(outDir, Path.ChangeExtension(Path.GetRelativePath(dataDir, file), ".png"));
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    /// <summary>Runs L-BFGS on <paramref name="x"/> until <paramref name="iterations"/> loss evaluations, as Gatys' loop does.</summary>
+    internal static void Optimise(Tensor x, Func<Tensor> loss, int iterations, Action<int, double>? progress, CancellationToken cancel)
+    {
+        if (iterations < 1) throw new TextureBiasException("at least one iteration is needed");
+        using var lbfgs = new Lbfgs(x);
+        int evaluations = 0;
+        while (evaluations < iterations)
+        {
+            cancel.ThrowIfCancellationRequested();
+            lbfgs.Step(() =>
+            {
+                using var scope = NewDisposeScope();
+                x.grad?.zero_();
+                var l = loss();
+                l.backward();
+                double value = l.item<float>();
+                progress?.Invoke(++evaluations, value);
+                return value;
+            });
+        }
+    }
+
+    /// <summary>Turns off the encoder's parameter gradients (only the image is optimised) until disposed.</summary>
+    internal static IDisposable Freeze(VggEncoder encoder)
+    {
+        var parameters = encoder.parameters().Where(p => p.requires_grad).ToList();
+        foreach (var p in parameters) p.requires_grad = false;
+        encoder.eval();
+        return new Restore(() => { foreach (var p in parameters) p.requires_grad = true; });
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
