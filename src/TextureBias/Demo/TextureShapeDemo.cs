@@ -249,7 +249,8 @@ public static class TextureShapeDemo
         var observers = results.Select(r => new ShapeBiasResult(r.Label, 0, 0, 0, 0, r.ShapeBias, r.ShapeFraction, r.TextureFraction,
             r.ShapeBiasPerClass.Select(kv => new ShapeBiasResult(kv.Key, 0, 0, 0, 0, kv.Value, double.NaN, double.NaN, Array.Empty<ShapeBiasResult>())).ToList())).ToList();
         ShapeBiasFigure.Save(shapeBias, observers, Silhouettes.Names, Array.Empty<(string, double)>());
-        progress?.Invoke(new DemoProgress(stage, ++done, total));
+        done++;
+        progress?.Invoke(new DemoProgress(stage, done, total));
 
         var pre = EvalPreprocessing(options);
         var cueFiles = ImageFiles.Find(new[] { Path.Combine(worldDir, "test-cue-conflict") });
@@ -276,7 +277,8 @@ public static class TextureShapeDemo
                 HeatmapFigure.Save(file, evidence.Image, grid, titles,
                     $"{r.Label}: evidence of each 9×9 patch for the shape's and the texture's class; red for, blue against.");
                 heatmaps.Add((r.Label, file));
-                progress?.Invoke(new DemoProgress(stage, ++done, total));
+                done++;
+                progress?.Invoke(new DemoProgress(stage, done, total));
             }
             var natural = ImageFiles.Find(new[] { Path.Combine(worldDir, "test-natural") });
             var classes = new[] { "house", "star", "tree" }.Select(n => Silhouettes.Names.ToList().IndexOf(n)).ToList();
@@ -285,7 +287,8 @@ public static class TextureShapeDemo
             string mosaic = Path.Combine(figures, $"patches-{r.Name}.png");
             PatchMosaic.Save(mosaic, found, pre, model.NumClasses, 6, Silhouettes.Names.Select((n, k) => $"{n} (its texture: {TextureFamilies.Names[k]})").ToList());
             patches.Add((r.Label, mosaic));
-            progress?.Invoke(new DemoProgress(stage, ++done, total));
+            done++;
+            progress?.Invoke(new DemoProgress(stage, done, total));
         }
         return new DemoFigures(world, shapeBias, heatmaps, patches);
     }

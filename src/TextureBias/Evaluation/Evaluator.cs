@@ -35,7 +35,8 @@ public static class Evaluator
         {
             skipped++;
             onFailure?.Invoke(f);
-            progress?.Invoke(++done);
+            done++;
+            progress?.Invoke(done);
         }
         foreach (var batch in loader.Batches(data.Samples.Select(s => s.Path).ToList(), Failure, cancel))
         {

@@ -35,7 +35,7 @@ public static class LogitCorrelation
         if (a.NumClasses != b.NumClasses) throw new TextureBiasException($"the models have {a.NumClasses} and {b.NumClasses} outputs");
         int done = 0;
         var first = new Classifier(a, preprocessing, batchSize).Classify(files, 1, onFailure, cancel)
-            .Select(c => { progress?.Invoke(++done); return c; }).ToDictionary(c => c.Path);
+            .Select(c => { done++; progress?.Invoke(done); return c; }).ToDictionary(c => c.Path);
         var perImage = new List<(string, double)>();
         int agree = 0;
         foreach (var c in new Classifier(b, preprocessing, batchSize).Classify(first.Keys.ToList(), 1, null, cancel))
@@ -43,7 +43,8 @@ public static class LogitCorrelation
             var other = first[c.Path];
             perImage.Add((c.Path, Pearson(other.Logits, c.Logits)));
             if (other.Top[0].Index == c.Top[0].Index) agree++;
-            progress?.Invoke(++done);
+            done++;
+            progress?.Invoke(done);
         }
         var rs = perImage.Select(p => p.Item2).Where(r => !double.IsNaN(r)).OrderBy(r => r).ToList();
         var histogram = new int[20];

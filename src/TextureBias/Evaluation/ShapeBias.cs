@@ -82,11 +82,12 @@ public static class ShapeBias
         var files = ImageFiles.Find(new[] { stimuli });
         var trials = new List<ShapeBiasTrial>();
         int done = 0;
-        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
+        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); done++; progress?.Invoke(done); }, cancel))
         {
             string shape = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
             trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), decide(c.Logits)));
-            progress?.Invoke(++done);
+            done++;
+            progress?.Invoke(done);
         }
         return trials;
     }

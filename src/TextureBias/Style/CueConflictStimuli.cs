@@ -91,7 +91,8 @@ public static class CueConflictStimuli
                 ImageEncoder.Save(target, stimulus, SKEncodedImageFormat.Png);
                 written++;
             }
-            progress?.Invoke(++done, pairs.Count, 0, double.NaN);
+            done++;
+            progress?.Invoke(done, pairs.Count, 0, double.NaN);
         }
         string list = Path.Combine(outDir, "skipped.csv");
         AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));

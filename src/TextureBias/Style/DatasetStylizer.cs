@@ -86,7 +86,8 @@ public static class DatasetStylizer
             {
                 skipped.Enqueue(CsvLine(f.Path, f.Reason));
                 failed++;
-                progress?.Invoke(++done, mine.Count);
+                done++;
+                progress?.Invoke(done, mine.Count);
             }
             foreach (var batch in loader.Batches(plan.Select(p => p.Content).ToList(), ContentFailed, cancel))
             {

@@ -109,7 +109,8 @@ public static class TextureSynthesis
                     onFailure?.Invoke(new Data.ImageFailure(file, e.Reason));
                 }
             }
-            progress?.Invoke(++done, files.Count, 0, double.NaN);
+            done++;
+            progress?.Invoke(done, files.Count, 0, double.NaN);
         }
         string list = Path.Combine(outDir, "skipped.csv");
         Data.AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));
@@ -138,7 +139,8 @@ public static class TextureSynthesis
                 var l = loss();
                 l.backward();
                 double value = l.item<float>();
-                progress?.Invoke(++evaluations, value);
+                evaluations++; // not inside ?.Invoke(...): its arguments are skipped when there is no listener
+                progress?.Invoke(evaluations, value);
                 return value;
             });
         }
