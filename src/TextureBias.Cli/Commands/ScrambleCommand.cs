@@ -22,12 +22,19 @@ internal static class ScrambleCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the grid sizes (PNG)" };
+        var method = new Option<string>("--method") { Description = "blocks (n×n shuffled blocks) or texture (Gatys texturised images; needs --vgg)", DefaultValueFactory = _ => "blocks" };
+        var vgg = new Option<string?>("--vgg") { Description = "texture: vgg_normalised.pth" };
+        var iters = new Option<int>("--iters") { Description = "texture: L-BFGS iterations per image", DefaultValueFactory = _ => new TextureBias.Style.TextureSynthesisOptions().Iterations };
+        var layers = new Option<string>("--layers") { Description = "texture: VGG-19 layers of the Gram loss", DefaultValueFactory = _ => string.Join(",", TextureBias.Style.TextureSynthesisOptions.DefaultLayers) };
+        var cacheDir = new Option<string?>("--cache") { Description = "texture: where texturised copies are kept (default: ~/.cache/texturebias/textures)" };
         var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n.")
         {
-            arch, weights, data, grid, seed, resize, crop, batch, json, plot,
+            arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            if (r.GetValue(method) == "texture") return RunTexture(r, arch, weights, data, resize, crop, batch, json, seed, vgg, iters, layers, cacheDir, cancel);
+            if (r.GetValue(method) != "blocks") throw new TextureBiasException($"--method must be blocks or texture, not {r.GetValue(method)}");
             var grids = r.GetValue(grid)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new TextureBiasException($"--grid: '{g}' is not a positive number")).ToList();
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
@@ -51,5 +58,28 @@ internal static class ScrambleCommand
             return CommandRunner.Ok;
         }));
         return command;
+    }
+
+    private static int RunTexture(ParseResult r, Option<string> arch, Option<string?> weights, Option<string> data, Option<int> resize, Option<int> crop,
+        Option<int> batch, Option<bool> json, Option<int> seed, Option<string?> vgg, Option<int> iters, Option<string> layers, Option<string?> cacheDir, CancellationToken cancel)
+    {
+        string vggPath = r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth)");
+        var options = new TextureBias.Style.TextureSynthesisOptions
+        {
+            Iterations = r.GetValue(iters), Seed = r.GetValue(seed),
+            Layers = r.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
+        TextureBias.Style.TextureSynthesis.LayerIndices(options.Layers);
+        var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
+        using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+        using var encoder = TextureBias.Style.VggEncoder.Load(vggPath);
+        var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+        string cache = r.GetValue(cacheDir) ?? TexturisedImages.DefaultCache;
+        var result = CommandRunner.WithProgress("texturise", folder.Samples.Count, progress => TexturisedImages.Evaluate(model, folder, pre, encoder,
+            TexturisedImages.WeightsKey(vggPath), options, cache, Math.Max(1, r.GetValue(batch)), f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
+            progress is null ? null : (done, _) => progress(done), cancel));
+        if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { method = "texture", top1 = result.Top1, top5 = result.Top5, images = result.Images }));
+        else Console.WriteLine($"texturised: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images; textures cached in {cache})");
+        return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
     }
 }

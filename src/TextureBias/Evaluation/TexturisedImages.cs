@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using SkiaSharp;
+using TextureBias.Data;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TextureBias.Style;
+
+namespace TextureBias.Evaluation;
+
+/// <summary>
+/// The BagNet paper's texturised images as a scrambling method: each image (after the
+/// evaluation's resize and crop) is replaced by its Gram-matrix texture
+/// (<see cref="TextureSynthesis"/>), which keeps the local statistics and destroys the layout.
+/// Textures take minutes each, so they are cached on disk, keyed by the image (path, size and
+/// time), the preprocessing, the synthesis settings and the weight file, so a re-run, or a
+/// stopped one, only makes what is missing.
+/// </summary>
+public static class TexturisedImages
+{
+    /// <summary>The default cache: <c>$XDG_CACHE_HOME/texturebias/textures</c> (or <c>~/.cache/…</c>).</summary>
+    public static string DefaultCache =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "texturebias", "textures");
+
+    /// <summary>The cache file of one image.</summary>
+    public static string CachePath(string cacheDir, string image, Preprocessing preprocessing, TextureSynthesisOptions options, string weightsKey)
+    {
+        var info = new FileInfo(image);
+        string key = string.Join("|", Path.GetFullPath(image), info.Length, info.LastWriteTimeUtc.Ticks, preprocessing.Resize, preprocessing.Crop,
+            options.Size, options.Iterations, options.Seed, string.Join(",", options.Layers), weightsKey);
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32].ToLowerInvariant();
+        return Path.Combine(cacheDir, hash[..2], hash + ".png");
+    }
+
+    /// <summary>A key of a weight file: its full path, size and modification time.</summary>
+    public static string WeightsKey(string path)
+    {
+        var info = new FileInfo(path);
+        return $"{Path.GetFullPath(path)}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+    }
+
+    /// <summary>
+    /// Top-1/top-5 of <paramref name="model"/> on the texturised images of <paramref name="data"/>;
+    /// missing textures are made first (<paramref name="progress"/>: images ready, images).
+    /// Unreadable images are reported and skipped.
+    /// </summary>
+    public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, VggEncoder encoder, string weightsKey,
+        TextureSynthesisOptions options, string cacheDir, int batchSize = 32, Action<ImageFailure>? onFailure = null,
+        Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        var textureOptions = options with { Size = 0 }; // the texture has the preprocessed image's size
+        int ready = 0;
+        foreach (var (path, _) in data.Samples)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string target = CachePath(cacheDir, path, preprocessing, textureOptions, weightsKey);
+            if (!File.Exists(target))
+            {
+                try
+                {
+                    var texture = TextureSynthesis.Synthesize(encoder, preprocessing.Geometry(ImageDecoder.Decode(path)), textureOptions, cancel: cancel);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    ImageEncoder.Save(target, texture, SKEncodedImageFormat.Png);
+                }
+                catch (ImageDecodeException)
+                {
+                    // reported and skipped by the evaluation below
+                }
+            }
+            ready++;
+            progress?.Invoke(ready, data.Samples.Count);
+        }
+        return Evaluator.Run(model, data, (image, position) =>
+        {
+            string path = data.Samples[position].Path;
+            return ImageDecoder.Decode(CachePath(cacheDir, path, preprocessing, textureOptions, weightsKey));
+        }, batchSize, onFailure, null, cancel);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using TextureBias.Imaging;
+using static TorchSharp.torch;
+
+namespace TextureBias.Style;
+
+/// <summary>Measures Gatys texture synthesis: seconds per L-BFGS iteration and per image, on given or random VGG-19 weights.</summary>
+public static class TexturizeBenchmark
+{
+    /// <summary>Synthesises a <paramref name="size"/>² texture of a random image <paramref name="runs"/> times.</summary>
+    public static TexturizeBenchmarkResult Run(VggEncoder? encoder = null, int size = 224, int iterations = 10, int runs = 3)
+    {
+        if (size < 16 || iterations < 1 || runs < 1) throw new TextureBiasException("size must be at least 16, iterations and runs positive");
+        using var own = encoder is null ? new VggEncoder() : null;
+        var vgg = encoder ?? own!;
+        vgg.eval();
+        var rng = new Random(0);
+        var px = new byte[size * size * 3];
+        rng.NextBytes(px);
+        var source = new RgbImage(size, size, px);
+        var perImage = new List<double>();
+        var perIteration = new List<double>();
+        for (int run = 0; run < runs; run++)
+        {
+            int evaluations = 0;
+            var sw = Stopwatch.StartNew();
+            TextureSynthesis.Synthesize(vgg, source, new TextureSynthesisOptions { Size = size, Iterations = iterations, Seed = run }, (i, _) => evaluations = i);
+            double seconds = sw.Elapsed.TotalSeconds;
+            perImage.Add(seconds);
+            perIteration.Add(seconds / Math.Max(1, evaluations));
+        }
+        perImage.Sort();
+        perIteration.Sort();
+        return new TexturizeBenchmarkResult(size, iterations, perIteration[runs / 2], perImage[runs / 2]);
+    }
+}
