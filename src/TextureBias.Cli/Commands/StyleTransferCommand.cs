@@ -48,9 +48,10 @@ internal static class StyleTransferCommand
         var content = new Option<string>("--content") { Description = "The content image", Required = true };
         var style = new Option<string>("--style") { Description = "The style image", Required = true };
         var output = new Option<string>("--out") { Description = "The result (.png, .jpg or .webp)", Required = true };
+        var losses = new Option<string?>("--losses") { Description = "Write the loss curve (iteration,loss) to this CSV" };
         var command = new Command("style-transfer",
             "Gatys et al.'s iterative style transfer: optimise an image to keep the content's features and take the style's Gram matrices (L-BFGS).");
-        foreach (var o in shared.All.Concat(new Option[] { content, style, output })) command.Options.Add(o);
+        foreach (var o in shared.All.Concat(new Option[] { content, style, output, losses })) command.Options.Add(o);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = shared.Read(r);
@@ -60,9 +61,11 @@ internal static class StyleTransferCommand
             using var encoder = VggEncoder.Load(r.GetValue(shared.Vgg)!);
             var watch = Stopwatch.StartNew();
             double last = double.NaN;
+            var curve = new List<(int, double)>();
             var result = TexturizeCommand.WithLossBar("style transfer", options.Iterations,
-                report => IterativeStyleTransfer.Transfer(encoder, c, s, options, (i, loss) => { last = loss; report?.Invoke(i, options.Iterations, loss); }, cancel));
+                report => IterativeStyleTransfer.Transfer(encoder, c, s, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
             ImageEncoder.Save(r.GetValue(output)!, result, format);
+            if (r.GetValue(losses) is { } csv) TexturizeCommand.WriteLosses(csv, curve);
             Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
             return CommandRunner.Ok;
         }));

@@ -22,10 +22,11 @@ internal static class TexturizeCommand
         var iters = new Option<int>("--iters") { DefaultValueFactory = _ => d.Iterations, Description = "L-BFGS iterations (loss evaluations)" };
         var layers = new Option<string>("--layers") { DefaultValueFactory = _ => string.Join(",", d.Layers), Description = "VGG-19 layers whose Gram matrices are matched (relu1_1 … relu5_4)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the starting noise" };
+        var losses = new Option<string?>("--losses") { Description = "Single-image mode: write the loss curve (iteration,loss) to this CSV" };
         var command = new Command("texturize",
             "Synthesise a texture of an image by matching the Gram matrices of its VGG-19 features (Gatys et al. 2015): its local statistics without its layout.")
         {
-            vgg, image, output, data, outDir, size, iters, layers, seed,
+            vgg, image, output, data, outDir, size, iters, layers, seed, losses,
         };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
@@ -45,10 +46,12 @@ internal static class TexturizeCommand
             {
                 var source = ImageDecoder.Decode(r.GetValue(image)!);
                 var watch = Stopwatch.StartNew();
+                var curve = new List<(int, double)>();
                 double last = double.NaN;
                 var result = WithLossBar($"texturize {Path.GetFileName(r.GetValue(image))}", options.Iterations,
-                    report => TextureSynthesis.Synthesize(encoder, source, options, (i, loss) => { last = loss; report?.Invoke(i, options.Iterations, loss); }, cancel));
+                    report => TextureSynthesis.Synthesize(encoder, source, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
                 ImageEncoder.Save(r.GetValue(output)!, result, ImageEncoder.FormatOf(r.GetValue(output)!)!.Value);
+                if (r.GetValue(losses) is { } csv) WriteLosses(csv, curve);
                 Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
                 return CommandRunner.Ok;
             }
@@ -61,6 +64,10 @@ internal static class TexturizeCommand
         }));
         return command;
     }
+
+    /// <summary>Writes a loss curve as CSV (iteration, loss), atomically.</summary>
+    internal static void WriteLosses(string path, IEnumerable<(int Iteration, double Loss)> curve) =>
+        AtomicFile.WriteText(path, "iteration,loss\n" + string.Concat(curve.Select(c => FormattableString.Invariant($"{c.Iteration},{c.Loss:R}\n"))));
 
     /// <summary>
     /// Runs <paramref name="body"/> with a bar on stderr (when it is a terminal); the body reports

@@ -33,8 +33,11 @@ public class TexturizeCommandTests : TempDirTest
         string vgg = Vgg();
         string source = Image("cat.png", 1);
         string output = Path.Combine(_dir, "cat-texture.png");
-        var r = CliRunner.Run("texturize", "--vgg", vgg, "--image", source, "--out", output, "--size", "32", "--iters", "3", "--layers", "relu1_1,relu2_1");
+        string curve = Path.Combine(_dir, "losses.csv");
+        var r = CliRunner.Run("texturize", "--vgg", vgg, "--image", source, "--out", output, "--size", "32", "--iters", "6", "--layers", "relu1_1,relu2_1", "--losses", curve);
         Assert.True(r.ExitCode == 0, r.Stderr);
+        var losses = File.ReadAllLines(curve).Skip(1).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(losses.Count >= 6 && losses[^1] < losses[0], string.Join(" ", losses));
         Assert.Equal((32, 32), (ImageDecoder.Decode(output).Width, ImageDecoder.Decode(output).Height));
         Assert.Contains("loss", r.Stdout);
 
