@@ -64,8 +64,8 @@ public static class DemoReport
 
         h.Append("<h2>The world</h2>\n")
          .Append($"<p>{TextureShapeWorld.Classes} classes of objects, each drawn as one of {Silhouettes.Variants} silhouettes at a random position, size, rotation (±40°) and mirroring, ")
-         .Append($"filled with one of {TextureFamilies.Names.Count} procedural texture families ({E(string.Join(", ", TextureFamilies.Names))}) on a plain background; ")
-         .Append($"every texture image draws its own colours, period and orientation, so only the pattern tells the family. Images are {options.ImageSize}×{options.ImageSize} pixels.</p>\n<ul>\n")
+         .Append($"filled with one of {TextureFamilies.Names.Count} procedural texture families ({E(string.Join(", ", TextureFamilies.Names))}) on a plain grey background. ")
+         .Append($"A family is a pattern in shades of its own hue (as a zebra's stripes are black and white); every texture image draws its own shades, period, orientation and phase. Images are {options.ImageSize}×{options.ImageSize} pixels.</p>\n<ul>\n")
          .Append($"<li><b>natural</b> ({trainImages} training images): a class's object usually ({100 * options.OwnTexture:0}% of the time) wears its own texture family — ")
          .Append(E(string.Join(", ", Silhouettes.Names.Select((n, k) => $"{n}: {TextureFamilies.Names[k]}")))).Append(". Like on ImageNet, texture predicts the class.</li>\n")
          .Append($"<li><b>stylized</b> ({trainImages} training images): the same kind of objects with textures drawn at random, ")
@@ -75,7 +75,7 @@ public static class DemoReport
          .Append(Img(figures.World, "example images of each set")).Append('\n');
 
         h.Append("<h2>The networks and their numbers</h2>\n")
-         .Append($"<p>A ResNet-18 and a BagNet-9 (receptive field 9×9 pixels), both with {options.Width} channels in their first stage, were trained on each training set with the same code as <code>texturebias train</code> ")
+         .Append($"<p>A ResNet-18 ({options.Width} channels in its first stage) and a BagNet-9 (receptive field 9×9 pixels; {options.BagNetWidth} channels, {string.Join(",", options.BagNetBlocks)} residual blocks per stage) were trained on each training set with the same code as <code>texturebias train</code> ")
          .Append($"({options.Epochs} epochs, batch {options.Batch}, SGD with learning rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)} dropping tenfold at epoch{(options.LearningRateSteps.Count == 1 ? "" : "s")} {string.Join(", ", options.LearningRateSteps)}, random resized crops and flips), ")
          .Append("and measured with the code of <code>evaluate</code>, <code>scramble</code>, <code>shape-bias</code>, <code>heatmap</code> and <code>patches</code>.</p>\n");
         h.Append("<table><tr>").Append(string.Concat(Columns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>\n");
@@ -85,7 +85,8 @@ public static class DemoReport
          .Append($"{100.0 / TextureShapeWorld.Classes:0.0}%). <i>scrambled</i>: accuracy on natural test images cut into a 4×4 grid of blocks and shuffled, which destroys the shape and keeps the texture. ")
          .Append("<i>cue conflict</i>: how often an image whose shape and texture disagree is classified as its shape, or as its texture. ")
          .Append("<i>shape bias</i>: shape decisions / (shape + texture decisions), as in Geirhos et al.; 0% means the network goes by texture alone, 100% by shape alone. ")
-         .Append("Humans score 95.9% on the paper's cue-conflict images, an ImageNet-trained ResNet-50 22.1%, one trained on Stylized-ImageNet 81%.</p>\n");
+         .Append("Humans score 95.9% on the paper's cue-conflict images, an ImageNet-trained ResNet-50 22.1%, one trained on Stylized-ImageNet 81%. ")
+         .Append("A shape bias says nothing about accuracy: a network that cannot use texture has a high one even when it recognises little, as the stylized-trained BagNet shows.</p>\n");
         h.Append("<p><b>What to expect.</b> Networks trained on natural images take the easy cue, texture: high accuracy on natural images and when scrambled, low on stylized images and silhouettes, and a low shape bias. ")
          .Append("Trained on stylized images, the ResNet must learn shape: its shape bias is high, and it recognises silhouettes. ")
          .Append("The BagNet only ever sees 9×9 patches, too small to show an object's shape, so it cannot learn the stylized images well — the texture it could use is no longer informative.</p>\n");
