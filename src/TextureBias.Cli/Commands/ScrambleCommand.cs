@@ -27,7 +27,7 @@ internal static class ScrambleCommand
         var iters = new Option<int>("--iters") { Description = "texture: L-BFGS iterations per image", DefaultValueFactory = _ => new TextureBias.Style.TextureSynthesisOptions().Iterations };
         var layers = new Option<string>("--layers") { Description = "texture: VGG-19 layers of the Gram loss", DefaultValueFactory = _ => string.Join(",", TextureBias.Style.TextureSynthesisOptions.DefaultLayers) };
         var cacheDir = new Option<string?>("--cache") { Description = "texture: where texturised copies are kept (default: ~/.cache/texturebias/textures)" };
-        var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n.")
+        var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n; or on their Gram-matrix textures (--method texture).")
         {
             arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir,
         };
