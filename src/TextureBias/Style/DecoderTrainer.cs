@@ -40,7 +40,7 @@ public static class DecoderTrainer
         foreach (var p in encoder.parameters()) p.requires_grad = false;
         using var decoder = new AdaInDecoder();
         decoder.train();
-        var adam = optim.Adam(decoder.parameters(), options.LearningRate);
+        using var adam = new Adam(decoder.parameters(), options.LearningRate);
         int start = 0;
         var log = new List<string>();
         if (options.InitialDecoder is { } initial && !(resume && File.Exists(statePath)))
@@ -50,7 +50,7 @@ public static class DecoderTrainer
             using var doc = JsonDocument.Parse(File.ReadAllText(statePath));
             start = doc.RootElement.GetProperty("iteration").GetInt32();
             ModelWeights.Load(decoder, Path.Combine(outDir, doc.RootElement.GetProperty("decoder").GetString()!));
-            adam.load_state_dict(optimizerPath);
+            adam.Load(optimizerPath);
             if (File.Exists(logPath))
                 log = File.ReadAllLines(logPath).Skip(1).Where(l => int.Parse(l.Split(',')[0], CultureInfo.InvariantCulture) <= start).ToList();
         }
@@ -77,7 +77,7 @@ public static class DecoderTrainer
                 content.MoveToOuterDisposeScope();
                 style.MoveToOuterDisposeScope();
                 double lr = options.LearningRate / (1 + options.LearningRateDecay * i);
-                foreach (var g in adam.ParamGroups) g.LearningRate = lr;
+                adam.LearningRate = lr;
                 Tensor[] styleFeats;
                 Tensor contentFeat, target;
                 using (no_grad())
@@ -99,9 +99,9 @@ public static class DecoderTrainer
                 var weightedContent = contentLoss.Times(options.ContentWeight);
                 var weightedStyle = styleLoss.Times(options.StyleWeight).sum();
                 var loss = weightedContent.Plus(weightedStyle);
-                adam.zero_grad();
+                adam.ZeroGrad();
                 loss.backward();
-                adam.step();
+                adam.Step();
                 iteration = i + 1;
                 double lc = weightedContent.item<float>(), ls = weightedStyle.item<float>();
                 progress?.Invoke(iteration, lc, ls);
@@ -121,13 +121,11 @@ public static class DecoderTrainer
         return iteration;
     }
 
-    private static void Checkpoint(AdaInDecoder decoder, TorchSharp.Modules.Adam adam, string outDir, int iteration, List<string> log, DecoderTrainingOptions options)
+    private static void Checkpoint(AdaInDecoder decoder, Adam adam, string outDir, int iteration, List<string> log, DecoderTrainingOptions options)
     {
         string name = $"decoder_iter_{iteration}.pth.tar";
         ModelWeights.Save(decoder, Path.Combine(outDir, name));
-        string tmp = Path.Combine(outDir, $".optimizer.state.{Guid.NewGuid():N}.tmp");
-        adam.save_state_dict(tmp);
-        File.Move(tmp, Path.Combine(outDir, "optimizer.state"), overwrite: true);
+        adam.Save(Path.Combine(outDir, "optimizer.state"));
         AtomicFile.WriteText(Path.Combine(outDir, "losses.csv"), "iteration,lr,content_loss,style_loss,loss\n" + string.Join("", log.Select(l => l + "\n")));
         // Written last: a checkpoint counts only once all its files are there.
         AtomicFile.WriteText(Path.Combine(outDir, "state.json"), JsonSerializer.Serialize(new { iteration, decoder = name, options }));
