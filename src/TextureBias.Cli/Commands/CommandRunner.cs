@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TextureBias.Data;
 using TextureBias.Imaging;
 
 namespace TextureBias.Cli.Commands;
@@ -67,6 +68,33 @@ internal static class CommandRunner
             {
                 var task = ctx.AddTask(description, maxValue: total);
                 result = body(n => task.Value = Math.Min(n, total));
+            });
+        return result;
+    }
+
+    /// <summary>Writes a loss curve as CSV (iteration, loss), atomically.</summary>
+    internal static void WriteLosses(string path, IEnumerable<(int Iteration, double Loss)> curve) =>
+        AtomicFile.WriteText(path, "iteration,loss\n" + string.Concat(curve.Select(c => FormattableString.Invariant($"{c.Iteration},{c.Loss:R}\n"))));
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a bar on stderr (when it is a terminal); the body reports
+    /// (done, total, loss) and the bar shows the latest loss.
+    /// </summary>
+    internal static T WithLossBar<T>(string description, int total, Func<Action<int, int, double>?, T> body)
+    {
+        if (Console.IsErrorRedirected) return body(null);
+        T result = default!;
+        CommandRunner.Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
+                result = body((done, max, loss) =>
+                {
+                    task.MaxValue = Math.Max(1, max);
+                    task.Value = Math.Min(done, task.MaxValue);
+                    task.Description = Markup.Escape($"{description}  loss {loss:G4}");
+                });
             });
         return result;
     }

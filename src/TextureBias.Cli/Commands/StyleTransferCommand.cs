@@ -62,10 +62,10 @@ internal static class StyleTransferCommand
             var watch = Stopwatch.StartNew();
             double last = double.NaN;
             var curve = new List<(int, double)>();
-            var result = TexturizeCommand.WithLossBar("style transfer", options.Iterations,
+            var result = CommandRunner.WithLossBar("style transfer", options.Iterations,
                 report => IterativeStyleTransfer.Transfer(encoder, c, s, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
             ImageEncoder.Save(r.GetValue(output)!, result, format);
-            if (r.GetValue(losses) is { } csv) TexturizeCommand.WriteLosses(csv, curve);
+            if (r.GetValue(losses) is { } csv) CommandRunner.WriteLosses(csv, curve);
             Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
             return CommandRunner.Ok;
         }));
@@ -86,7 +86,7 @@ internal static class StyleTransferCommand
             var options = shared.Read(r);
             int total = CueConflictStimuli.Plan(r.GetValue(shapes)!, r.GetValue(textures)!).Count;
             using var encoder = VggEncoder.Load(r.GetValue(shared.Vgg)!);
-            var report = TexturizeCommand.WithLossBar("cue-conflict stimuli", total, bar => CueConflictStimuli.Make(encoder, r.GetValue(shapes)!, r.GetValue(textures)!,
+            var report = CommandRunner.WithLossBar("cue-conflict stimuli", total, bar => CueConflictStimuli.Make(encoder, r.GetValue(shapes)!, r.GetValue(textures)!,
                 r.GetValue(outDir)!, options, f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
                 (done, all, _, loss) => bar?.Invoke(done, all, loss), cancel));
             Console.WriteLine($"made {report.Written} stimuli, {report.AlreadyDone} already there, {report.Skipped} inputs skipped" +

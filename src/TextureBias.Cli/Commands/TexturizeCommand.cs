@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Spectre.Console;
-using TextureBias.Data;
 using TextureBias.Imaging;
 using TextureBias.Style;
 
@@ -48,14 +46,14 @@ internal static class TexturizeCommand
                 var watch = Stopwatch.StartNew();
                 var curve = new List<(int, double)>();
                 double last = double.NaN;
-                var result = WithLossBar($"texturize {Path.GetFileName(r.GetValue(image))}", options.Iterations,
+                var result = CommandRunner.WithLossBar($"texturize {Path.GetFileName(r.GetValue(image))}", options.Iterations,
                     report => TextureSynthesis.Synthesize(encoder, source, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
                 ImageEncoder.Save(r.GetValue(output)!, result, ImageEncoder.FormatOf(r.GetValue(output)!)!.Value);
-                if (r.GetValue(losses) is { } csv) WriteLosses(csv, curve);
+                if (r.GetValue(losses) is { } csv) CommandRunner.WriteLosses(csv, curve);
                 Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
                 return CommandRunner.Ok;
             }
-            var summary = WithLossBar("texturize", 1, report => TextureSynthesis.RunFolder(encoder, r.GetValue(data)!, r.GetValue(outDir)!, options,
+            var summary = CommandRunner.WithLossBar("texturize", 1, report => TextureSynthesis.RunFolder(encoder, r.GetValue(data)!, r.GetValue(outDir)!, options,
                 f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
                 (done, total, _, loss) => report?.Invoke(done, total, loss), cancel));
             Console.WriteLine($"texturised {summary.Written} images, {summary.AlreadyDone} already done, {summary.Skipped} skipped" +
@@ -63,32 +61,5 @@ internal static class TexturizeCommand
             return summary.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Writes a loss curve as CSV (iteration, loss), atomically.</summary>
-    internal static void WriteLosses(string path, IEnumerable<(int Iteration, double Loss)> curve) =>
-        AtomicFile.WriteText(path, "iteration,loss\n" + string.Concat(curve.Select(c => FormattableString.Invariant($"{c.Iteration},{c.Loss:R}\n"))));
-
-    /// <summary>
-    /// Runs <paramref name="body"/> with a bar on stderr (when it is a terminal); the body reports
-    /// (done, total, loss) and the bar shows the latest loss.
-    /// </summary>
-    internal static T WithLossBar<T>(string description, int total, Func<Action<int, int, double>?, T> body)
-    {
-        if (Console.IsErrorRedirected) return body(null);
-        T result = default!;
-        CommandRunner.Error.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
-                result = body((done, max, loss) =>
-                {
-                    task.MaxValue = Math.Max(1, max);
-                    task.Value = Math.Min(done, task.MaxValue);
-                    task.Description = Markup.Escape($"{description}  loss {loss:G4}");
-                });
-            });
-        return result;
     }
 }

@@ -9,7 +9,19 @@ namespace TextureBias.Demo;
 public static class Silhouettes
 {
     /// <summary>The class names, sorted ordinally (so an ImageFolder numbers them in this order).</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "arrow", "cross", "fish", "heart", "house", "moon", "star", "tree" };
+    public static IReadOnlyList<string> Names => ClassNames;
+
+    private static readonly string[] ClassNames = { "arrow", "cross", "fish", "heart", "house", "moon", "star", "tree" };
+
+    /// <summary>The index of a class name, or null.</summary>
+    public static int? IndexOf(string name)
+    {
+        int i = Array.IndexOf(ClassNames, name);
+        return i >= 0 ? i : null;
+    }
+
+    /// <summary>The class of an image in an ImageFolder of the world: its folder's name, or null.</summary>
+    public static int? OfFolder(string path) => IndexOf(Path.GetFileName(Path.GetDirectoryName(path)) ?? "");
 
     /// <summary>Variants per class.</summary>
     public const int Variants = 3;

@@ -256,6 +256,8 @@ public static class TextureShapeDemo
         var cueFiles = ImageFiles.Find(new[] { Path.Combine(worldDir, "test-cue-conflict") });
         // Two cue-conflict images of different shapes, the same for every BagNet.
         var examples = new[] { "house", "star" }.Select(s => cueFiles.First(f => Path.GetFileName(Path.GetDirectoryName(f)) == s)).ToList();
+        var natural = ImageFiles.Find(new[] { Path.Combine(worldDir, "test-natural") });
+        var shown = new[] { "house", "star", "tree" }.Select(n => Silhouettes.IndexOf(n)!.Value).ToList();
         var heatmaps = new List<(string Model, string File)>();
         var patches = new List<(string Model, string File)>();
         foreach (var r in bagnets)
@@ -264,8 +266,7 @@ public static class TextureShapeDemo
             using var model = (BagNet)ModelWeights.LoadClassifier(r.Architecture, Path.Combine(outDir, "models", r.Name, "checkpoint.pth.tar"));
             foreach (var (image, i) in examples.Select((e, i) => (e, i)))
             {
-                int shape = Silhouettes.Names.ToList().IndexOf(Path.GetFileName(Path.GetDirectoryName(image))!);
-                int texture = Silhouettes.Names.ToList().IndexOf(ShapeBias.TextureOf(image));
+                int shape = Silhouettes.OfFolder(image)!.Value, texture = Silhouettes.IndexOf(ShapeBias.TextureOf(image))!.Value;
                 using var evidence = ClassEvidence.Compute(model, ImageDecoder.Decode(image), pre, new[] { shape, texture });
                 using var grid = evidence.OnPixelGrid();
                 var titles = new[]
@@ -280,10 +281,7 @@ public static class TextureShapeDemo
                 done++;
                 progress?.Invoke(new DemoProgress(stage, done, total));
             }
-            var natural = ImageFiles.Find(new[] { Path.Combine(worldDir, "test-natural") });
-            var classes = new[] { "house", "star", "tree" }.Select(n => Silhouettes.Names.ToList().IndexOf(n)).ToList();
-            var found = InformativePatches.Find(model, natural, classes, 6, pre, options.Batch, cancel: cancel,
-                labelOf: path => Silhouettes.Names.ToList().IndexOf(Path.GetFileName(Path.GetDirectoryName(path))!) is var k and >= 0 ? k : null);
+            var found = InformativePatches.Find(model, natural, shown, 6, pre, options.Batch, cancel: cancel, labelOf: Silhouettes.OfFolder);
             string mosaic = Path.Combine(figures, $"patches-{r.Name}.png");
             PatchMosaic.Save(mosaic, found, pre, model.NumClasses, 6, Silhouettes.Names.Select((n, k) => $"{n} (its texture: {TextureFamilies.Names[k]})").ToList());
             patches.Add((r.Label, mosaic));

@@ -50,11 +50,11 @@ public static class TexturisedImages
         Action<int, int>? progress = null, CancellationToken cancel = default)
     {
         var textureOptions = options with { Size = 0 }; // the texture has the preprocessed image's size
-        int ready = 0;
-        foreach (var (path, _) in data.Samples)
+        var targets = data.Samples.Select(s => CachePath(cacheDir, s.Path, preprocessing, textureOptions, weightsKey)).ToList();
+        for (int i = 0; i < targets.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            string target = CachePath(cacheDir, path, preprocessing, textureOptions, weightsKey);
+            string path = data.Samples[i].Path, target = targets[i];
             if (!File.Exists(target))
             {
                 try
@@ -68,13 +68,8 @@ public static class TexturisedImages
                     // reported and skipped by the evaluation below
                 }
             }
-            ready++;
-            progress?.Invoke(ready, data.Samples.Count);
+            progress?.Invoke(i + 1, targets.Count);
         }
-        return Evaluator.Run(model, data, (image, position) =>
-        {
-            string path = data.Samples[position].Path;
-            return ImageDecoder.Decode(CachePath(cacheDir, path, preprocessing, textureOptions, weightsKey));
-        }, batchSize, onFailure, null, cancel);
+        return Evaluator.Run(model, data, (_, position) => ImageDecoder.Decode(targets[position]), batchSize, onFailure, null, cancel);
     }
 }

@@ -70,7 +70,7 @@ public static class CueConflictStimuli
             catch (ImageDecodeException e)
             {
                 image = null;
-                skipped.Add($"{path},{e.Reason.Replace(',', ';')}");
+                skipped.Add(CsvText.SkippedLine(path, e.Reason));
                 onFailure?.Invoke(new ImageFailure(path, e.Reason));
             }
             if (cache.Count > 64) cache.Clear(); // bounded: shapes change slowly, textures cycle
@@ -95,7 +95,7 @@ public static class CueConflictStimuli
             progress?.Invoke(done, pairs.Count, 0, double.NaN);
         }
         string list = Path.Combine(outDir, "skipped.csv");
-        AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));
+        CsvText.WriteSkipped(list, skipped);
         return new FolderJobReport(written, kept, skipped.Count, list);
     }
 }

@@ -84,7 +84,7 @@ public static class DatasetStylizer
             var byPath = plan.ToDictionary(p => p.Content);
             void ContentFailed(ImageFailure f)
             {
-                skipped.Enqueue(CsvLine(f.Path, f.Reason));
+                skipped.Enqueue(CsvText.SkippedLine(f.Path, f.Reason));
                 failed++;
                 done++;
                 progress?.Invoke(done, mine.Count);
@@ -110,7 +110,7 @@ public static class DatasetStylizer
                         var (sm, ss) = statistics.Get(style);
                         if (sm is null || ss is null)
                         {
-                            skipped.Enqueue(CsvLine(item.Content, $"style {style} is unreadable"));
+                            skipped.Enqueue(CsvText.SkippedLine(item.Content, $"style {style} is unreadable"));
                             ok = false;
                             break;
                         }
@@ -138,7 +138,7 @@ public static class DatasetStylizer
                             }
                             catch (Exception e) when (e is IOException or UnauthorizedAccessException or TextureBiasException)
                             {
-                                skipped.Enqueue(CsvLine(relative, $"cannot write {output}: {e.Message}"));
+                                skipped.Enqueue(CsvText.SkippedLine(relative, $"cannot write {output}: {e.Message}"));
                             }
                         }, cancel);
                     }
@@ -151,7 +151,7 @@ public static class DatasetStylizer
             writes.CompleteAdding();
             Task.WaitAll(writers.ToArray());
             AtomicFile.WriteText(manifestPath, "content,style,output\n" + string.Concat(manifest.OrderBy(l => l, StringComparer.Ordinal)));
-            AtomicFile.WriteText(skippedPath, "path,reason\n" + string.Concat(skipped));
+            CsvText.WriteSkipped(skippedPath, skipped);
         }
         log?.Invoke($"{written} written, {alreadyDone} already there, {failed} skipped");
         return new DatasetStylizeReport(written, alreadyDone, failed, styles.Count, excluded, manifestPath, skippedPath);
@@ -198,9 +198,9 @@ public static class DatasetStylizer
         foreach (var path in ImageFiles.Find(new[] { styleDir }))
         {
             var size = ImageDecoder.ReadSize(path);
-            if (size is null) skipped.Enqueue(CsvLine(path, "style excluded: unreadable"));
+            if (size is null) skipped.Enqueue(CsvText.SkippedLine(path, "style excluded: unreadable"));
             else if (recipe == StyleRecipe.Sin && Math.Min(size.Value.Width, size.Value.Height) < SinSize)
-                skipped.Enqueue(CsvLine(path, $"style excluded: {size.Value.Width}x{size.Value.Height} is smaller than {SinSize} pixels"));
+                skipped.Enqueue(CsvText.SkippedLine(path, $"style excluded: {size.Value.Width}x{size.Value.Height} is smaller than {SinSize} pixels"));
             else usable.Add(path);
         }
         return usable;
@@ -219,11 +219,9 @@ public static class DatasetStylizer
     }
 
     private static string ManifestLine(string relative, string styleDir, string style, string outRoot, string output) =>
-        $"{Csv(relative)},{Csv(Path.GetRelativePath(styleDir, style).Replace('\\', '/'))},{Csv(Path.GetRelativePath(outRoot, output).Replace('\\', '/'))}\n";
+        $"{CsvText.Field(relative)},{CsvText.Field(Path.GetRelativePath(styleDir, style).Replace('\\', '/'))},{CsvText.Field(Path.GetRelativePath(outRoot, output).Replace('\\', '/'))}\n";
 
-    private static string CsvLine(string path, string reason) => $"{Csv(path)},{Csv(reason)}\n";
 
-    private static string Csv(string s) => s.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <summary>relu4_1 mean and std of each style, computed once and cached on disk.</summary>
     private sealed class StyleStatistics

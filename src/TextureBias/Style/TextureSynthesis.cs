@@ -105,7 +105,7 @@ public static class TextureSynthesis
                 }
                 catch (ImageDecodeException e)
                 {
-                    skipped.Add($"{Csv(file)},{Csv(e.Reason)}");
+                    skipped.Add(Data.CsvText.SkippedLine(file, e.Reason));
                     onFailure?.Invoke(new Data.ImageFailure(file, e.Reason));
                 }
             }
@@ -113,15 +113,13 @@ public static class TextureSynthesis
             progress?.Invoke(done, files.Count, 0, double.NaN);
         }
         string list = Path.Combine(outDir, "skipped.csv");
-        Data.AtomicFile.WriteText(list, "path,reason\n" + string.Concat(skipped.Select(l => l + "\n")));
+        Data.CsvText.WriteSkipped(list, skipped);
         return new FolderJobReport(written, kept, skipped.Count, list);
     }
 
     /// <summary>Where the texture of <paramref name="file"/> goes: its path relative to <paramref name="dataDir"/> under <paramref name="outDir"/>, as PNG.</summary>
     public static string OutputPath(string dataDir, string file, string outDir) =>
         Path.Combine(outDir, Path.ChangeExtension(Path.GetRelativePath(dataDir, file), ".png"));
-
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <summary>Runs L-BFGS on <paramref name="x"/> until <paramref name="iterations"/> loss evaluations, as Gatys' loop does.</summary>
     internal static void Optimise(Tensor x, Func<Tensor> loss, int iterations, Action<int, double>? progress, CancellationToken cancel)

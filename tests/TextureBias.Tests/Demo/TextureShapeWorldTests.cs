@@ -125,7 +125,7 @@ public class TextureShapeWorldTests : TempDirTest
         Assert.Equal(24, folder.Samples.Count);
         Assert.All(folder.Classes.Select((c, k) => folder.Samples.Count(s => s.Label == k)), count => Assert.Equal(3, count));
         var first = folder.Samples[0].Path;
-        Assert.Equal(World.Render(WorldSet.NaturalTrain, Silhouettes.Names.ToList().IndexOf("arrow")).Pixels, ImageDecoder.Decode(first).Pixels);
+        Assert.Equal(World.Render(WorldSet.NaturalTrain, Silhouettes.IndexOf("arrow")!.Value).Pixels, ImageDecoder.Decode(first).Pixels);
         Assert.Equal(0, World.WriteSet(dir, WorldSet.NaturalTrain, 3)); // an existing set is kept
 
         // A cancelled job leaves no set behind, only the partial folder the next run replaces.
