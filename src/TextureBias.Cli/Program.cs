@@ -28,8 +28,24 @@ public static class Program
             StyleTransferCommand.Create(),
             StyleTransferCommand.CreateCueConflict(),
             TrainDecoderCommand.Create(),
+            WeightsCommand.Create(),
             BenchCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var offline = new Option<bool>("--offline")
+        {
+            Description = "Never download: weights named with --weights NAME must already be cached (also TEXTUREBIAS_OFFLINE=1)",
+            Recursive = true,
+        };
+        var cacheDir = new Option<string?>("--cache-dir")
+        {
+            Description = "Folder of downloaded weights (default $TEXTUREBIAS_CACHE/weights, else ~/.cache/texturebias/weights)",
+            Recursive = true,
+        };
+        root.Options.Add(offline);
+        root.Options.Add(cacheDir);
+        var parsed = root.Parse(args);
+        ZooAccess.Offline = parsed.GetValue(offline);
+        ZooAccess.CacheDir = parsed.GetValue(cacheDir);
+        return parsed.Invoke();
     }
 }

@@ -14,7 +14,7 @@ internal static class Accuracy16Command
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}" };
         var onnx = new Option<string?>("--onnx") { Description = "An ImageNet classifier exported to ONNX instead of --arch" };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var stimuli = new Option<string>("--stimuli") { Description = "Folder of <category>/ sub-folders (airplane … truck)", Required = true };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the 224-pixel stimuli)", DefaultValueFactory = _ => 0 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for none)", DefaultValueFactory = _ => 0 };
@@ -27,7 +27,7 @@ internal static class Accuracy16Command
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             using var model = r.GetValue(onnx) is { } onnxPath ? OnnxClassifier.Load(onnxPath)
-                : ModelLoading.Load(r.GetValue(arch) ?? throw new TextureBiasException("give --arch or --onnx"), r.GetValue(weights));
+                : ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             int count = Directory.Exists(r.GetValue(stimuli)) ? ImageFiles.Find(new[] { r.GetValue(stimuli)! }).Count : 0;
             var result = CommandRunner.WithProgress("16-class decisions", count, progress =>
                 SixteenClassAccuracy.Run(model, r.GetValue(stimuli)!, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 32,

@@ -69,11 +69,11 @@ internal static class BenchCommand
         }));
         var xSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
         var xIters = new Option<int>("--iters") { Description = "L-BFGS iterations per image", DefaultValueFactory = _ => 10 };
-        var xVgg = new Option<string?>("--vgg") { Description = "vgg_normalised.pth (default: random weights; the speed is the same)" };
+        var xVgg = new Option<string?>("--vgg") { Description = "vgg_normalised.pth or the registered name vgg_normalised (default: random weights; the speed is the same)" };
         var texturize = new Command("texturize", "Texture synthesis speed: seconds per L-BFGS iteration and per image.") { xSize, xIters, xVgg };
         texturize.SetAction(r => CommandRunner.Run(_ =>
         {
-            using var encoder = r.GetValue(xVgg) is { } path ? TextureBias.Style.VggEncoder.Load(path) : null;
+            using var encoder = r.GetValue(xVgg) is { } path ? TextureBias.Style.VggEncoder.Load(ZooAccess.Resolve(path, TextureBias.Models.Zoo.WeightKind.AdaInEncoder)) : null;
             var result = TextureBias.Style.TexturizeBenchmark.Run(encoder, r.GetValue(xSize), r.GetValue(xIters));
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;

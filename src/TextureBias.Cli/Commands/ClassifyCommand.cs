@@ -15,8 +15,8 @@ internal static class ClassifyCommand
 
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (.pth, .pth.tar, .safetensors; legacy or zip PyTorch format, plain state_dict or training checkpoint)" };
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file (.pth, .pth.tar, .safetensors; legacy or zip PyTorch format, plain state_dict or training checkpoint), or a registered name (texturebias weights list), fetched on first use" };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 5 };
@@ -29,12 +29,12 @@ internal static class ClassifyCommand
             arch, weights, resize, crop, top, batch, logitsOut, json, paths,
         };
         command.SetAction(r => CommandRunner.Run(cancel => Run(
-            r.GetValue(arch)!, r.GetValue(weights), r.GetValue(resize), r.GetValue(crop), r.GetValue(top),
+            r.GetValue(arch), r.GetValue(weights), r.GetValue(resize), r.GetValue(crop), r.GetValue(top),
             r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(json), r.GetValue(paths)!, cancel)));
         return command;
     }
 
-    private static int Run(string arch, string? weights, int resize, int crop, int top, int batch, string? logitsOut, bool json, string[] inputs, CancellationToken cancel)
+    private static int Run(string? arch, string? weights, int resize, int crop, int top, int batch, string? logitsOut, bool json, string[] inputs, CancellationToken cancel)
     {
         if (batch < 1) throw new TextureBiasException("--batch must be at least 1");
         if (top < 1) throw new TextureBiasException("--top must be at least 1");

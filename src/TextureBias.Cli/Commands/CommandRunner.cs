@@ -15,9 +15,13 @@ internal static class CommandRunner
     /// <summary>stderr as a Spectre console (progress bars, warnings).</summary>
     public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
+    /// <summary>The running command's Ctrl-C token (downloads started deep inside a command stop with it).</summary>
+    public static CancellationToken Cancellation { get; private set; }
+
     public static int Run(Func<CancellationToken, int> body)
     {
         using var cancel = new CancellationTokenSource();
+        Cancellation = cancel.Token;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true; // let the job stop cleanly: no partial outputs

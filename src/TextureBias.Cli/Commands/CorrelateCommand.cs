@@ -11,10 +11,10 @@ internal static class CorrelateCommand
 {
     public static Command Create()
     {
-        var archA = new Option<string>("--arch-a") { Description = "First architecture", Required = true };
-        var weightsA = new Option<string?>("--weights-a") { Description = "Its weights" };
-        var archB = new Option<string>("--arch-b") { Description = "Second architecture", Required = true };
-        var weightsB = new Option<string?>("--weights-b") { Description = "Its weights" };
+        var archA = new Option<string?>("--arch-a") { Description = "First architecture (not needed with registered weights or a known weight file)" };
+        var weightsA = new Option<string?>("--weights-a") { Description = "Its weights: a file or a registered name" };
+        var archB = new Option<string?>("--arch-b") { Description = "Second architecture" };
+        var weightsB = new Option<string?>("--weights-b") { Description = "Its weights: a file or a registered name" };
         var data = new Option<string>("--data") { Description = "Images (files are found recursively)", Required = true };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
@@ -27,8 +27,8 @@ internal static class CorrelateCommand
         {
             var files = ImageFiles.Find(new[] { r.GetValue(data)! });
             if (files.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
-            using var a = ModelLoading.Load(r.GetValue(archA)!, r.GetValue(weightsA));
-            using var b = ModelLoading.Load(r.GetValue(archB)!, r.GetValue(weightsB));
+            using var a = ModelLoading.Load(r.GetValue(archA), r.GetValue(weightsA));
+            using var b = ModelLoading.Load(r.GetValue(archB), r.GetValue(weightsB));
             var result = CommandRunner.WithProgress("two models", 2 * files.Count, progress =>
                 LogitCorrelation.Compare(a, b, files, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 16,
                     f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));

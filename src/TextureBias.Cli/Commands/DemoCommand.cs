@@ -12,8 +12,8 @@ internal static class DemoCommand
         var outDir = new Option<string?>("--out") { Description = "Run folder (default: texturebias-demo, or texturebias-demo-quick with --quick); a re-run reuses its finished stages" };
         var quick = new Option<bool>("--quick") { Description = "A smaller world and shorter training (about a minute on two cores)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the world and of training" };
-        var vgg = new Option<string?>("--vgg") { Description = "pytorch-AdaIN vgg_normalised.pth: with --decoder, the stylized training set is made by AdaIN" };
-        var decoder = new Option<string?>("--decoder") { Description = "pytorch-AdaIN decoder.pth" };
+        var vgg = new Option<string?>("--vgg") { Description = "pytorch-AdaIN vgg_normalised.pth (or the registered name vgg_normalised): with --decoder, the stylized training set is made by AdaIN" };
+        var decoder = new Option<string?>("--decoder") { Description = "pytorch-AdaIN decoder.pth (or the registered name decoder)" };
         var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class in each training set (default: 400, --quick 160)" };
         var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class in each test set (default: 50, --quick 25)" };
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs of each network (default: 12, --quick 8); the learning rate drops tenfold after three quarters" };
@@ -32,7 +32,7 @@ internal static class DemoCommand
             int epochCount = r.GetValue(epochs) ?? preset.Epochs;
             var options = preset with
             {
-                Seed = r.GetValue(seed), Vgg = r.GetValue(vgg), Decoder = r.GetValue(decoder),
+                Seed = r.GetValue(seed), Vgg = r.GetValue(vgg) is { } v ? ZooAccess.Resolve(v, TextureBias.Models.Zoo.WeightKind.AdaInEncoder) : null, Decoder = r.GetValue(decoder) is { } d ? ZooAccess.Resolve(d, TextureBias.Models.Zoo.WeightKind.AdaInDecoder) : null,
                 TrainPerClass = r.GetValue(trainPerClass) ?? preset.TrainPerClass, TestPerClass = r.GetValue(testPerClass) ?? preset.TestPerClass,
                 ImageSize = r.GetValue(imageSize) ?? preset.ImageSize, Epochs = epochCount, OwnTexture = r.GetValue(ownTexture) ?? preset.OwnTexture,
                 LearningRateSteps = r.GetValue(epochs) is null ? preset.LearningRateSteps : new[] { Math.Max(1, epochCount * 3 / 4) },

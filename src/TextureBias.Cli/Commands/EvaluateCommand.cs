@@ -13,8 +13,8 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout (class folders)", Required = true };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
@@ -33,7 +33,7 @@ internal static class EvaluateCommand
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! }, r.GetValue(subset) is { } s ? ImageFolder.ReadClassSubset(s) : null);
             if (folder.Samples.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
-            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights), r.GetValue(numClasses));
+            using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights), r.GetValue(numClasses));
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var result = CommandRunner.WithProgress($"evaluate {folder.Samples.Count} images", folder.Samples.Count,
                 progress => Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, progress, cancel));

@@ -14,8 +14,8 @@ internal static class HeatmapCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = "bagnet9, bagnet17 or bagnet33", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var arch = new Option<string?>("--arch") { Description = "bagnet9, bagnet17 or bagnet33 (not needed with registered --weights or a BagNet weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var image = new Option<string>("--image") { Description = "The image", Required = true };
         var classes = new Option<string?>("--class") { Description = "Class index or WNID; several separated by commas (default: the top-1 class)" };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
@@ -31,8 +31,13 @@ internal static class HeatmapCommand
         command.SetAction(r => CommandRunner.Run(_ =>
         {
             var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
-            if (ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights)) is not BagNet model)
-                throw new TextureBiasException($"heatmaps need a BagNet (bagnet9, bagnet17, bagnet33), not {r.GetValue(arch)}");
+            var loaded = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
+            if (loaded is not BagNet model)
+            {
+                string other = loaded.Architecture;
+                loaded.Dispose();
+                throw new TextureBiasException($"heatmaps need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
+            }
             using (model)
             {
                 var wanted = r.GetValue(classes)?.Split(',', StringSplitOptions.RemoveEmptyEntries)

@@ -1,5 +1,6 @@
 using TextureBias.Models;
 using TextureBias.Models.Serialization;
+using TextureBias.Models.Zoo;
 
 namespace TextureBias.Cli.Commands;
 
@@ -7,15 +8,30 @@ namespace TextureBias.Cli.Commands;
 internal static class ModelLoading
 {
     /// <summary>
-    /// The model with its weights (classes and width read from the file unless
-    /// <paramref name="numClasses"/> is given), or with random weights and a warning.
+    /// The model with its weights: <paramref name="weights"/> is a file or a registered name
+    /// (fetched on first use). The architecture comes from <paramref name="arch"/>, else from the
+    /// registry or the file; classes and width are read from the file unless
+    /// <paramref name="numClasses"/> is given. Without weights, random weights and a warning.
     /// </summary>
-    public static ImageClassifier Load(string arch, string? weights, int? numClasses = null)
+    public static ImageClassifier Load(string? arch, string? weights, int? numClasses = null)
     {
-        if (weights is not null) return ModelWeights.LoadClassifier(arch, weights, numClasses);
+        if (weights is not null)
+        {
+            var registered = File.Exists(weights) ? null : ZooAccess.Zoo.Registry.Find(weights);
+            if (registered is not null && arch is not null && registered.Kind == WeightKind.Classifier
+                && !arch.Equals(registered.Architecture, StringComparison.OrdinalIgnoreCase))
+                throw new TextureBiasException($"--weights {registered.Name} are {registered.Architecture} weights, not {arch} (leave out --arch)");
+            string path = ZooAccess.Resolve(weights, WeightKind.Classifier);
+            return ModelWeights.LoadClassifier(arch ?? registered?.Architecture, path, numClasses);
+        }
+        if (arch is null) throw new TextureBiasException("give --weights (a file or a name from `texturebias weights list`) or --arch");
         var model = Architectures.Create(arch, numClasses ?? 1000);
         CommandRunner.Warn($"no --weights given: {arch} has random weights, so its predictions mean nothing");
         model.eval();
         return model;
     }
+
+    /// <summary>A model's name in results: the registered weights' name if one was given, else its architecture.</summary>
+    public static string Label(string architecture, string? weights) =>
+        weights is not null && !File.Exists(weights) && ZooAccess.Zoo.Registry.Find(weights) is { } w ? w.Name : architecture;
 }

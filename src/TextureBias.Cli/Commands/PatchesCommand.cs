@@ -12,8 +12,8 @@ internal static class PatchesCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = "bagnet9, bagnet17 or bagnet33", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var arch = new Option<string?>("--arch") { Description = "bagnet9, bagnet17 or bagnet33 (not needed with registered --weights or a BagNet weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder (ImageFolder layout: a folder named by WNID or class index labels its images)", Required = true };
         var classes = new Option<string>("--class") { Description = "Class index or WNID; several separated by commas", Required = true };
         var top = new Option<int>("--top") { Description = "Patches per row", DefaultValueFactory = _ => 7 };
@@ -32,8 +32,13 @@ internal static class PatchesCommand
             int k = r.GetValue(top);
             if (k < 1) throw new TextureBiasException("--top must be at least 1");
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
-            if (ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights)) is not BagNet model)
-                throw new TextureBiasException($"patches need a BagNet (bagnet9, bagnet17, bagnet33), not {r.GetValue(arch)}");
+            var loaded = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
+            if (loaded is not BagNet model)
+            {
+                string other = loaded.Architecture;
+                loaded.Dispose();
+                throw new TextureBiasException($"patches need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
+            }
             using (model)
             {
                 var wanted = r.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => ImageNetClasses.Parse(c, model.NumClasses)).Distinct().ToList();

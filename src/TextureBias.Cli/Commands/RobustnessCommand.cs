@@ -13,8 +13,8 @@ internal static class RobustnessCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
         var distortion = new Option<string>("--distortion") { Description = string.Join("|", Distortions.Names), Required = true };
         var levels = new Option<string?>("--levels") { Description = "Levels, comma-separated (default: the paper's; 0 is undistorted)" };
@@ -37,12 +37,12 @@ internal static class RobustnessCommand
                 : Distortions.DefaultLevels(kind).ToList();
             Distortions.DefaultLevels(kind);
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
-            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+            using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var results = CommandRunner.WithProgress($"{kind} at {levelList.Count} levels", levelList.Count * folder.Samples.Count, progress =>
                 Robustness.Evaluate(model, folder, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), kind, levelList, r.GetValue(seed), 32,
                     f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress, greyscale: !r.GetValue(colour)));
             if (r.GetValue(plot) is { } png)
-                AccuracyPlot.Save(png, $"{r.GetValue(arch)} under {kind}", kind + " level", results.Select(x => x.Level.ToString("G4", CultureInfo.InvariantCulture)).ToList(),
+                AccuracyPlot.Save(png, $"{ModelLoading.Label(model.Architecture, r.GetValue(weights))} under {kind}", kind + " level", results.Select(x => x.Level.ToString("G4", CultureInfo.InvariantCulture)).ToList(),
                     results.Select(x => x.Result.Top1).ToList(), results.Select(x => x.Result.Top5).ToList());
             if (r.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new { level = x.Level, top1 = x.Result.Top1, top5 = x.Result.Top5, images = x.Result.Images })));

@@ -12,8 +12,8 @@ internal static class ScrambleCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
         var grid = new Option<string>("--grid") { Description = "Grid sizes n (n×n blocks), comma-separated", DefaultValueFactory = _ => "1,2,4,8" };
         var seed = new Option<int>("--seed") { Description = "Seed of the shuffles", DefaultValueFactory = _ => 0 };
@@ -23,7 +23,7 @@ internal static class ScrambleCommand
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the grid sizes (PNG)" };
         var method = new Option<string>("--method") { Description = "blocks (n×n shuffled blocks) or texture (Gatys texturised images; needs --vgg)", DefaultValueFactory = _ => "blocks" };
-        var vgg = new Option<string?>("--vgg") { Description = "texture: vgg_normalised.pth" };
+        var vgg = new Option<string?>("--vgg") { Description = "texture: vgg_normalised.pth, or the registered name vgg_normalised" };
         var iters = new Option<int>("--iters") { Description = "texture: L-BFGS iterations per image", DefaultValueFactory = _ => new TextureBias.Style.TextureSynthesisOptions().Iterations };
         var layers = new Option<string>("--layers") { Description = "texture: VGG-19 layers of the Gram loss", DefaultValueFactory = _ => string.Join(",", TextureBias.Style.TextureSynthesisOptions.DefaultLayers) };
         var cacheDir = new Option<string?>("--cache") { Description = "texture: where texturised copies are kept (default: ~/.cache/texturebias/textures)" };
@@ -38,7 +38,7 @@ internal static class ScrambleCommand
             var grids = r.GetValue(grid)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new TextureBiasException($"--grid: '{g}' is not a positive number")).ToList();
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
-            using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+            using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
             var rows = new List<object>();
             var top1 = new List<double>();
@@ -53,17 +53,17 @@ internal static class ScrambleCommand
                 if (!r.GetValue(json)) Console.WriteLine($"{n}x{n}: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images)");
             }
             if (r.GetValue(plot) is { } png)
-                TextureBias.Reports.AccuracyPlot.Save(png, $"{r.GetValue(arch)} on scrambled images", "grid (n×n blocks)", grids.Select(g => $"{g}x{g}").ToList(), top1, top5);
+                TextureBias.Reports.AccuracyPlot.Save(png, $"{model.Architecture} on scrambled images", "grid (n×n blocks)", grids.Select(g => $"{g}x{g}").ToList(), top1, top5);
             if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(rows));
             return CommandRunner.Ok;
         }));
         return command;
     }
 
-    private static int RunTexture(ParseResult r, Option<string> arch, Option<string?> weights, Option<string> data, Option<int> resize, Option<int> crop,
+    private static int RunTexture(ParseResult r, Option<string?> arch, Option<string?> weights, Option<string> data, Option<int> resize, Option<int> crop,
         Option<int> batch, Option<bool> json, Option<int> seed, Option<string?> vgg, Option<int> iters, Option<string> layers, Option<string?> cacheDir, CancellationToken cancel)
     {
-        string vggPath = r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth)");
+        string vggPath = ZooAccess.Resolve(r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth, or the registered name vgg_normalised)"), TextureBias.Models.Zoo.WeightKind.AdaInEncoder, cancel);
         var options = new TextureBias.Style.TextureSynthesisOptions
         {
             Iterations = r.GetValue(iters), Seed = r.GetValue(seed),
@@ -71,7 +71,7 @@ internal static class ScrambleCommand
         };
         TextureBias.Style.TextureSynthesis.LayerIndices(options.Layers);
         var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
-        using var model = ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
+        using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
         using var encoder = TextureBias.Style.VggEncoder.Load(vggPath);
         var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
         string cache = r.GetValue(cacheDir) ?? TexturisedImages.DefaultCache;

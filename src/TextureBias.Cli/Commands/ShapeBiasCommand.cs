@@ -13,7 +13,7 @@ internal static class ShapeBiasCommand
     public static Command Create()
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}" };
-        var weights = new Option<string?>("--weights") { Description = "Weight file (see classify)" };
+        var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var stimuli = new Option<string?>("--stimuli") { Description = "Cue-conflict folder: <shape>/<shape>N-<texture>M.png" };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the 224-pixel stimuli as they are)", DefaultValueFactory = _ => 0 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for none)", DefaultValueFactory = _ => 0 };
@@ -43,10 +43,10 @@ internal static class ShapeBiasCommand
             }
             else
             {
-                if ((r.GetValue(arch) ?? r.GetValue(onnx)) is null || r.GetValue(stimuli) is not { } dir)
-                    throw new TextureBiasException("give --arch (or --onnx) and --stimuli (a model), or --raw-data FILE... (existing results)");
-                using var model = r.GetValue(onnx) is { } onnxPath ? TextureBias.Models.OnnxClassifier.Load(onnxPath) : ModelLoading.Load(r.GetValue(arch)!, r.GetValue(weights));
-                string a = model.Architecture;
+                if ((r.GetValue(arch) ?? r.GetValue(weights) ?? r.GetValue(onnx)) is null || r.GetValue(stimuli) is not { } dir)
+                    throw new TextureBiasException("give --weights or --arch (or --onnx) and --stimuli (a model), or --raw-data FILE... (existing results)");
+                using var model = r.GetValue(onnx) is { } onnxPath ? TextureBias.Models.OnnxClassifier.Load(onnxPath) : ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
+                string a = ModelLoading.Label(model.Architecture, r.GetValue(weights));
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
                 int count = Directory.Exists(dir) ? ImageFiles.Find(new[] { dir }).Count : 0;
                 var trials = CommandRunner.WithProgress("cue-conflict images", count, progress =>

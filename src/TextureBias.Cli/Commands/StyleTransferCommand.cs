@@ -31,7 +31,7 @@ internal static class StyleTransferCommand
     {
         var d = new IterativeStyleOptions();
         return new Shared(
-            new Option<string>("--vgg") { Description = "vgg_normalised.pth (VGG-19)", Required = true },
+            new Option<string>("--vgg") { Description = "vgg_normalised.pth (VGG-19), or the registered name vgg_normalised", Required = true },
             new Option<int>("--size") { DefaultValueFactory = _ => defaultSize, Description = "Shorter side of content and style (0 keeps their sizes)" },
             new Option<int>("--iters") { DefaultValueFactory = _ => d.Iterations, Description = "L-BFGS iterations (loss evaluations)" },
             new Option<string>("--content-layer") { DefaultValueFactory = _ => d.ContentLayer, Description = "Layer of the content loss" },
@@ -58,7 +58,7 @@ internal static class StyleTransferCommand
             var format = ImageEncoder.FormatOf(r.GetValue(output)!) ?? throw new TextureBiasException($"{r.GetValue(output)}: the output must be .png, .jpg or .webp");
             var c = ImageDecoder.Decode(r.GetValue(content)!);
             var s = ImageDecoder.Decode(r.GetValue(style)!);
-            using var encoder = VggEncoder.Load(r.GetValue(shared.Vgg)!);
+            using var encoder = VggEncoder.Load(ZooAccess.Resolve(r.GetValue(shared.Vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             var watch = Stopwatch.StartNew();
             double last = double.NaN;
             var curve = new List<(int, double)>();
@@ -85,7 +85,7 @@ internal static class StyleTransferCommand
         {
             var options = shared.Read(r);
             int total = CueConflictStimuli.Plan(r.GetValue(shapes)!, r.GetValue(textures)!).Count;
-            using var encoder = VggEncoder.Load(r.GetValue(shared.Vgg)!);
+            using var encoder = VggEncoder.Load(ZooAccess.Resolve(r.GetValue(shared.Vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             var report = CommandRunner.WithLossBar("cue-conflict stimuli", total, bar => CueConflictStimuli.Make(encoder, r.GetValue(shapes)!, r.GetValue(textures)!,
                 r.GetValue(outDir)!, options, f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
                 (done, all, _, loss) => bar?.Invoke(done, all, loss), cancel));

@@ -13,8 +13,8 @@ internal static class StylizeCommand
 {
     public static Command Create()
     {
-        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (the encoder)", Required = true };
-        var decoder = new Option<string>("--decoder") { Description = "decoder.pth", Required = true };
+        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (the encoder), or the registered name vgg_normalised (fetched on first use)", Required = true };
+        var decoder = new Option<string>("--decoder") { Description = "decoder.pth, or the registered name decoder", Required = true };
         var content = new Option<string?>("--content") { Description = "The content image (single-image mode)" };
         var styles = new Option<string[]>("--style") { Description = "A style image; repeat for several (single-image mode)", Arity = ArgumentArity.ZeroOrMore };
         var weights = new Option<string?>("--style-weights") { Description = "Weights of several styles, comma-separated (normalised to sum 1; default equal)" };
@@ -64,7 +64,7 @@ internal static class StylizeCommand
                 ?? throw new TextureBiasException($"--out: cannot write '{Path.GetExtension(outPath)}' images (use .png, .jpg or .webp)");
             var contentImage = ImageDecoder.Decode(r.GetValue(content)!);
             var styleImages = r.GetValue(styles)!.Select(p => ImageDecoder.Decode(p)).ToList();
-            using var transfer = StyleTransfer.Load(r.GetValue(vgg)!, r.GetValue(decoder)!);
+            using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
             var watch = Stopwatch.StartNew();
             var result = transfer.Stylize(contentImage, styleImages, options);
             ImageEncoder.Save(outPath, result, outFormat);
@@ -105,7 +105,7 @@ internal static class StylizeCommand
             StyleSize = styleSize,
         };
         if (options.Alpha < 0 || options.Alpha > 1) throw new TextureBiasException("--alpha must be in [0, 1]");
-        using var transfer = StyleTransfer.Load(r.GetValue(vgg)!, r.GetValue(decoder)!);
+        using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
         var watch = Stopwatch.StartNew();
         DatasetStylizeReport? report = null;
         if (!Console.IsErrorRedirected)

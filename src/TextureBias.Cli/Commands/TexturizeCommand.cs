@@ -11,7 +11,7 @@ internal static class TexturizeCommand
     public static Command Create()
     {
         var d = new TextureSynthesisOptions();
-        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (VGG-19; all its layers are usable)", Required = true };
+        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (VGG-19; all its layers are usable), or the registered name vgg_normalised", Required = true };
         var image = new Option<string?>("--image") { Description = "The source image (single-image mode)" };
         var output = new Option<string?>("--out") { Description = "The texturised image (.png, .jpg or .webp)" };
         var data = new Option<string?>("--data") { Description = "Folder mode: source images (walked recursively)" };
@@ -39,7 +39,7 @@ internal static class TexturizeCommand
             if (folder && (r.GetValue(data) is null || r.GetValue(outDir) is null)) throw new TextureBiasException("folder mode needs --data and --out-dir");
             if (!folder && (r.GetValue(image) is null || r.GetValue(output) is null)) throw new TextureBiasException("give --image and --out (one image), or --data and --out-dir (a folder)");
             if (!folder && ImageEncoder.FormatOf(r.GetValue(output)!) is null) throw new TextureBiasException($"{r.GetValue(output)}: the output must be .png, .jpg or .webp");
-            using var encoder = VggEncoder.Load(r.GetValue(vgg)!);
+            using var encoder = VggEncoder.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             if (!folder)
             {
                 var source = ImageDecoder.Decode(r.GetValue(image)!);

@@ -25,7 +25,7 @@ internal static class TrainCommand
         var steps = new Option<string>("--lr-steps") { DefaultValueFactory = _ => "30,60", Description = "Epochs at which the learning rate is multiplied by --lr-gamma" };
         var gamma = new Option<double>("--lr-gamma") { DefaultValueFactory = _ => d.LearningRateGamma, Description = "Learning-rate factor at each step" };
         var accumulate = new Option<int>("--accumulate") { DefaultValueFactory = _ => 1, Description = "Micro-batches per step (gradient accumulation)" };
-        var init = new Option<string?>("--init") { Description = "Weights to start from (e.g. SIN+IN for fine-tuning on IN)" };
+        var init = new Option<string?>("--init") { Description = "Weights to start from: a file or a registered name (e.g. resnet50, as the SIN models started from torchvision's ImageNet ResNet-50)" };
         var numClasses = new Option<int>("--num-classes") { DefaultValueFactory = _ => d.NumClasses, Description = "Outputs of the model" };
         var size = new Option<int>("--image-size") { DefaultValueFactory = _ => d.ImageSize, Description = "Training crop and evaluation crop side" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of shuffling, augmentation and dropout" };
@@ -45,7 +45,7 @@ internal static class TrainCommand
             {
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
-                NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init),
+                NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.Classifier) : null,
                 ClassSubset = r.GetValue(subset), Width = r.GetValue(width), BatchNormMomentum = r.GetValue(bnMomentum), Blocks = r.GetValue(blocks)?.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int k) ? k : throw new TextureBiasException($"--blocks: '{b}' is not a number")).ToList(), MinCropScale = r.GetValue(minScale),
                 LearningRateSteps = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int e) ? e : throw new TextureBiasException($"--lr-steps: '{s}' is not an epoch")).ToList(),

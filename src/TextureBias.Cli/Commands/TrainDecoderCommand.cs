@@ -11,7 +11,7 @@ internal static class TrainDecoderCommand
     public static Command Create()
     {
         var d = new DecoderTrainingOptions();
-        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (the frozen encoder)", Required = true };
+        var vgg = new Option<string>("--vgg") { Description = "vgg_normalised.pth (the frozen encoder), or the registered name vgg_normalised", Required = true };
         var contentDir = new Option<string>("--content-dir") { Description = "Content images (e.g. MS-COCO)", Required = true };
         var styleDir = new Option<string>("--style-dir") { Description = "Style images (e.g. WikiArt)", Required = true };
         var outDir = new Option<string>("--out") { Description = "Output folder: decoder_iter_N.pth.tar, losses.csv, state", Required = true };
@@ -27,7 +27,7 @@ internal static class TrainDecoderCommand
         var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => d.LogInterval, Description = "Iterations between lines of losses.csv" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => d.Seed, Description = "Seed of image order and crops" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out" };
-        var init = new Option<string?>("--init") { Description = "Decoder weights to start from (e.g. the released decoder.pth)" };
+        var init = new Option<string?>("--init") { Description = "Decoder weights to start from: a file, or the registered name decoder (the released decoder.pth)" };
         var command = new Command("train-decoder", "Train an AdaIN decoder for a VGG encoder (pytorch-AdaIN's train.py defaults).")
         {
             vgg, contentDir, styleDir, outDir, lr, decay, maxIter, batch, contentWeight, styleWeight, resize, crop, every, logEvery, seed, resume, init,
@@ -39,10 +39,10 @@ internal static class TrainDecoderCommand
                 LearningRate = r.GetValue(lr), LearningRateDecay = r.GetValue(decay), MaxIterations = r.GetValue(maxIter), Batch = r.GetValue(batch),
                 ContentWeight = r.GetValue(contentWeight), StyleWeight = r.GetValue(styleWeight), ResizeTo = r.GetValue(resize), Crop = r.GetValue(crop),
                 CheckpointInterval = r.GetValue(every), LogInterval = r.GetValue(logEvery), Seed = r.GetValue(seed),
-                InitialDecoder = r.GetValue(init),
+                InitialDecoder = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.AdaInDecoder) : null,
             };
             using var encoder = new VggEncoder();
-            ModelWeights.Load(encoder, r.GetValue(vgg)!);
+            ModelWeights.Load(encoder, ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             int reached = 0;
             void Train(Action<int, double, double>? progress) =>
                 reached = DecoderTrainer.Train(encoder, r.GetValue(contentDir)!, r.GetValue(styleDir)!, r.GetValue(outDir)!, options, r.GetValue(resume), progress, cancel);

@@ -18,10 +18,8 @@ namespace TextureBias.Evaluation;
 /// </summary>
 public static class TexturisedImages
 {
-    /// <summary>The default cache: <c>$XDG_CACHE_HOME/texturebias/textures</c> (or <c>~/.cache/…</c>).</summary>
-    public static string DefaultCache =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "texturebias", "textures");
+    /// <summary>The default cache: <c>textures</c> in <see cref="CacheFolders.Root"/> (<c>~/.cache/texturebias/textures</c>).</summary>
+    public static string DefaultCache => CacheFolders.Textures;
 
     /// <summary>The cache file of one image.</summary>
     public static string CachePath(string cacheDir, string image, Preprocessing preprocessing, TextureSynthesisOptions options, string weightsKey)

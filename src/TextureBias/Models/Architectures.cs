@@ -4,7 +4,7 @@ namespace TextureBias.Models;
 public static class Architectures
 {
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "bagnet9", "bagnet17", "bagnet33", "resnet18", "resnet50", "vgg16" };
+    public static IReadOnlyList<string> Names { get; } = new[] { "bagnet9", "bagnet17", "bagnet33", "resnet18", "resnet50", "vgg16", "alexnet" };
 
     /// <summary>The standard width (channels of the first stage) of the ResNets and BagNets.</summary>
     public const int StandardWidth = 64;
@@ -14,19 +14,19 @@ public static class Architectures
     /// <paramref name="width"/> scales the ResNets' and BagNets' channels (64 is the papers'; smaller
     /// widths make small networks for small experiments); <paramref name="blocks"/> sets the
     /// number of residual blocks of each of the four stages (null: the architecture's own, e.g.
-    /// 3,4,6,3 for ResNet-50 and the BagNets). VGG-16 has only its standard form.
+    /// 3,4,6,3 for ResNet-50 and the BagNets). VGG-16 and AlexNet have only their standard form.
     /// </summary>
     /// <exception cref="TextureBiasException">The name is unknown or the width or blocks impossible.</exception>
     public static ImageClassifier Create(string name, int numClasses = 1000, int width = StandardWidth, IReadOnlyList<int>? blocks = null)
     {
         if (blocks is not null && (blocks.Count != 4 || blocks.Any(b => b < 1)))
             throw new TextureBiasException($"blocks must be four positive numbers, one per stage, not {string.Join(",", blocks)}");
-        if (blocks is not null && name.Equals("vgg16", StringComparison.OrdinalIgnoreCase)) throw new TextureBiasException("vgg16 has no residual blocks to set");
+        string arch = name.ToLowerInvariant();
+        if (blocks is not null && arch is "vgg16" or "alexnet") throw new TextureBiasException($"{arch} has no residual blocks to set");
         var b = blocks?.ToArray();
         if (width < 1) throw new TextureBiasException($"the width must be positive, not {width}");
         if (numClasses < 1) throw new TextureBiasException($"the number of classes must be positive, not {numClasses}");
-        string arch = name.ToLowerInvariant();
-        if (arch == "vgg16" && width != StandardWidth) throw new TextureBiasException("vgg16 has only its standard width (64)");
+        if (arch is "vgg16" or "alexnet" && width != StandardWidth) throw new TextureBiasException($"{arch} has only its standard width");
         return arch switch
         {
             "bagnet9" => new BagNet("bagnet9", new[] { 1, 1, 0, 0 }, numClasses, width, b),
@@ -35,6 +35,7 @@ public static class Architectures
             "resnet18" => b is null ? ResNet.ResNet18(numClasses, width) : new ResNet("resnet18", false, b, numClasses, width),
             "resnet50" => b is null ? ResNet.ResNet50(numClasses, width) : new ResNet("resnet50", true, b, numClasses, width),
             "vgg16" => Vgg.Vgg16(numClasses),
+            "alexnet" => new AlexNet(numClasses),
             _ => throw new TextureBiasException($"unknown architecture '{name}' (known: {string.Join(", ", Names)})"),
         };
     }

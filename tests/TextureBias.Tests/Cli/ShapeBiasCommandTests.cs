@@ -27,6 +27,6 @@ public class ShapeBiasCommandTests : TempDirTest
 
         var neither = CliRunner.Run("shape-bias", "--arch", "resnet18");
         Assert.Equal(2, neither.ExitCode);
-        Assert.Contains("give --arch (or --onnx) and --stimuli", neither.Stderr);
+        Assert.Contains("give --weights or --arch (or --onnx) and --stimuli", neither.Stderr);
     }
 }

@@ -14,6 +14,7 @@ public class BagNetTests
     [InlineData("resnet18", 11_689_512L)]
     [InlineData("resnet50", 25_557_032L)]
     [InlineData("vgg16", 138_357_544L)]
+    [InlineData("alexnet", 61_100_840L)]
     public void ParameterCountsMatchThePublishedOnes(string arch, long expected)
     {
         using var model = Architectures.Create(arch);

@@ -37,4 +37,33 @@ public class LoadClassifierTests : TempDirTest
         Assert.Throws<TextureBiasException>(() => Architectures.Create("resnet18", 10, 0));
         Assert.Throws<TextureBiasException>(() => Architectures.Create("vgg16", 10, 32));
     }
+
+    [Fact]
+    public void TheStylizedImageNetAlexNetLayoutLoadsAndItsArchitectureIsRecognised()
+    {
+        // The SIN AlexNet was trained with features wrapped in DataParallel: keys features.module.N.
+        manual_seed(2);
+        using var model = Architectures.Create("alexnet", 7);
+        var renamed = model.state_dict().ToDictionary(kv => kv.Key.StartsWith("features.", StringComparison.Ordinal) ? "features.module." + kv.Key["features.".Length..] : kv.Key, kv => kv.Value);
+        Assert.Contains("features.module.0.weight", renamed.Keys);
+        string path = Path.Combine(_dir, "alexnet_train_60_epochs.pth");
+        WeightFile.Save(path, renamed, legacy: true);
+        using var loaded = ModelWeights.LoadClassifier(null, path); // architecture and classes from the file
+        Assert.Equal("alexnet", loaded.Architecture);
+        Assert.Equal(7, loaded.NumClasses);
+        using var x = rand(1, 3, 96, 96);
+        using var noGrad = no_grad();
+        model.eval();
+        Assert.True(model.forward(x).allclose(loaded.forward(x), 1e-5, 1e-5));
+    }
+
+    [Fact]
+    public void AnUnknownLayoutNeedsTheArchitecture()
+    {
+        string path = Path.Combine(_dir, "other.pth");
+        WeightFile.Save(path, new Dictionary<string, Tensor> { ["encoder.weight"] = ones(2, 2) });
+        var e = Assert.Throws<WeightFileException>(() => ModelWeights.LoadClassifier(null, path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("give the architecture", e.Message);
+    }
 }

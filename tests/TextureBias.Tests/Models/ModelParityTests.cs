@@ -8,7 +8,7 @@ namespace TextureBias.Tests.Models;
 
 /// <summary>
 /// Logits against PyTorch: an independent implementation of the official BagNet
-/// (tools/parity/reference_bagnet.py) and torchvision's resnet18/50 and vgg16, on the same
+/// (tools/parity/reference_bagnet.py) and torchvision's resnet18/50, vgg16 and alexnet, on the same
 /// formula weights and inputs (tools/fixtures/make_parity_fixtures.py).
 /// </summary>
 public class ModelParityTests
@@ -56,5 +56,14 @@ public class ModelParityTests
         using var model = Build(arch);
         using var noGrad = no_grad();
         AssertClose(Npy.Load(Fixture.Parity($"{arch}-logits.npy")), model.forward(FormulaWeights.ImageBatch(2, 64, 64)));
+    }
+
+    [Fact]
+    public void AlexNetMatchesTorchvision()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Build("alexnet");
+        using var noGrad = no_grad();
+        AssertClose(Npy.Load(Fixture.Parity("alexnet-logits.npy")), model.forward(FormulaWeights.ImageBatch(2, 96, 96)));
     }
 }

@@ -25,18 +25,21 @@ public static class ModelWeights
     /// (unless given) and the width and blocks per stage of a ResNet or BagNet are read from the
     /// file's tensors, so networks trained with <c>--num-classes</c>, <c>--width</c> or
     /// <c>--blocks</c> load without repeating them.
-    /// The model is returned in eval mode.
+    /// The model is returned in eval mode. With <paramref name="arch"/> null, the architecture is
+    /// told from the file's keys and shapes (<see cref="GuessArchitecture"/>).
     /// </summary>
     /// <exception cref="WeightFileException">The file is unreadable or does not fit the architecture.</exception>
-    public static ImageClassifier LoadClassifier(string arch, string path, int? numClasses = null)
+    public static ImageClassifier LoadClassifier(string? arch, string path, int? numClasses = null)
     {
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict;
+        arch ??= GuessArchitecture(sd) ?? throw new WeightFileException(path, $"is not one of the known architectures ({string.Join(", ", Architectures.Names)}); give the architecture");
         int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc) ? (int)fc.shape[0] : 1000);
-        int width = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && sd.TryGetValue("conv1.weight", out var conv1) && conv1.shape.Length == 4
+        bool residual = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && !arch.Equals("alexnet", StringComparison.OrdinalIgnoreCase);
+        int width = residual && sd.TryGetValue("conv1.weight", out var conv1) && conv1.shape.Length == 4
             ? (int)conv1.shape[0] : Architectures.StandardWidth;
         int[]? blocks = null;
-        if (!arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase))
+        if (residual)
         {
             var counts = Enumerable.Range(1, 4).Select(s => sd.Keys.Where(k => k.StartsWith($"layer{s}.", StringComparison.Ordinal))
                 .Select(k => k.Split('.')[1]).Where(i => int.TryParse(i, out _)).Distinct().Count()).ToArray();
@@ -98,7 +101,8 @@ public static class ModelWeights
     /// <summary>Which of our architectures a state_dict belongs to, judged from a few telling keys.</summary>
     public static string? GuessArchitecture(IReadOnlyDictionary<string, Tensor> sd)
     {
-        if (sd.ContainsKey("features.0.weight") && sd.ContainsKey("classifier.6.weight")) return "vgg16";
+        if (sd.TryGetValue("features.0.weight", out var first) && sd.ContainsKey("classifier.6.weight"))
+            return first.shape.Length == 4 && first.shape[^1] == 11 ? "alexnet" : "vgg16";
         if (!sd.TryGetValue("conv1.weight", out var conv1)) return null;
         if (conv1.shape.Length == 4 && conv1.shape[2] == 7)
             return sd.ContainsKey("layer1.0.conv3.weight") ? "resnet50" : "resnet18";

@@ -1,0 +1,66 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TextureBias.Models;
+
+/// <summary>
+/// torchvision's AlexNet ("one weird trick" variant, Krizhevsky 2014): five convolutions in
+/// <c>features</c> (11×11 stride 4, 5×5, three 3×3; 3×3 stride-2 max-pools after the first,
+/// second and fifth), an adaptive 6×6 average pool and the dropout–linear <c>classifier</c>,
+/// with torchvision's keys (<c>features.0.weight</c> … <c>features.10.bias</c>,
+/// <c>classifier.1</c>, <c>classifier.4</c>, <c>classifier.6</c>). The Stylized-ImageNet AlexNet
+/// (<c>alexnet_trained_on_SIN</c>) has this architecture.
+/// </summary>
+public sealed class AlexNet : ImageClassifier
+{
+    private readonly Sequential features;
+    private readonly AdaptiveAvgPool2d avgpool;
+    private readonly Sequential classifier;
+
+    /// <summary>Builds AlexNet with torchvision's (PyTorch's default) initialisation.</summary>
+    public AlexNet(int numClasses = 1000) : base("alexnet", numClasses)
+    {
+        features = Sequential(
+            Conv2d(3, 64, 11, stride: 4, padding: 2), ReLU(inplace: true), MaxPool2d(3, stride: 2),
+            Conv2d(64, 192, 5, padding: 2), ReLU(inplace: true), MaxPool2d(3, stride: 2),
+            Conv2d(192, 384, 3, padding: 1), ReLU(inplace: true),
+            Conv2d(384, 256, 3, padding: 1), ReLU(inplace: true),
+            Conv2d(256, 256, 3, padding: 1), ReLU(inplace: true), MaxPool2d(3, stride: 2));
+        avgpool = AdaptiveAvgPool2d(new long[] { 6, 6 });
+        classifier = Sequential(
+            Dropout(0.5), Linear(256 * 6 * 6, 4096), ReLU(inplace: true),
+            Dropout(0.5), Linear(4096, 4096), ReLU(inplace: true),
+            Linear(4096, numClasses));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int MinimumInputSize => 63;
+
+    /// <inheritdoc />
+    internal override MacCount Profile(int height, int width)
+    {
+        long h = height, w = width;
+        var count = new MacCount();
+        foreach (var m in features.children())
+        {
+            if (m is Conv2d c) count.Conv(c, ref h, ref w);
+            else if (m is MaxPool2d) MacCount.Pool(3, 2, 0, ref h, ref w);
+        }
+        foreach (var m in classifier.children())
+            if (m is Linear l) count.Linear(l);
+        return count;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor ForwardBatch(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        x = avgpool.forward(features.forward(x)).flatten(1);
+        if (training) return classifier.forward(x).MoveToOuterDisposeScope();
+        foreach (var layer in classifier.children())
+            x = layer is Linear l ? EvalFusion.OrderedLinear(l, x) : ((Module<Tensor, Tensor>)layer).forward(x);
+        return x.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace TextureBias.Models.Zoo;
+
+/// <summary>
+/// Downloads one registered file into <c>NAME.part</c> beside its cache path: resumes with HTTP
+/// Range, retries network failures with exponential backoff, falls back to mirrors, checks the
+/// SHA-256 and renames the finished file into place. The open <c>.part</c> file is the lock that
+/// keeps two processes from writing it at once.
+/// </summary>
+internal sealed class HttpDownload
+{
+    private const int BufferSize = 1 << 16;
+    private readonly HttpClient http;
+    private readonly ZooOptions options;
+
+    public HttpDownload(HttpClient http, ZooOptions options)
+    {
+        this.http = http;
+        this.options = options;
+    }
+
+    private sealed record Attempt(bool Done, FetchFailure Failure, string Reason);
+
+    public async Task<string> RunAsync(PretrainedWeights w, string target, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        Directory.CreateDirectory(dir);
+        string partPath = target + ".part";
+        FileStream part;
+        try
+        {
+            part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferSize);
+        }
+        catch (IOException e) when (!IsDiskFull(e))
+        {
+            throw new WeightFetchException(FetchFailure.Busy, $"{w.Name}: another process is downloading {partPath} (wait for it, or delete that file if none is)", e);
+        }
+
+        bool open = true, moved = false;
+        try
+        {
+            if (File.Exists(target)) return target; // another process finished it while we waited
+            var reasons = new List<string>();
+            var failures = new List<FetchFailure>();
+            var clock = Stopwatch.StartNew();
+            long startBytes = part.Length;
+            foreach (var url in w.Urls)
+            {
+                var attempt = await FromUrl(w, url, part, progress, clock, startBytes, ct).ConfigureAwait(false);
+                if (attempt.Done)
+                {
+                    part.Flush(flushToDisk: true);
+                    part.Position = 0;
+                    string sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(part, ct).ConfigureAwait(false));
+                    if (w.Accepts(sha))
+                    {
+                        part.Dispose();
+                        open = false;
+                        File.Move(partPath, target, overwrite: true);
+                        moved = true;
+                        return target;
+                    }
+                    part.SetLength(0);
+                    attempt = new Attempt(false, FetchFailure.HashMismatch,
+                        $"the downloaded file's SHA-256 is {sha[..16]}…, not {w.ExpectedHash[..Math.Min(16, w.ExpectedHash.Length)]}…, so it was deleted");
+                }
+                reasons.Add($"{Host(url)}: {attempt.Reason}");
+                failures.Add(attempt.Failure);
+                if (w.Urls.Count > 1 && url != w.Urls[^1]) options.Log?.Invoke($"{w.Name}: {Host(url)} failed ({attempt.Reason}); trying the next mirror");
+            }
+
+            var failure = failures.Contains(FetchFailure.HashMismatch) ? FetchFailure.HashMismatch
+                : failures.All(f => f == FetchFailure.NotFound) ? FetchFailure.NotFound
+                : failures.Contains(FetchFailure.Network) ? FetchFailure.Network : failures[^1];
+            string kept = part.Length > 0 ? $"; {Size(part.Length)} kept in {partPath}, a new fetch resumes it" : "";
+            throw new WeightFetchException(failure, $"could not download {w.Name} ({w.File}): {string.Join("; ", reasons)}{kept}");
+        }
+        finally
+        {
+            if (open)
+            {
+                long length = part.Length;
+                part.Dispose();
+                if (length == 0 && !moved) TryDelete(partPath);
+            }
+        }
+    }
+
+    private async Task<Attempt> FromUrl(PretrainedWeights w, string url, FileStream part, IProgress<DownloadProgress>? progress,
+        Stopwatch clock, long startBytes, CancellationToken ct)
+    {
+        int failuresInARow = 0, restarts = 0;
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            long offset = part.Length, before = offset;
+            string reason;
+            try
+            {
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                stall.CancelAfter(options.StallTimeout);
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+                long? total;
+                var status = response.StatusCode;
+                if (status == HttpStatusCode.PartialContent)
+                {
+                    var range = response.Content.Headers.ContentRange;
+                    if (range?.From != offset)
+                    {
+                        if (++restarts > 3) return new Attempt(false, FetchFailure.Refused, "the server answers ranges it was not asked for");
+                        part.SetLength(0);
+                        continue;
+                    }
+                    total = range.Length;
+                }
+                else if (status == HttpStatusCode.OK)
+                {
+                    if (offset > 0)
+                    {
+                        options.Log?.Invoke($"{w.Name}: {Host(url)} does not resume downloads; starting again");
+                        part.SetLength(0);
+                        offset = before = 0;
+                    }
+                    total = response.Content.Headers.ContentLength;
+                }
+                else if (status == HttpStatusCode.RequestedRangeNotSatisfiable && offset > 0 && ++restarts <= 3)
+                {
+                    part.SetLength(0); // the partial file is longer than the file: start again
+                    continue;
+                }
+                else if (status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+                    return new Attempt(false, FetchFailure.NotFound, $"HTTP {(int)status} {response.ReasonPhrase} (no such file at {url})");
+                else if (status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500)
+                    throw new TransientException($"HTTP {(int)status} {response.ReasonPhrase}", RetryAfter(response));
+                else
+                    return new Attempt(false, FetchFailure.Refused, $"HTTP {(int)status} {response.ReasonPhrase}");
+
+                if (total is { } size) CheckSpace(w, part.Name, size - offset);
+                part.Position = offset;
+                await using var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
+                long lastReport = -1;
+                while (true)
+                {
+                    stall.CancelAfter(options.StallTimeout);
+                    int n = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    if (n == 0) break;
+                    Write(w, part, buffer, n);
+                    long now = clock.ElapsedMilliseconds;
+                    if (progress is not null && now - lastReport >= 100)
+                    {
+                        lastReport = now;
+                        progress.Report(Progress(w, url, part.Length, total, clock, startBytes));
+                    }
+                }
+                progress?.Report(Progress(w, url, part.Length, total, clock, startBytes));
+                if (total is { } expected && part.Length != expected)
+                {
+                    if (part.Length > expected) part.SetLength(0);
+                    throw new TransientException($"connection dropped at {Size(part.Length)} of {Size(expected)}", null);
+                }
+                return new Attempt(true, FetchFailure.Network, "");
+            }
+            catch (TransientException e)
+            {
+                reason = e.Message;
+                if (e.RetryAfter is { } wait && failuresInARow < options.Retries)
+                {
+                    failuresInARow++;
+                    options.Log?.Invoke($"{w.Name}: {Host(url)}: {reason}; retrying in {Seconds(wait)}");
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                reason = Describe(e, url);
+                // A name that does not resolve rarely comes back within seconds: one retry, then the next mirror.
+                if (e.HttpRequestError == HttpRequestError.NameResolutionError && failuresInARow >= 1)
+                    return new Attempt(false, FetchFailure.Network, reason);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                reason = $"no answer for {Seconds(options.StallTimeout)}";
+            }
+            catch (IOException e)
+            {
+                reason = $"connection dropped after {Size(part.Length)} ({e.Message.TrimEnd('.')})";
+            }
+
+            failuresInARow = part.Length > before ? 1 : failuresInARow + 1; // progress forgives earlier failures
+            if (failuresInARow > options.Retries)
+                return new Attempt(false, FetchFailure.Network, options.Retries > 0 ? $"{reason} (after {options.Retries} retries)" : reason);
+            var delay = TimeSpan.FromTicks(Math.Min(options.FirstBackoff.Ticks << Math.Min(failuresInARow - 1, 20), TimeSpan.FromMinutes(1).Ticks));
+            options.Log?.Invoke($"{w.Name}: {Host(url)}: {reason}; retry {failuresInARow} of {options.Retries} in {Seconds(delay)}");
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void CheckSpace(PretrainedWeights w, string partPath, long needed)
+    {
+        string dir = Path.GetDirectoryName(partPath)!;
+        long free = options.FreeSpace(dir);
+        if (free < needed)
+            throw new WeightFetchException(FetchFailure.DiskFull,
+                $"{w.Name}: not enough disk space in {dir}: {Size(needed)} needed, {Size(free)} free (free some, or point TEXTUREBIAS_CACHE or --cache-dir at another disk)");
+    }
+
+    private static void Write(PretrainedWeights w, FileStream part, byte[] buffer, int n)
+    {
+        try
+        {
+            part.Write(buffer, 0, n);
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            throw new WeightFetchException(FetchFailure.DiskFull,
+                $"{w.Name}: the disk is full while writing {part.Name} ({Size(part.Length)} written and kept; free space and fetch again to resume, or point TEXTUREBIAS_CACHE at another disk)", e);
+        }
+    }
+
+    internal static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 0x70 or 0x27 or unchecked((int)0x80070070) or unchecked((int)0x80070027)
+        || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private static DownloadProgress Progress(PretrainedWeights w, string url, long bytes, long? total, Stopwatch clock, long startBytes) =>
+        new(w.Name, url, bytes, total, clock.Elapsed.TotalSeconds > 0 ? (bytes - startBytes) / clock.Elapsed.TotalSeconds : 0);
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var value = response.Headers.RetryAfter;
+        var wait = value?.Delta ?? (value?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return wait is { } t && t > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(t.Ticks, TimeSpan.FromMinutes(2).Ticks)) : null;
+    }
+
+    private static string Describe(HttpRequestException e, string url)
+    {
+        string host = Host(url);
+        string inner = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => $"cannot resolve {host} (no network, or no DNS?)",
+            HttpRequestError.ConnectionError => $"cannot connect to {host} ({inner})",
+            HttpRequestError.SecureConnectionError => $"secure connection to {host} failed ({inner})",
+            HttpRequestError.ResponseEnded => "the connection was dropped",
+            HttpRequestError.ProxyTunnelError => $"the proxy refused the connection to {host} ({inner})",
+            _ => inner,
+        };
+    }
+
+    internal static string Host(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
+
+    internal static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
+        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.0} KiB",
+        _ => $"{bytes} bytes",
+    };
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private sealed class TransientException(string message, TimeSpan? retryAfter) : Exception(message)
+    {
+        public TimeSpan? RetryAfter { get; } = retryAfter;
+    }
+}

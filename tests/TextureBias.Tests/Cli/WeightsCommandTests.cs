@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using TextureBias.Models;
+using TextureBias.Models.Serialization;
+using TextureBias.Tests.Models.Zoo;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace TextureBias.Tests.Cli;
+
+/// <summary>
+/// <c>texturebias weights</c> and <c>--weights NAME</c>, with the caches in a temporary folder and
+/// an extra registry entry served from loopback (TEXTUREBIAS_REGISTRY): never the internet.
+/// </summary>
+public sealed class WeightsCommandTests : TempDirTest, IDisposable
+{
+    private readonly LoopbackServer server = new();
+    private readonly Dictionary<string, string> env;
+    private readonly string file;
+    private readonly byte[] bytes;
+    private readonly string cache;
+    private readonly string image = Fixture.Images("rgb8.png");
+
+    public WeightsCommandTests()
+    {
+        manual_seed(5);
+        using var model = Architectures.Create("bagnet9", 5, 4, new[] { 1, 1, 1, 1 });
+        string source = Path.Combine(_dir, "source.pth");
+        ModelWeights.Save(model, source);
+        bytes = File.ReadAllBytes(source);
+        file = $"tiny-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..8]}.pth";
+        server.Serve("/" + file, bytes);
+        string registry = Path.Combine(_dir, "registry.json");
+        File.WriteAllText(registry, $$"""
+            {"weights": [{"name": "tiny_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}",
+              "urls": ["{{server.Url("/" + file)}}"], "trainedOn": "nothing (random)", "published": {"top1": 12.5},
+              "licence": "none", "source": "a test"}]}
+            """);
+        cache = Path.Combine(_dir, "cache");
+        env = new Dictionary<string, string>
+        {
+            ["TEXTUREBIAS_REGISTRY"] = registry,
+            ["TEXTUREBIAS_CACHE"] = cache,
+            ["TORCH_HOME"] = Path.Combine(_dir, "torch"),
+            ["TEXTUREBIAS_OFFLINE"] = "",
+            ["NO_PROXY"] = "127.0.0.1,localhost",
+        };
+    }
+
+    void IDisposable.Dispose()
+    {
+        server.Dispose();
+        Dispose();
+    }
+
+    [Fact]
+    public void FetchListAndUseByName()
+    {
+        var before = CliRunner.RunWith(env, "weights", "list");
+        Assert.Equal(0, before.ExitCode);
+        foreach (var name in new[] { "bagnet33", "resnet50_trained_on_SIN_and_IN_then_finetuned_on_IN", "alexnet_trained_on_SIN", "vgg_normalised", "tiny_bagnet" })
+            Assert.Contains(name, before.Stdout);
+        Assert.Contains("12.5%", before.Stdout);
+        Assert.Contains(Path.Combine(cache, "weights"), before.Stdout);
+
+        var fetch = CliRunner.RunWith(env, "weights", "fetch", "tiny_bagnet");
+        Assert.Equal(0, fetch.ExitCode);
+        string cached = Path.Combine(cache, "weights", file);
+        Assert.Equal($"tiny_bagnet\t{cached}", fetch.Stdout.Trim());
+        Assert.Contains("SHA-256 checked", fetch.Stderr);
+        Assert.Equal(bytes, File.ReadAllBytes(cached));
+
+        var after = CliRunner.RunWith(env, "weights", "list");
+        Assert.Matches(@"tiny_bagnet .*cache \(", after.Stdout);
+
+        // --weights NAME without --arch: the registry knows it; offline is fine now that it is cached.
+        var classify = CliRunner.RunWith(env, "classify", "--weights", "tiny_bagnet", "--offline", "--resize", "64", "--crop", "56", image);
+        Assert.Equal(0, classify.ExitCode);
+        Assert.Contains("rgb8.png", classify.Stdout);
+
+        var verify = CliRunner.RunWith(env, "weights", "verify");
+        Assert.Equal(0, verify.ExitCode);
+        Assert.StartsWith("tiny_bagnet\tok\t", verify.Stdout);
+        Assert.Equal(1, server.RequestsFor("/" + file));
+    }
+
+    [Fact]
+    public void WeightsNamesAreFetchedOnFirstUse()
+    {
+        var classify = CliRunner.RunWith(env, "classify", "--weights", "tiny_bagnet", "--resize", "64", "--crop", "56", image);
+        Assert.Equal(0, classify.ExitCode);
+        Assert.Contains("downloading tiny_bagnet", classify.Stderr);
+        Assert.True(File.Exists(Path.Combine(cache, "weights", file)));
+    }
+
+    [Fact]
+    public void OfflineSaysWhatIsMissing()
+    {
+        foreach (var r in new[]
+        {
+            CliRunner.RunWith(env, "classify", "--weights", "bagnet17", "--offline", image),
+            CliRunner.RunWith(new Dictionary<string, string>(env) { ["TEXTUREBIAS_OFFLINE"] = "1" }, "weights", "fetch", "tiny_bagnet"),
+        })
+        {
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith("texturebias: offline: ", r.Stderr);
+            Assert.Single(r.Stderr.Trim().Split('\n'));
+            CliRunner.AssertNoStackTrace(r);
+        }
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public void MistakesAreOneLine()
+    {
+        var unknown = CliRunner.RunWith(env, "classify", "--weights", "bagnet34", image);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("bagnet34: no such file, and no registered classifier weights of that name", unknown.Stderr);
+        Assert.Contains("bagnet33", unknown.Stderr);
+
+        var wrongKind = CliRunner.RunWith(env, "classify", "--weights", "decoder", "--offline", image);
+        Assert.Equal(2, wrongKind.ExitCode);
+        Assert.Contains("'decoder' is an AdaIN decoder", wrongKind.Stderr);
+
+        var wrongArch = CliRunner.RunWith(env, "classify", "--arch", "resnet50", "--weights", "bagnet33", "--offline", image);
+        Assert.Equal(2, wrongArch.ExitCode);
+        Assert.Contains("bagnet33 weights, not resnet50", wrongArch.Stderr);
+
+        var notFound = CliRunner.RunWith(env, "weights", "fetch", "nosuch");
+        Assert.Equal(2, notFound.ExitCode);
+        Assert.Contains("no registered weights named 'nosuch'", notFound.Stderr);
+        foreach (var r in new[] { unknown, wrongKind, wrongArch, notFound }) CliRunner.AssertNoStackTrace(r);
+    }
+
+    [Fact]
+    public void ImportChecksACopyMadeElsewhere()
+    {
+        string copy = Path.Combine(_dir, "copy.pth");
+        File.WriteAllBytes(copy, bytes);
+        var import = CliRunner.RunWith(env, "weights", "import", "tiny_bagnet", copy, "--offline");
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(Path.Combine(cache, "weights", file), import.Stdout.Trim());
+
+        File.WriteAllBytes(copy, bytes[..^10]);
+        var bad = CliRunner.RunWith(env, "weights", "import", "tiny_bagnet", copy, "--cache-dir", Path.Combine(_dir, "other"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not imported", bad.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "other")) && Directory.EnumerateFiles(Path.Combine(_dir, "other")).Any());
+        Assert.Empty(server.Requests);
+    }
+}
