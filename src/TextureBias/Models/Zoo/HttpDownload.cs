@@ -33,7 +33,8 @@ internal sealed class HttpDownload
         FileStream part;
         try
         {
-            part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferSize);
+            // Unbuffered: each chunk reaches the disk as it is written, so a full disk shows at once.
+            part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
         }
         catch (IOException e) when (!IsDiskFull(e))
         {
@@ -53,7 +54,7 @@ internal sealed class HttpDownload
                 var attempt = await FromUrl(w, url, part, progress, clock, startBytes, ct).ConfigureAwait(false);
                 if (attempt.Done)
                 {
-                    part.Flush(flushToDisk: true);
+                    Flush(w, part);
                     part.Position = 0;
                     string sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(part, ct).ConfigureAwait(false));
                     if (w.Accepts(sha))
@@ -220,10 +221,25 @@ internal sealed class HttpDownload
         }
         catch (IOException e) when (IsDiskFull(e))
         {
-            throw new WeightFetchException(FetchFailure.DiskFull,
-                $"{w.Name}: the disk is full while writing {part.Name} ({Size(part.Length)} written and kept; free space and fetch again to resume, or point TEXTUREBIAS_CACHE at another disk)", e);
+            throw DiskFull(w, part, e);
         }
     }
+
+    private static void Flush(PretrainedWeights w, FileStream part)
+    {
+        try
+        {
+            part.Flush(flushToDisk: true);
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            throw DiskFull(w, part, e);
+        }
+    }
+
+    private static WeightFetchException DiskFull(PretrainedWeights w, FileStream part, IOException e) =>
+        new(FetchFailure.DiskFull,
+            $"{w.Name}: the disk is full while writing {part.Name} (what was written is kept: free space and fetch again to resume, or point TEXTUREBIAS_CACHE at another disk)", e);
 
     internal static bool IsDiskFull(IOException e) =>
         e.HResult is 28 or 0x70 or 0x27 or unchecked((int)0x80070070) or unchecked((int)0x80070027)

@@ -276,6 +276,19 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
     }
 
     [Fact]
+    public async Task AFullDiskWhileWritingIsReportedAsSuch()
+    {
+        if (!File.Exists("/dev/full")) return; // Linux's always-full device stands in for a full disk
+        Directory.CreateDirectory(cache);
+        File.CreateSymbolicLink(Path.Combine(cache, file + ".part"), "/dev/full");
+        using var zoo = Zoo(Entry(file, Url));
+        var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
+        Assert.Equal(FetchFailure.DiskFull, e.Failure);
+        Assert.Contains("the disk is full", e.Message);
+        Assert.False(File.Exists(Path.Combine(cache, file)));
+    }
+
+    [Fact]
     public async Task TwoProcessesDoNotWriteTheSameFile()
     {
         Directory.CreateDirectory(cache);
