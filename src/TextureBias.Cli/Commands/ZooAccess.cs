@@ -45,13 +45,9 @@ internal static class ZooAccess
     public static string Fetch(PretrainedWeights weights, CancellationToken cancel = default)
     {
         if (cancel == default) cancel = CommandRunner.Cancellation;
+        if (Zoo.LocateAsync(weights.Name, cancel).GetAwaiter().GetResult() is { } local) return local;
+        if (Zoo.Options.Offline) return Zoo.Fetch(weights.Name, null, cancel); // says what is missing
         var status = Zoo.Status(weights);
-        if (status.Location == WeightLocation.Cache || Zoo.Options.Offline) return Zoo.Fetch(weights.Name, null, cancel);
-        if (status.Location == WeightLocation.TorchHub)
-        {
-            string hub = Zoo.Fetch(weights.Name, null, cancel);
-            if (hub == status.Path) return hub; // checked and reused; else it failed its check and was downloaded
-        }
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string from = status.Location == WeightLocation.Partial ? $"resuming at {Size(status.Bytes)}" : $"from {new Uri(weights.Urls[0]).Authority}";
         string path;

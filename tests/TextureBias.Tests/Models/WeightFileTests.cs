@@ -51,6 +51,7 @@ public class WeightFileTests
     [InlineData("tiny-bagnet33-2018.pth.tar")] // without num_batches_tracked
     [InlineData("tiny-bagnet33-checkpoint.pth.tar")] // pytorch/examples checkpoint, DataParallel "module." keys
     [InlineData("tiny-bagnet33-checkpoint-zip.pth.tar")]
+    [InlineData("tiny-bagnet33-checkpoint-cuda.pth.tar")] // saved from the GPU, as the SIN checkpoints
     [InlineData("tiny-bagnet33-module.pth")] // torch.save(model)
     public void OfficialKindsOfFileGiveThePyTorchLogits(string file)
     {

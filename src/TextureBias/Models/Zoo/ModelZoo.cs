@@ -57,15 +57,25 @@ public sealed class ModelZoo : IDisposable
     public async Task<string> FetchAsync(string name, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var weights = Registry.Get(name);
-        string cached = CachePath(weights);
-        if (File.Exists(cached)) return cached;
-        if (await VerifiedTorchHubFile(weights, cancellationToken).ConfigureAwait(false) is { } hub) return hub;
+        if (await LocateAsync(weights.Name, cancellationToken).ConfigureAwait(false) is { } local) return local;
         if (Options.Offline)
             throw new WeightFetchException(FetchFailure.Offline,
                 $"offline: {weights.Name} ({weights.File}) is not in {Options.CacheDir}" +
                 (Options.TorchHubDir is null ? "" : $" or {Options.TorchHubDir}") +
                 $"; fetch it where there is network (texturebias weights fetch {weights.Name}) and copy it there, or import a copy with: texturebias weights import {weights.Name} FILE");
-        return await new HttpDownload(http.Value, Options).RunAsync(weights, cached, progress, cancellationToken).ConfigureAwait(false);
+        return await new HttpDownload(http.Value, Options).RunAsync(weights, CachePath(weights), progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The local file of the registered weights <paramref name="name"/> without using the network:
+    /// the cached file, or a file of PyTorch's hub cache whose hash is right; null if there is none.
+    /// </summary>
+    public async Task<string?> LocateAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var weights = Registry.Get(name);
+        string cached = CachePath(weights);
+        if (File.Exists(cached)) return cached;
+        return await VerifiedTorchHubFile(weights, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Synchronous <see cref="FetchAsync"/>.</summary>

@@ -191,6 +191,7 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
     public async Task OfflineModeNeverTouchesTheNetworkAndSaysWhatIsMissing()
     {
         using var zoo = Zoo(Entry(file, Url), new ZooOptions { Offline = true });
+        Assert.Null(await zoo.LocateAsync("tiny"));
         var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
         Assert.Equal(FetchFailure.Offline, e.Failure);
         Assert.Contains(file, e.Message);
@@ -233,7 +234,7 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
         using var zoo = Zoo(Entry(file, Url));
         Assert.Equal(WeightLocation.TorchHub, zoo.Status(zoo.Registry.Get("tiny")).Location);
         Assert.Equal(inHub, await zoo.FetchAsync("tiny"));
-        Assert.Equal(inHub, await zoo.FetchAsync("tiny")); // the second time from the remembered check
+        Assert.Equal(inHub, await zoo.LocateAsync("tiny")); // the second time from the remembered check
         Assert.Single(log, l => l.Contains("SHA-256 checked"));
         Assert.Empty(server.Requests);
         Assert.False(File.Exists(Path.Combine(cache, file))); // not copied
