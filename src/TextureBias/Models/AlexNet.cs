@@ -39,28 +39,13 @@ public sealed class AlexNet : ImageClassifier
     public override int MinimumInputSize => 63;
 
     /// <inheritdoc />
-    internal override MacCount Profile(int height, int width)
-    {
-        long h = height, w = width;
-        var count = new MacCount();
-        foreach (var m in features.children())
-        {
-            if (m is Conv2d c) count.Conv(c, ref h, ref w);
-            else if (m is MaxPool2d) MacCount.Pool(3, 2, 0, ref h, ref w);
-        }
-        foreach (var m in classifier.children())
-            if (m is Linear l) count.Linear(l);
-        return count;
-    }
+    internal override MacCount Profile(int height, int width) => MacCount.Plain(features, classifier, 3, 2, height, width);
 
     /// <inheritdoc />
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
         x = avgpool.forward(features.forward(x)).flatten(1);
-        if (training) return classifier.forward(x).MoveToOuterDisposeScope();
-        foreach (var layer in classifier.children())
-            x = layer is Linear l ? EvalFusion.OrderedLinear(l, x) : ((Module<Tensor, Tensor>)layer).forward(x);
-        return x.MoveToOuterDisposeScope();
+        return (training ? classifier.forward(x) : EvalFusion.OrderedSequential(classifier, x)).MoveToOuterDisposeScope();
     }
 }

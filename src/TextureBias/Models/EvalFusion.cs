@@ -49,6 +49,14 @@ internal static class EvalFusion
     public static Tensor Shortcut(Sequential? downsample, Tensor x) =>
         downsample is null ? x : ConvBn((Conv2d)downsample.children().First(), (BatchNorm2d)downsample.children().Last(), x);
 
+    /// <summary>A classifier head in inference: its linear layers through <see cref="OrderedLinear(Linear, Tensor)"/>, the rest as they are.</summary>
+    public static Tensor OrderedSequential(TorchSharp.Modules.Sequential head, Tensor x)
+    {
+        foreach (var layer in head.children())
+            x = layer is Linear l ? OrderedLinear(l, x) : ((nn.Module<Tensor, Tensor>)layer).forward(x);
+        return x;
+    }
+
     /// <summary>
     /// The classifier layer in eval mode: each output is its bias plus the dot product of input
     /// and weight row accumulated in input order in float32, as the reference BLAS's sgemm does

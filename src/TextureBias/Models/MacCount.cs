@@ -36,4 +36,22 @@ internal sealed class MacCount
 
     /// <summary>Counts a linear layer.</summary>
     public void Linear(Linear fc) => Macs += fc.in_features * fc.out_features;
+
+    /// <summary>
+    /// Counts a plain network (VGG, AlexNet): the convolutions and k×k stride-s max-pools of
+    /// <paramref name="features"/> on an h×w input, then the linear layers of <paramref name="classifier"/>.
+    /// </summary>
+    public static MacCount Plain(TorchSharp.torch.nn.Module features, TorchSharp.torch.nn.Module classifier, long poolKernel, long poolStride, int height, int width)
+    {
+        long h = height, w = width;
+        var count = new MacCount();
+        foreach (var m in features.children())
+        {
+            if (m is Conv2d c) count.Conv(c, ref h, ref w);
+            else if (m is MaxPool2d) Pool(poolKernel, poolStride, 0, ref h, ref w);
+        }
+        foreach (var m in classifier.children())
+            if (m is Linear l) count.Linear(l);
+        return count;
+    }
 }

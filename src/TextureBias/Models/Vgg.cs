@@ -75,19 +75,7 @@ public sealed class Vgg : ImageClassifier
     }
 
     /// <inheritdoc />
-    internal override MacCount Profile(int height, int width)
-    {
-        long h = height, w = width;
-        var count = new MacCount();
-        foreach (var m in features.children())
-        {
-            if (m is Conv2d c) count.Conv(c, ref h, ref w);
-            else if (m is MaxPool2d) MacCount.Pool(2, 2, 0, ref h, ref w);
-        }
-        foreach (var m in classifier.children())
-            if (m is Linear l) count.Linear(l);
-        return count;
-    }
+    internal override MacCount Profile(int height, int width) => MacCount.Plain(features, classifier, 2, 2, height, width);
 
     /// <inheritdoc />
     protected override Tensor ForwardBatch(Tensor x)
@@ -107,9 +95,6 @@ public sealed class Vgg : ImageClassifier
             x = h;
         }
         x = avgpool.forward(x).flatten(1);
-        if (training) return classifier.forward(x).MoveToOuterDisposeScope();
-        foreach (var layer in classifier.children())
-            x = layer is Linear l ? EvalFusion.OrderedLinear(l, x) : ((nn.Module<Tensor, Tensor>)layer).forward(x);
-        return x.MoveToOuterDisposeScope();
+        return (training ? classifier.forward(x) : EvalFusion.OrderedSequential(classifier, x)).MoveToOuterDisposeScope();
     }
 }
