@@ -31,13 +31,7 @@ internal static class HeatmapCommand
         command.SetAction(r => CommandRunner.Run(_ =>
         {
             var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
-            var loaded = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
-            if (loaded is not BagNet model)
-            {
-                string other = loaded.Architecture;
-                loaded.Dispose();
-                throw new TextureBiasException($"heatmaps need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
-            }
+            var model = ModelLoading.LoadBagNet(r.GetValue(arch), r.GetValue(weights), "heatmaps");
             using (model)
             {
                 var wanted = r.GetValue(classes)?.Split(',', StringSplitOptions.RemoveEmptyEntries)

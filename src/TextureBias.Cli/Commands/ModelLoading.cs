@@ -31,6 +31,22 @@ internal static class ModelLoading
         return model;
     }
 
+    /// <summary>
+    /// <see cref="Load"/> for commands that need a BagNet (<paramref name="purpose"/>): a registered
+    /// or given architecture that is not one is refused before anything is downloaded or read.
+    /// </summary>
+    public static BagNet LoadBagNet(string? arch, string? weights, string purpose)
+    {
+        string? known = arch ?? (weights is not null && !File.Exists(weights) ? ZooAccess.Zoo.Registry.Find(weights)?.Architecture : null);
+        if (known is not null && !known.StartsWith("bagnet", StringComparison.OrdinalIgnoreCase))
+            throw new TextureBiasException($"{purpose} need a BagNet (bagnet9, bagnet17, bagnet33), not {known}");
+        var model = Load(arch, weights);
+        if (model is BagNet bagnet) return bagnet;
+        string other = model.Architecture;
+        model.Dispose();
+        throw new TextureBiasException($"{purpose} need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
+    }
+
     /// <summary>A model's name in results: the registered weights' name if one was given, else its architecture.</summary>
     public static string Label(string architecture, string? weights) =>
         weights is not null && !File.Exists(weights) && ZooAccess.Zoo.Registry.Find(weights) is { } w ? w.Name : architecture;

@@ -32,13 +32,7 @@ internal static class PatchesCommand
             int k = r.GetValue(top);
             if (k < 1) throw new TextureBiasException("--top must be at least 1");
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
-            var loaded = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
-            if (loaded is not BagNet model)
-            {
-                string other = loaded.Architecture;
-                loaded.Dispose();
-                throw new TextureBiasException($"patches need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
-            }
+            var model = ModelLoading.LoadBagNet(r.GetValue(arch), r.GetValue(weights), "patches");
             using (model)
             {
                 var wanted = r.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => ImageNetClasses.Parse(c, model.NumClasses)).Distinct().ToList();

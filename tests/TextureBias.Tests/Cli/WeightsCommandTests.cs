@@ -125,10 +125,16 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         Assert.Equal(2, wrongArch.ExitCode);
         Assert.Contains("bagnet33 weights, not resnet50", wrongArch.Stderr);
 
+        // A BagNet command refuses other registered networks before downloading anything.
+        var notBagNet = CliRunner.RunWith(env, "heatmap", "--weights", "resnet50_trained_on_SIN", "--image", image, "--out", Path.Combine(_dir, "h.png"));
+        Assert.Equal(2, notBagNet.ExitCode);
+        Assert.Contains("heatmaps need a BagNet (bagnet9, bagnet17, bagnet33), not resnet50", notBagNet.Stderr);
+        Assert.DoesNotContain("downloading", notBagNet.Stderr);
+
         var notFound = CliRunner.RunWith(env, "weights", "fetch", "nosuch");
         Assert.Equal(2, notFound.ExitCode);
         Assert.Contains("no registered weights named 'nosuch'", notFound.Stderr);
-        foreach (var r in new[] { unknown, wrongKind, wrongArch, notFound }) CliRunner.AssertNoStackTrace(r);
+        foreach (var r in new[] { unknown, wrongKind, wrongArch, notBagNet, notFound }) CliRunner.AssertNoStackTrace(r);
     }
 
     [Fact]

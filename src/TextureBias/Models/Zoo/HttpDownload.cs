@@ -101,9 +101,9 @@ internal sealed class HttpDownload
             ct.ThrowIfCancellationRequested();
             long offset = part.Length, before = offset;
             string reason;
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
             try
             {
-                using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 stall.CancelAfter(options.StallTimeout);
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
@@ -188,7 +188,9 @@ internal sealed class HttpDownload
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                reason = $"no answer for {Seconds(options.StallTimeout)}";
+                reason = stall.IsCancellationRequested
+                    ? $"no answer for {Seconds(options.StallTimeout)}"
+                    : $"could not connect to {Host(url)} within {Seconds(options.ConnectTimeout)}";
             }
             catch (IOException e)
             {

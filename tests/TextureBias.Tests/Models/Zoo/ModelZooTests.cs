@@ -180,6 +180,22 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
     }
 
     [Fact]
+    public async Task ARefusedConnectionIsRetriedThenReported()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop(); // nothing listens there now
+        using var zoo = Zoo(Entry(file, $"http://127.0.0.1:{port}/w/{file}"), new ZooOptions { Retries = 2 });
+        var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
+        Assert.Equal(FetchFailure.Network, e.Failure);
+        Assert.Contains($"cannot connect to 127.0.0.1:{port}", e.Message);
+        Assert.Contains("after 2 retries", e.Message);
+        Assert.Equal(2, log.Count(l => l.Contains("retry")));
+        AssertNoPartialFiles();
+    }
+
+    [Fact]
     public async Task FallsBackToAMirror()
     {
         using var zoo = Zoo(Entry(file, server.Url("/gone/" + file), Url));
