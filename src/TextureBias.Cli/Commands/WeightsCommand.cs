@@ -111,6 +111,7 @@ internal static class WeightsCommand
                 if (!check.Ok) bad++;
                 Console.WriteLine($"{w.Name}\t{(check.Ok ? "ok" : "WRONG HASH")}\t{check.Sha256}\t{check.Path}");
             }
+            if (checkedFiles == 0 && given.Length == 0) Console.Error.WriteLine($"texturebias: no registered weights are on this machine yet ({zoo.Options.CacheDir})");
             if (bad > 0) Console.Error.WriteLine($"texturebias: {bad} of {checkedFiles} files have the wrong hash: delete them and fetch again");
             return bad == 0 ? CommandRunner.Ok : CommandRunner.SomeInputsFailed;
         }));
