@@ -9,12 +9,11 @@ public static class AccuracyPlot
     public static SKBitmap Render(string title, string xLabel, IReadOnlyList<string> labels, IReadOnlyList<double> top1, IReadOnlyList<double> top5)
     {
         const int left = 70, top = 50, plotW = 460, plotH = 280, width = 600, height = 400;
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var titleFont = Fonts.Font(15);
         using var font = Fonts.Font(12);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
         using var grid = new SKPaint { Color = new SKColor(0xe0, 0xe0, 0xe0), StrokeWidth = 1 };
         canvas.DrawText(title, 16, 26, SKTextAlign.Left, titleFont, ink);
         float X(int i) => left + (labels.Count == 1 ? plotW / 2f : i * plotW / (float)(labels.Count - 1));

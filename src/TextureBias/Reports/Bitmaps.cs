@@ -23,6 +23,17 @@ internal static class Bitmaps
         return bmp;
     }
 
+    /// <summary>A white figure of the given size, to draw on.</summary>
+    public static SKBitmap White(int width, int height)
+    {
+        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        bitmap.Erase(SKColors.White);
+        return bitmap;
+    }
+
+    /// <summary>The dark grey, antialiased paint of the figures' text and lines.</summary>
+    public static SKPaint Ink() => new() { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+
     /// <summary>Writes the bitmap as a PNG, atomically.</summary>
     public static void SavePng(string path, SKBitmap bitmap)
     {

@@ -12,12 +12,11 @@ public static class ConfusionMatrixFigure
         var names = SixteenClassMapping.Categories;
         const int cell = 34, left = 90, top = 60, margin = 16;
         int n = names.Count, width = left + n * cell + margin, height = top + n * cell + 90;
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var titleFont = Fonts.Font(15);
         using var font = Fonts.Font(11);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
         using var light = new SKPaint { Color = SKColors.White, IsAntialias = true };
         canvas.DrawText($"{title}: 16-class accuracy {100 * result.Accuracy:0.0}% ({result.Images} images)", margin, 24, SKTextAlign.Left, titleFont, ink);
         canvas.DrawText("decision →", left, top - 24, SKTextAlign.Left, font, ink);

@@ -38,12 +38,11 @@ public static class HeatmapFigure
         int width = Margin + pw + Margin + classes * panelStride;
         int height = Margin + TitleHeight + ph + CaptionHeight + Margin;
 
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var titleFont = Fonts.Font(15);
         using var labelFont = Fonts.Font(12);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
 
         using var photo = Bitmaps.From(image);
         int top = Margin + TitleHeight;

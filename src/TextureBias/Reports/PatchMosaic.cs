@@ -30,12 +30,11 @@ public static class PatchMosaic
         int rowHeight = Tile + 20;
         int classHeight = 26 + 2 * rowHeight + 10;
         int height = Margin + classes.Count * classHeight + Margin;
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var titleFont = Fonts.Font(15);
         using var labelFont = Fonts.Font(12);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
         using var grey = new SKPaint { Color = new SKColor(0x80, 0x80, 0x80), IsAntialias = true };
         var cache = new Dictionary<string, RgbImage?>();
         RgbImage? Load(string path)

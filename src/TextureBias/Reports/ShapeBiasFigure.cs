@@ -27,12 +27,11 @@ public static class ShapeBiasFigure
     {
         const int left = 100, right = 260, top = 60, row = 26, plotWidth = 420;
         int width = left + plotWidth + right, height = top + categories.Count * row + 70;
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var titleFont = Fonts.Font(15);
         using var font = Fonts.Font(12);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
         using var grid = new SKPaint { Color = new SKColor(0xe0, 0xe0, 0xe0), StrokeWidth = 1 };
         float X(double f) => left + (float)(f * plotWidth);
         canvas.DrawText("Shape bias per category (cue-conflict images)", 16, 24, SKTextAlign.Left, titleFont, ink);

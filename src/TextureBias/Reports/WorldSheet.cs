@@ -14,11 +14,10 @@ public static class WorldSheet
     {
         int width = Margin + LabelWidth + classes.Count * (Tile + Gap) + Margin;
         int height = Margin + HeaderHeight + sets.Count * (Tile + Gap) + Margin;
-        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using var font = Fonts.Font(13);
-        using var ink = new SKPaint { Color = new SKColor(0x20, 0x20, 0x20), IsAntialias = true };
+        using var ink = Bitmaps.Ink();
         for (int c = 0; c < classes.Count; c++)
             canvas.DrawText(classes[c], Margin + LabelWidth + c * (Tile + Gap) + Tile / 2f, Margin + 14, SKTextAlign.Center, font, ink);
         for (int r = 0; r < sets.Count; r++)
