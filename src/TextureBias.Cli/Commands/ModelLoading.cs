@@ -17,7 +17,7 @@ internal static class ModelLoading
     {
         if (weights is not null)
         {
-            var registered = File.Exists(weights) ? null : ZooAccess.Zoo.Registry.Find(weights);
+            var registered = ZooAccess.Registered(weights);
             if (registered is not null && arch is not null && registered.Kind == WeightKind.Classifier
                 && !arch.Equals(registered.Architecture, StringComparison.OrdinalIgnoreCase))
                 throw new TextureBiasException($"--weights {registered.Name} are {registered.Architecture} weights, not {arch} (leave out --arch)");
@@ -37,7 +37,7 @@ internal static class ModelLoading
     /// </summary>
     public static BagNet LoadBagNet(string? arch, string? weights, string purpose)
     {
-        string? known = arch ?? (weights is not null && !File.Exists(weights) ? ZooAccess.Zoo.Registry.Find(weights)?.Architecture : null);
+        string? known = arch ?? ZooAccess.Registered(weights)?.Architecture;
         if (known is not null && !known.StartsWith("bagnet", StringComparison.OrdinalIgnoreCase))
             throw new TextureBiasException($"{purpose} need a BagNet (bagnet9, bagnet17, bagnet33), not {known}");
         var model = Load(arch, weights);
@@ -49,5 +49,5 @@ internal static class ModelLoading
 
     /// <summary>A model's name in results: the registered weights' name if one was given, else its architecture.</summary>
     public static string Label(string architecture, string? weights) =>
-        weights is not null && !File.Exists(weights) && ZooAccess.Zoo.Registry.Find(weights) is { } w ? w.Name : architecture;
+        ZooAccess.Registered(weights)?.Name ?? architecture;
 }

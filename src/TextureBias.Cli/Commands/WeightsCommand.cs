@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using TextureBias.Data;
 using TextureBias.Models.Zoo;
 
 namespace TextureBias.Cli.Commands;
@@ -37,7 +38,7 @@ internal static class WeightsCommand
             foreach (var s in statuses)
             {
                 var p = s.Weights.Published;
-                table.AddRow(Markup.Escape(s.Weights.Name), Markup.Escape(s.Weights.Architecture ?? Kind(s.Weights.Kind)), Markup.Escape(s.Weights.TrainedOn),
+                table.AddRow(Markup.Escape(s.Weights.Name), Markup.Escape(s.Weights.Architecture ?? ModelZoo.Describe(s.Weights.Kind)), Markup.Escape(s.Weights.TrainedOn),
                     Percent(p?.Top1), Percent(p?.Top5), Percent(p?.ShapeBias), Markup.Escape(Here(s)));
             }
             AnsiConsole.Write(table);
@@ -132,18 +133,11 @@ internal static class WeightsCommand
 
     private static string Percent(double? value) => value is { } v ? $"{v:0.0#}%" : "-";
 
-    private static string Kind(WeightKind kind) => kind switch
-    {
-        WeightKind.AdaInEncoder => "AdaIN encoder",
-        WeightKind.AdaInDecoder => "AdaIN decoder",
-        _ => "classifier",
-    };
-
     private static string Here(WeightStatus s) => s.Location switch
     {
-        WeightLocation.Cache => $"cache ({ZooAccess.Size(s.Bytes)})",
-        WeightLocation.TorchHub => $"torch hub ({ZooAccess.Size(s.Bytes)})",
-        WeightLocation.Partial => $"partial ({ZooAccess.Size(s.Bytes)})",
+        WeightLocation.Cache => $"cache ({ByteSize.Format(s.Bytes)})",
+        WeightLocation.TorchHub => $"torch hub ({ByteSize.Format(s.Bytes)})",
+        WeightLocation.Partial => $"partial ({ByteSize.Format(s.Bytes)})",
         _ => "-",
     };
 }

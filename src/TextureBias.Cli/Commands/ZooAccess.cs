@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TextureBias.Data;
 using TextureBias.Models.Zoo;
 
 namespace TextureBias.Cli.Commands;
@@ -32,12 +33,16 @@ internal static class ZooAccess
         return new ModelZoo(WeightRegistry.FromEnvironment(), options);
     }
 
+    /// <summary>The registry entry a weights argument names; null for a file (a file wins over a name) or an unknown name.</summary>
+    public static PretrainedWeights? Registered(string? nameOrPath) =>
+        nameOrPath is null || File.Exists(nameOrPath) ? null : Zoo.Registry.Find(nameOrPath);
+
     /// <summary>A weights argument: an existing file, or registered weights of <paramref name="kind"/> (fetched if needed).</summary>
     public static string Resolve(string nameOrPath, WeightKind kind, CancellationToken cancel = default)
     {
         if (cancel == default) cancel = CommandRunner.Cancellation;
         if (File.Exists(nameOrPath)) return nameOrPath;
-        if (Zoo.Registry.Find(nameOrPath) is { } weights && weights.Kind == kind) return Fetch(weights, cancel);
+        if (Registered(nameOrPath) is { } weights && weights.Kind == kind) return Fetch(weights, cancel);
         return Zoo.Resolve(nameOrPath, kind, null, cancel); // explains what is wrong
     }
 
@@ -46,15 +51,15 @@ internal static class ZooAccess
     {
         if (cancel == default) cancel = CommandRunner.Cancellation;
         if (Zoo.LocateAsync(weights.Name, cancel).GetAwaiter().GetResult() is { } local) return local;
-        if (Zoo.Options.Offline) return Zoo.Fetch(weights.Name, null, cancel); // says what is missing
+        if (Zoo.Options.Offline) return Download(weights.Name, null, cancel); // says what is missing
         var status = Zoo.Status(weights);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        string from = status.Location == WeightLocation.Partial ? $"resuming at {Size(status.Bytes)}" : $"from {new Uri(weights.Urls[0]).Authority}";
+        string from = status.Location == WeightLocation.Partial ? $"resuming at {ByteSize.Format(status.Bytes)}" : $"from {new Uri(weights.Urls[0]).Authority}";
         string path;
         if (Console.IsErrorRedirected)
         {
             Console.Error.WriteLine($"texturebias: downloading {weights.Name} ({weights.File}) {from}");
-            path = Zoo.Fetch(weights.Name, null, cancel);
+            path = Download(weights.Name, null, cancel);
         }
         else
         {
@@ -76,16 +81,17 @@ internal static class ZooAccess
                         }
                         task.Value = p.Bytes;
                     });
-                    path = Zoo.Fetch(weights.Name, progress, cancel);
+                    path = Download(weights.Name, progress, cancel);
                     task.MaxValue = Math.Max(1, task.Value);
                     task.StopTask();
                 });
         }
-        Console.Error.WriteLine($"texturebias: {weights.Name}: {Size(new FileInfo(path).Length)} in {watch.Elapsed.TotalSeconds:0.0} s, SHA-256 checked, saved as {path}");
+        Console.Error.WriteLine($"texturebias: {weights.Name}: {ByteSize.Format(new FileInfo(path).Length)} in {watch.Elapsed.TotalSeconds:0.0} s, SHA-256 checked, saved as {path}");
         return path;
     }
 
-    internal static string Size(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB" : $"{bytes / 1024.0:0.0} KiB";
+    private static string Download(string name, IProgress<DownloadProgress>? progress, CancellationToken cancel) =>
+        Zoo.DownloadAsync(name, progress, cancel).GetAwaiter().GetResult();
 
     /// <summary>Reports synchronously on the downloading thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
     private sealed class Reporter(Action<DownloadProgress> report) : IProgress<DownloadProgress>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using TextureBias.Data;
 
 namespace TextureBias.Models.Zoo;
 
@@ -77,7 +78,7 @@ internal sealed class HttpDownload
             var failure = failures.Contains(FetchFailure.HashMismatch) ? FetchFailure.HashMismatch
                 : failures.All(f => f == FetchFailure.NotFound) ? FetchFailure.NotFound
                 : failures.Contains(FetchFailure.Network) ? FetchFailure.Network : failures[^1];
-            string kept = part.Length > 0 ? $"; {Size(part.Length)} kept in {partPath}, a new fetch resumes it" : "";
+            string kept = part.Length > 0 ? $"; {ByteSize.Format(part.Length)} kept in {partPath}, a new fetch resumes it" : "";
             throw new WeightFetchException(failure, $"could not download {w.Name} ({w.File}): {string.Join("; ", reasons)}{kept}");
         }
         finally
@@ -164,7 +165,7 @@ internal sealed class HttpDownload
                 if (total is { } expected && part.Length != expected)
                 {
                     if (part.Length > expected) part.SetLength(0);
-                    throw new TransientException($"connection dropped at {Size(part.Length)} of {Size(expected)}", null);
+                    throw new TransientException($"connection dropped at {ByteSize.Format(part.Length)} of {ByteSize.Format(expected)}", null);
                 }
                 return new Attempt(true, FetchFailure.Network, "");
             }
@@ -194,7 +195,7 @@ internal sealed class HttpDownload
             }
             catch (IOException e)
             {
-                reason = $"connection dropped after {Size(part.Length)} ({e.Message.TrimEnd('.')})";
+                reason = $"connection dropped after {ByteSize.Format(part.Length)} ({e.Message.TrimEnd('.')})";
             }
 
             failuresInARow = part.Length > before ? 1 : failuresInARow + 1; // progress forgives earlier failures
@@ -212,7 +213,7 @@ internal sealed class HttpDownload
         long free = options.FreeSpace(dir);
         if (free < needed)
             throw new WeightFetchException(FetchFailure.DiskFull,
-                $"{w.Name}: not enough disk space in {dir}: {Size(needed)} needed, {Size(free)} free (free some, or point TEXTUREBIAS_CACHE or --cache-dir at another disk)");
+                $"{w.Name}: not enough disk space in {dir}: {ByteSize.Format(needed)} needed, {ByteSize.Format(free)} free (free some, or point TEXTUREBIAS_CACHE or --cache-dir at another disk)");
     }
 
     private static void Write(PretrainedWeights w, FileStream part, byte[] buffer, int n)
@@ -273,14 +274,6 @@ internal sealed class HttpDownload
     }
 
     internal static string Host(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
-
-    internal static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.0} KiB",
-        _ => $"{bytes} bytes",
-    };
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
 

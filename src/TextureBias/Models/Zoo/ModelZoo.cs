@@ -56,8 +56,19 @@ public sealed class ModelZoo : IDisposable
     /// <exception cref="TextureBiasException">No weights of that name are registered.</exception>
     public async Task<string> FetchAsync(string name, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        return await LocateAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? await DownloadAsync(name, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Downloads the registered weights <paramref name="name"/> into the cache (resuming a partial
+    /// download) without looking for a local copy first: the second half of <see cref="FetchAsync"/>,
+    /// for callers that ran <see cref="LocateAsync"/> themselves.
+    /// </summary>
+    /// <exception cref="WeightFetchException">Offline, not found, a wrong hash, no network, a full disk.</exception>
+    public async Task<string> DownloadAsync(string name, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
         var weights = Registry.Get(name);
-        if (await LocateAsync(weights.Name, cancellationToken).ConfigureAwait(false) is { } local) return local;
         if (Options.Offline)
             throw new WeightFetchException(FetchFailure.Offline,
                 $"offline: {weights.Name} ({weights.File}) is not in {Options.CacheDir}" +
