@@ -10,7 +10,9 @@ namespace TextureBias;
 /// a BagNet forward). Raising the threshold to its 32 MiB maximum, and keeping freed memory
 /// instead of trimming it, lets activations under 32 MiB be reused; <see cref="Models.ImageClassifier"/>
 /// keeps its activations under that size by running large batches in chunks. Numerics are
-/// unchanged. Set <c>TEXTUREBIAS_NO_MALLOC_TUNING=1</c> to leave glibc's defaults.
+/// unchanged. Set <c>TEXTUREBIAS_NO_MALLOC_TUNING=1</c> to leave glibc's defaults. On machines
+/// whose CPUID hides the caches, oneDNN is kept off kernels that crash there
+/// (<see cref="Native.OneDnnIsaGuard"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -20,6 +22,13 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int param, int value);
 
+    /// <summary>
+    /// Runs the settings now if nothing of this library has run yet (a program that calls
+    /// TorchSharp itself before any TextureBias type should call this first). They are applied
+    /// once; later calls do nothing.
+    /// </summary>
+    public static void EnsureInitialized() { }
+
     /// <summary>Whether glibc's allocator was tuned.</summary>
     public static bool MallocTuned { get; private set; }
 
@@ -28,6 +37,7 @@ public static class TorchRuntime
 #pragma warning restore CA2255
     internal static void Initialize()
     {
+        Native.OneDnnIsaGuard.Apply();
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_MALLOC_TUNING") == "1") return;
         try
         {

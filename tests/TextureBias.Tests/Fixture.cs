@@ -19,14 +19,8 @@ internal static class Fixture
     /// <summary>A file of the repository (examples/chelsea.png, ...).</summary>
     public static string Repository(string relative) => Path.Combine(Root(), relative);
 
-    /// <summary>The shared/ folder beside the repository (stimuli, class lists), or $TEXTUREBIAS_SHARED.</summary>
-    public static string Shared(string relative)
-    {
-        var root = Environment.GetEnvironmentVariable("TEXTUREBIAS_SHARED") ?? Path.Combine(Path.GetDirectoryName(Root())!, "shared");
-        if (!Directory.Exists(root))
-            throw new InvalidOperationException($"the shared data folder is not at {root}: clone beside shared/ or set TEXTUREBIAS_SHARED");
-        return Path.Combine(root, relative);
-    }
+    /// <summary>The stimuli bundled in the repository (data/stimuli: cue-conflict sample, edges, silhouettes; CC BY 4.0).</summary>
+    public static string Stimuli(string relative) => Path.Combine(Root(), "data", "stimuli", relative);
 
     public static string TempDir()
     {

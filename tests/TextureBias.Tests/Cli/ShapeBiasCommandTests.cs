@@ -9,7 +9,7 @@ public class ShapeBiasCommandTests : TempDirTest
     public void ModelOnTheSharedCueConflictSampleAndItsRawDataAgree()
     {
         var raw = Path.Combine(_dir, "resnet18.csv");
-        var r = CliRunner.Run("shape-bias", "--arch", "resnet18", "--stimuli", Fixture.Shared("data/stimuli/cue-conflict-sample"), "--raw-data-out", raw, "--json");
+        var r = CliRunner.Run("shape-bias", "--arch", "resnet18", "--stimuli", Fixture.Stimuli("cue-conflict-sample"), "--raw-data-out", raw, "--json");
         CliRunner.AssertNoStackTrace(r);
         Assert.Equal(0, r.ExitCode);
         using var model = JsonDocument.Parse(r.Stdout);

@@ -12,7 +12,7 @@ public class SixteenClassAccuracyTests : TempDirTest
     public void ConfusionMatrixCountsEveryEdgeImageOnce()
     {
         using var model = Architectures.Create("resnet18");
-        var result = SixteenClassAccuracy.Run(model, Fixture.Shared("data/stimuli/edges"), new Preprocessing(0, 0));
+        var result = SixteenClassAccuracy.Run(model, Fixture.Stimuli("edges"), new Preprocessing(0, 0));
         Assert.Equal(160, result.Images);
         int diagonal = 0;
         for (int i = 0; i < 16; i++)
