@@ -267,7 +267,7 @@ public static class TextureShapeDemo
             foreach (var (image, i) in examples.Select((e, i) => (e, i)))
             {
                 int shape = Silhouettes.OfFolder(image)!.Value, texture = Silhouettes.IndexOf(ShapeBias.TextureOf(image))!.Value;
-                using var evidence = ClassEvidence.Compute(model, ImageDecoder.Decode(image), pre, new[] { shape, texture });
+                using var evidence = ClassEvidence.Compute(model, ImageDecoder.Decode(image), pre, new[] { shape, texture }, padding: HeatmapPadding.Edge);
                 using var grid = evidence.OnPixelGrid();
                 var titles = new[]
                 {
@@ -276,7 +276,7 @@ public static class TextureShapeDemo
                 };
                 string file = Path.Combine(figures, $"heatmap-{r.Name}-{i + 1}.png");
                 HeatmapFigure.Save(file, evidence.Image, grid, titles,
-                    $"{r.Label}: evidence of each 9×9 patch for the shape's and the texture's class; red for, blue against.");
+                    $"{r.Label}: evidence of each 9×9 patch for the shape's and the texture's class; red for, blue against. Border patches see the edge pixels repeated.");
                 heatmaps.Add((r.Label, file));
                 done++;
                 progress?.Invoke(new DemoProgress(stage, done, total));

@@ -19,8 +19,11 @@ namespace TextureBias.Interpretation;
 /// <param name="Logits">The image logits (all classes).</param>
 public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<int> Classes, int Stride, int PatchSize, float[] Logits) : IDisposable
 {
-    /// <summary>Computes the maps of <paramref name="classes"/> (the top-1 class when null or empty) for an image.</summary>
-    public static ClassEvidence Compute(BagNet model, RgbImage image, Preprocessing preprocessing, IReadOnlyList<int>? classes = null, int stride = 1, int tile = 224)
+    /// <summary>
+    /// Computes the maps of <paramref name="classes"/> (the top-1 class when null or empty) for an
+    /// image; at stride 1 <paramref name="padding"/> is what border patches see beyond it.
+    /// </summary>
+    public static ClassEvidence Compute(BagNet model, RgbImage image, Preprocessing preprocessing, IReadOnlyList<int>? classes = null, int stride = 1, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros)
     {
         if (stride is not (1 or 8)) throw new TextureBiasException("--stride must be 1 (dense) or 8 (one forward pass)");
         var shown = preprocessing.Geometry(image);
@@ -33,7 +36,7 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
         using (no_grad()) logits = model.forward(input.unsqueeze(0))[0].data<float>().ToArray();
         if (classes is null || classes.Count == 0)
             classes = new[] { Array.IndexOf(logits, logits.Max()) };
-        var maps = stride == 1 ? Heatmap.Dense(model, input, classes, tile) : Heatmap.Coarse(model, input, classes);
+        var maps = stride == 1 ? Heatmap.Dense(model, input, classes, tile, padding) : Heatmap.Coarse(model, input, classes);
         return new ClassEvidence(shown, maps.MoveToOuterDisposeScope(), classes.ToArray(), stride, model.ReceptiveField, logits);
     }
 

@@ -26,8 +26,9 @@ public static class Heatmap
     /// The exact dense heatmap: logits [classes.Length, H, W] for a normalised image [3,H,W]
     /// (or [1,3,H,W]). <paramref name="tile"/> is the largest side of the output tiles computed
     /// at once (a multiple of 8; memory grows with its square); larger images are split evenly.
+    /// <paramref name="padding"/> is what border patches see beyond the image (zeros: the reference).
     /// </summary>
-    public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224)
+    public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros)
     {
         var x = CheckImage(model, image, classes);
         if (tile < 8 || tile % 8 != 0) throw new ArgumentException("tile must be a positive multiple of 8");
@@ -35,7 +36,7 @@ public static class Heatmap
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var padded = Pad(x, q, extraBottom: 8, extraRight: 8); // room to round tiles up to whole cells
+        var padded = Pad(x, q, extraBottom: 8, extraRight: 8, padding); // room to round tiles up to whole cells
         var result = zeros(classes.Count, h, w);
         using var dense = new DenseBagNet(model, classes);
         // Tiles of at most `tile` pixels, split evenly (in whole stride-8 cells) so no thin
@@ -75,14 +76,14 @@ public static class Heatmap
     /// 224-pixel image. With <paramref name="maxPatches"/> only the first patches in row-major
     /// order are computed (the rest of the map stays NaN).
     /// </summary>
-    public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue)
+    public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue, HeatmapPadding padding = HeatmapPadding.Zeros)
     {
         var x = CheckImage(model, image, classes);
         int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var padded = Pad(x, q, 0, 0)[0];
+        var padded = Pad(x, q, 0, 0, padding)[0];
         var result = SafeScalars.Full(float.NaN, classes.Count, (long)h * w);
         var index = tensor(classes.Select(c => (long)c).ToArray());
         long total = Math.Min((long)h * w, maxPatches);
@@ -119,10 +120,13 @@ public static class Heatmap
         return x;
     }
 
-    /// <summary>Zero padding in normalised space: (q-1)/2 before, the rest (plus any extra) after.</summary>
-    private static Tensor Pad(Tensor x, int q, int extraBottom, int extraRight)
+    /// <summary>Padding in normalised space: (q-1)/2 before, the rest (plus any extra) after.</summary>
+    private static Tensor Pad(Tensor x, int q, int extraBottom, int extraRight, HeatmapPadding padding)
     {
         int before = (q - 1) / 2, after = q - 1 - before;
-        return nn.functional.pad(x, new long[] { before, after + extraRight, before, after + extraBottom });
+        var sides = new long[] { before, after + extraRight, before, after + extraBottom };
+        return padding == HeatmapPadding.Edge
+            ? nn.functional.pad(x, sides, PaddingModes.Replicate)
+            : nn.functional.pad(x, sides);
     }
 }

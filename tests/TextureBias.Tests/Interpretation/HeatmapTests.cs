@@ -46,6 +46,34 @@ public class HeatmapTests
         Assert.True(MaxDiff(dense, tiled) < 1e-5 * Math.Max(1, scale));
     }
 
+    /// <summary>Edge padding: still exactly the patch-by-patch map; only the border band differs from zero padding.</summary>
+    [Theory]
+    [InlineData(9, 21, 26)]
+    [InlineData(17, 25, 19)]
+    public void EdgePaddingRepeatsTheBorderAndLeavesTheInteriorAlone(int q, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Tiny(q);
+        var image = randn(3, height, width);
+        var classes = new[] { 1, 4 };
+        var reference = Heatmap.PatchByPatch(model, image, classes, batch: 256, padding: HeatmapPadding.Edge);
+        var dense = Heatmap.Dense(model, image, classes, padding: HeatmapPadding.Edge);
+        double scale = reference.abs().max().item<float>();
+        Assert.True(MaxDiff(reference, dense) < 1e-4 * Math.Max(1, scale), $"max difference {MaxDiff(reference, dense):g3}");
+
+        // One patch by hand: the top-left corner's patch is the image with its first row and column repeated.
+        int before = (q - 1) / 2;
+        var corner = nn.functional.pad(image.unsqueeze(0), new long[] { before, 0, before, 0 }, PaddingModes.Replicate).narrow(2, 0, q).narrow(3, 0, q);
+        float byHand;
+        using (no_grad()) byHand = model.forward(corner)[0, 1].item<float>();
+        Assert.True(Math.Abs(byHand - dense[0, 0, 0].item<float>()) < 1e-4 * Math.Max(1, scale));
+
+        var zeros = Heatmap.Dense(model, image, classes);
+        var interior = (Tensor t) => t.narrow(1, before, height - q + 1).narrow(2, before, width - q + 1);
+        Assert.True(MaxDiff(interior(zeros), interior(dense)) < 1e-5 * Math.Max(1, scale));
+        Assert.True(MaxDiff(zeros, dense) > 1e-3 * scale, "the border band must differ");
+    }
+
     [Theory]
     [InlineData(9)]
     [InlineData(33)]
