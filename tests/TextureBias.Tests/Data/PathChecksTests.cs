@@ -47,6 +47,7 @@ public sealed class PathChecksTests : TempDirTest
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void AnUnwritableFolderIsRefused()
     {
         string locked = Path.Combine(_dir, "locked");
