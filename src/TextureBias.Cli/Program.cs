@@ -6,8 +6,22 @@ namespace TextureBias.Cli;
 /// <summary>The <c>texturebias</c> command: a thin layer over the TextureBias library.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line and returns the exit code.</summary>
+    /// <summary>
+    /// Runs the command line and returns the exit code: mistakes on the command line (an unknown
+    /// option, a missing value, a wrong path) are one line and exit code 2 before any work.
+    /// </summary>
     public static int Main(string[] args)
+    {
+        var root = CreateRoot();
+        var parsed = root.Parse(args);
+        if (UsageErrors.Report(parsed) is { } exitCode) return exitCode;
+        ZooAccess.Offline = parsed.GetValue<bool>("--offline");
+        ZooAccess.CacheDir = parsed.GetValue<string?>("--cache-dir");
+        return parsed.Invoke();
+    }
+
+    /// <summary>The command tree: every command, its options and the global ones.</summary>
+    public static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
@@ -43,9 +57,6 @@ public static class Program
         };
         root.Options.Add(offline);
         root.Options.Add(cacheDir);
-        var parsed = root.Parse(args);
-        ZooAccess.Offline = parsed.GetValue(offline);
-        ZooAccess.CacheDir = parsed.GetValue(cacheDir);
-        return parsed.Invoke();
+        return root;
     }
 }

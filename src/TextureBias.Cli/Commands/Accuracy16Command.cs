@@ -24,6 +24,7 @@ internal static class Accuracy16Command
         {
             arch, weights, stimuli, resize, crop, confusion, json, onnx,
         };
+        PathOptions.Declare(inputFolders: [stimuli], inputFiles: [onnx], outputFiles: [confusion]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             using var model = r.GetValue(onnx) is { } onnxPath ? OnnxClassifier.Load(onnxPath)

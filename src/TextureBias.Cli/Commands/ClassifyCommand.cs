@@ -28,6 +28,7 @@ internal static class ClassifyCommand
         {
             arch, weights, resize, crop, top, batch, logitsOut, json, paths,
         };
+        PathOptions.Declare(outputFiles: [logitsOut]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(
             r.GetValue(arch), r.GetValue(weights), r.GetValue(resize), r.GetValue(crop), r.GetValue(top),
             r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(json), r.GetValue(paths)!, cancel)));

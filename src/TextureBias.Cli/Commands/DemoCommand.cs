@@ -25,6 +25,7 @@ internal static class DemoCommand
         {
             outDir, quick, seed, vgg, decoder, trainPerClass, testPerClass, epochs, imageSize, ownTexture,
         };
+        PathOptions.Declare(outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             if ((r.GetValue(vgg) is null) != (r.GetValue(decoder) is null)) throw new TextureBiasException("give both --vgg and --decoder, or neither");

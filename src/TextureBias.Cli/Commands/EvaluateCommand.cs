@@ -27,6 +27,7 @@ internal static class EvaluateCommand
         {
             arch, weights, data, resize, crop, batch, numClasses, subset, csv, json,
         };
+        PathOptions.Declare(inputFolders: [data], inputFiles: [subset], outputFiles: [csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));

@@ -28,6 +28,7 @@ internal static class HeatmapCommand
         {
             arch, weights, image, classes, resize, crop, output, npy, stride, tile,
         };
+        PathOptions.Declare(inputFiles: [image], outputFiles: [output, npy]);
         command.SetAction(r => CommandRunner.Run(_ =>
         {
             var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));

@@ -26,6 +26,7 @@ internal static class PatchesCommand
         {
             arch, weights, data, classes, top, resize, crop, batch, output, csv,
         };
+        PathOptions.Declare(inputFolders: [data], outputFiles: [output, csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));

@@ -28,6 +28,7 @@ internal static class RobustnessCommand
         {
             arch, weights, data, distortion, levels, seed, resize, crop, plot, json, colour,
         };
+        PathOptions.Declare(inputFolders: [data], outputFiles: [plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             string kind = r.GetValue(distortion)!;

@@ -31,6 +31,7 @@ internal static class ScrambleCommand
         {
             arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir,
         };
+        PathOptions.Declare(inputFolders: [data], outputFiles: [plot], outputFolders: [cacheDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             if (r.GetValue(method) == "texture") return RunTexture(r, arch, weights, data, resize, crop, batch, json, seed, vgg, iters, layers, cacheDir, cancel);

@@ -27,6 +27,7 @@ internal static class ShapeBiasCommand
         {
             arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot, onnx,
         };
+        PathOptions.Declare(inputFolders: [stimuli], inputFiles: [rawData, onnx], outputFiles: [rawOut, plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var results = new List<ShapeBiasResult>();

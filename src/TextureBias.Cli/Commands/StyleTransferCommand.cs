@@ -52,6 +52,7 @@ internal static class StyleTransferCommand
         var command = new Command("style-transfer",
             "Gatys et al.'s iterative style transfer: optimise an image to keep the content's features and take the style's Gram matrices (L-BFGS).");
         foreach (var o in shared.All.Concat(new Option[] { content, style, output, losses })) command.Options.Add(o);
+        PathOptions.Declare(inputFiles: [content, style], outputFiles: [output, losses]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = shared.Read(r);
@@ -81,6 +82,7 @@ internal static class StyleTransferCommand
         var command = new Command("cue-conflict",
             "Make cue-conflict stimuli: every shape image in the texture of every texture image of every other category (Gatys style transfer), resumable.");
         foreach (var o in shared.All.Concat(new Option[] { shapes, textures, outDir })) command.Options.Add(o);
+        PathOptions.Declare(inputFolders: [shapes, textures], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = shared.Read(r);

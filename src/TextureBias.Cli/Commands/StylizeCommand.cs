@@ -40,6 +40,7 @@ internal static class StylizeCommand
             vgg, decoder, content, styles, weights, alpha, contentSize, styleSize, crop, preserve, output,
             contentDir, styleDir, outDir, recipe, seed, numStyles, format, shard, workers, batch, cache,
         };
+        PathOptions.Declare(inputFiles: [content, styles], inputFolders: [contentDir, styleDir], outputFiles: [output], outputFolders: [outDir, cache]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             if (r.GetValue(contentDir) is not null || r.GetValue(styleDir) is not null || r.GetValue(outDir) is not null)

@@ -26,6 +26,7 @@ internal static class TexturizeCommand
         {
             vgg, image, output, data, outDir, size, iters, layers, seed, losses,
         };
+        PathOptions.Declare(inputFiles: [image], inputFolders: [data], outputFiles: [output, losses], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new TextureSynthesisOptions

@@ -39,6 +39,7 @@ internal static class TrainCommand
         {
             arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, subset, width, blocks, bnMomentum, minScale,
         };
+        PathOptions.Declare(inputFolderLists: [train], inputFolders: [val], inputFiles: [subset], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new TrainingOptions

@@ -32,6 +32,7 @@ internal static class TrainDecoderCommand
         {
             vgg, contentDir, styleDir, outDir, lr, decay, maxIter, batch, contentWeight, styleWeight, resize, crop, every, logEvery, seed, resume, init,
         };
+        PathOptions.Declare(inputFolders: [contentDir, styleDir], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new DecoderTrainingOptions

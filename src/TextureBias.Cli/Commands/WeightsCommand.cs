@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using TextureBias.Data;
 using TextureBias.Models.Zoo;
 
@@ -13,7 +12,7 @@ internal static class WeightsCommand
     {
         var command = new Command("weights", "List, fetch, import and check the published weights (BagNets, torchvision, Stylized-ImageNet, AdaIN).")
         {
-            List(), Fetch(), Import(), Verify(), PathOf(),
+            List(), Show(), Fetch(), Import(), Verify(), PathOf(),
         };
         return command;
     }
@@ -33,17 +32,20 @@ internal static class WeightsCommand
                 Console.WriteLine(JsonSerializer.Serialize(statuses.Select(s => new { s.Weights, location = s.Location, path = s.Path, bytes = s.Bytes }), options));
                 return CommandRunner.Ok;
             }
-            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
-            var table = new Table().AddColumns("name", "arch", "trained on", "top-1", "top-5", "shape bias", "here");
-            foreach (var s in statuses)
-            {
-                var p = s.Weights.Published;
-                table.AddRow(Markup.Escape(s.Weights.Name), Markup.Escape(s.Weights.Architecture ?? ModelZoo.Describe(s.Weights.Kind)), Markup.Escape(s.Weights.TrainedOn),
-                    Percent(p?.Top1), Percent(p?.Top5), Percent(p?.ShapeBias), Markup.Escape(Here(s)));
-            }
-            AnsiConsole.Write(table);
-            Console.WriteLine($"cache: {zoo.Options.CacheDir}" + (zoo.Options.TorchHubDir is { } hub ? $"; also reused: {hub}" : ""));
-            Console.WriteLine("published results: see `texturebias weights list --json` for their sources, the licences and the URLs");
+            foreach (var line in WeightsTable.List(statuses, zoo.Options)) Console.WriteLine(line);
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var name = new Argument<string>("NAME") { Description = "The registered name" };
+        var command = new Command("show", "Everything about registered weights: training, published results, file, hash, URLs, licence, source, local copy.") { name };
+        command.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var zoo = ZooAccess.Zoo;
+            foreach (var line in WeightsTable.Show(zoo.Status(zoo.Registry.Get(r.GetValue(name)!)))) Console.WriteLine(line);
             return CommandRunner.Ok;
         }));
         return command;
@@ -130,14 +132,4 @@ internal static class WeightsCommand
         }));
         return command;
     }
-
-    private static string Percent(double? value) => value is { } v ? $"{v:0.0#}%" : "-";
-
-    private static string Here(WeightStatus s) => s.Location switch
-    {
-        WeightLocation.Cache => $"cache ({ByteSize.Format(s.Bytes)})",
-        WeightLocation.TorchHub => $"torch hub ({ByteSize.Format(s.Bytes)})",
-        WeightLocation.Partial => $"partial ({ByteSize.Format(s.Bytes)})",
-        _ => "-",
-    };
 }

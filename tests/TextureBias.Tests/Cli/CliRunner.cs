@@ -10,10 +10,16 @@ internal static class CliRunner
     public static Result Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
 
     /// <summary>Runs with these environment variables set (on top of the test's own).</summary>
-    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(null, environment, args);
+
+    /// <summary>Runs in <paramref name="directory"/> (for relative paths).</summary>
+    public static Result RunIn(string directory, params string[] args) => Start(directory, new Dictionary<string, string>(), args);
+
+    private static Result Start(string? directory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "TextureBias.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null) psi.WorkingDirectory = directory;
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         psi.ArgumentList.Add(exe);
         foreach (var a in args) psi.ArgumentList.Add(a);

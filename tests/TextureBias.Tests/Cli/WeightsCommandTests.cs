@@ -70,7 +70,11 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         Assert.Equal(bytes, File.ReadAllBytes(cached));
 
         var after = CliRunner.RunWith(env, "weights", "list");
-        Assert.Matches(@"tiny_bagnet .*cache \(", after.Stdout);
+        Assert.Matches(@"(?m)^\* tiny_bagnet ", after.Stdout); // marked as on this machine
+        var show = CliRunner.RunWith(env, "weights", "show", "tiny_bagnet");
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains($"here        {cached} (", show.Stdout);
+        Assert.Contains("trained on  nothing (random)", show.Stdout);
 
         // --weights NAME without --arch: the registry knows it; offline is fine now that it is cached.
         var classify = CliRunner.RunWith(env, "classify", "--weights", "tiny_bagnet", "--offline", "--resize", "64", "--crop", "56", image);
@@ -81,6 +85,23 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         Assert.Equal(0, verify.ExitCode);
         Assert.StartsWith("tiny_bagnet\tok\t", verify.Stdout);
         Assert.Equal(1, server.RequestsFor("/" + file));
+    }
+
+    [Fact]
+    public void TheListFitsEightyColumnsWithEveryNameWhole()
+    {
+        var list = CliRunner.RunWith(new Dictionary<string, string>(env) { ["COLUMNS"] = "80" }, "weights", "list");
+        Assert.Equal(0, list.ExitCode);
+        var lines = list.Stdout.Split('\n');
+        var table = lines.TakeWhile(l => l.Length > 0).ToList();
+        Assert.All(table, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        Assert.All(lines.Where(l => !l.StartsWith("cache: ") && !l.StartsWith("also reused: ")), l => Assert.True(l.Length <= 80, l));
+        var registry = TextureBias.Models.Zoo.WeightRegistry.BuiltIn.Entries.Select(e => e.Name).Append("tiny_bagnet").ToList();
+        Assert.Equal(registry.Count + 1, table.Count); // a header and one line per entry
+        foreach (var name in registry)
+            Assert.Single(table, l => l.Length > 2 && l[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0] == name);
+        Assert.Contains(table, l => l.Contains("resnet50_trained_on_SIN_and_IN_then_finetuned_on_IN  resnet50"));
+        Assert.Matches(@"(?m)^  tiny_bagnet +bagnet9 +12\.5% +-$", list.Stdout);
     }
 
     [Fact]

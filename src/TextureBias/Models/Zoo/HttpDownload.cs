@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using TextureBias.Data;
 
@@ -52,7 +53,8 @@ internal sealed class HttpDownload
             long startBytes = part.Length;
             foreach (var url in w.Urls)
             {
-                var attempt = await FromUrl(w, url, part, progress, clock, startBytes, ct).ConfigureAwait(false);
+                var requests = new StrongBox<int>(0);
+                var attempt = await FromUrl(w, url, part, progress, clock, startBytes, requests, ct).ConfigureAwait(false);
                 if (attempt.Done)
                 {
                     Flush(w, part);
@@ -70,7 +72,7 @@ internal sealed class HttpDownload
                     attempt = new Attempt(false, FetchFailure.HashMismatch,
                         $"the downloaded file's SHA-256 is {sha[..16]}…, not {w.ExpectedHash[..Math.Min(16, w.ExpectedHash.Length)]}…, so it was deleted");
                 }
-                reasons.Add($"{Host(url)}: {attempt.Reason}");
+                reasons.Add($"{Host(url)}: {attempt.Reason}{Retried(requests.Value - 1)}");
                 failures.Add(attempt.Failure);
                 if (w.Urls.Count > 1 && url != w.Urls[^1]) options.Log?.Invoke($"{w.Name}: {Host(url)} failed ({attempt.Reason}); trying the next mirror");
             }
@@ -79,7 +81,8 @@ internal sealed class HttpDownload
                 : failures.All(f => f == FetchFailure.NotFound) ? FetchFailure.NotFound
                 : failures.Contains(FetchFailure.Network) ? FetchFailure.Network : failures[^1];
             string kept = part.Length > 0 ? $"; {ByteSize.Format(part.Length)} kept in {partPath}, a new fetch resumes it" : "";
-            throw new WeightFetchException(failure, $"could not download {w.Name} ({w.File}): {string.Join("; ", reasons)}{kept}");
+            throw new WeightFetchException(failure, $"could not download {w.Name} ({w.File}): {string.Join("; ", reasons)}{kept}; " +
+                $"to use a copy fetched elsewhere: texturebias weights import {w.Name} FILE");
         }
         finally
         {
@@ -93,13 +96,14 @@ internal sealed class HttpDownload
     }
 
     private async Task<Attempt> FromUrl(PretrainedWeights w, string url, FileStream part, IProgress<DownloadProgress>? progress,
-        Stopwatch clock, long startBytes, CancellationToken ct)
+        Stopwatch clock, long startBytes, StrongBox<int> requests, CancellationToken ct)
     {
         int failuresInARow = 0, restarts = 0;
         var buffer = new byte[BufferSize];
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            requests.Value++; // every request after the first is a retry, whatever its cause
             long offset = part.Length, before = offset;
             string reason;
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -200,7 +204,7 @@ internal sealed class HttpDownload
 
             failuresInARow = part.Length > before ? 1 : failuresInARow + 1; // progress forgives earlier failures
             if (failuresInARow > options.Retries)
-                return new Attempt(false, FetchFailure.Network, options.Retries > 0 ? $"{reason} (after {options.Retries} retries)" : reason);
+                return new Attempt(false, FetchFailure.Network, reason);
             var delay = TimeSpan.FromTicks(Math.Min(options.FirstBackoff.Ticks << Math.Min(failuresInARow - 1, 20), TimeSpan.FromMinutes(1).Ticks));
             options.Log?.Invoke($"{w.Name}: {Host(url)}: {reason}; retry {failuresInARow} of {options.Retries} in {Seconds(delay)}");
             await Task.Delay(delay, ct).ConfigureAwait(false);
@@ -272,6 +276,14 @@ internal sealed class HttpDownload
             _ => inner,
         };
     }
+
+    /// <summary>" (after 3 retries)": the requests really made after the first; empty for none.</summary>
+    private static string Retried(int retries) => retries switch
+    {
+        <= 0 => "",
+        1 => " (after 1 retry)",
+        _ => $" (after {retries} retries)",
+    };
 
     internal static string Host(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
 

@@ -130,6 +130,20 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
     }
 
     [Fact]
+    public async Task TheMessageCountsTheRetriesReallyMadeAndNamesWeightsImport()
+    {
+        // Received data forgives earlier failures, so more requests are made than Retries: the message says how many.
+        server.Plan("/w/" + file, new Behaviour.DropAfter(10), new Behaviour.DropAfter(10), new Behaviour.Status(503));
+        using var zoo = Zoo(Entry(file, Url), new ZooOptions { Retries = 1 });
+        var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
+        Assert.Equal(3, server.RequestsFor("/w/" + file));
+        Assert.Contains("HTTP 503 Planned (after 2 retries)", e.Message);
+        Assert.Equal(2, log.Count(l => l.Contains("retry 1 of 1")));
+        Assert.Contains("texturebias weights import tiny FILE", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public async Task RetriesAServerErrorAndAStalledConnection()
     {
         server.Plan("/w/" + file, new Behaviour.Status(503, RetryAfter: "0"), new Behaviour.Stall(3000));
