@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using TextureBias.Cli.Commands;
 
 namespace TextureBias.Cli;
@@ -9,9 +10,12 @@ public static class Program
     /// <summary>Runs the command line and returns the exit code.</summary>
     public static int Main(string[] args)
     {
-        var root = new RootCommand(
+        // Named here: a RootCommand takes its name from the executable (TextureBias.Cli, testhost).
+        var root = new Command("texturebias",
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
         {
+            new HelpOption(),
+            new VersionOption(),
             DemoCommand.Create(),
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
