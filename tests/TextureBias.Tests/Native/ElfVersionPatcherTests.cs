@@ -10,6 +10,7 @@ namespace TextureBias.Tests.Native;
 /// keeps time and mode, never rewrites a marked file, never writes through a link (into the
 /// NuGet cache), and concurrent patchers and readers never see a partial file.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class ElfVersionPatcherTests : TempDirTest
 {
     private readonly string _packaged = NuGetFolders.PackagedLibTorchSharp();
@@ -97,7 +98,7 @@ public class ElfVersionPatcherTests : TempDirTest
     }
 
     [Fact]
-    public void Concurrent_patchers_and_a_reader_never_see_a_partial_file()
+    public async Task Concurrent_patchers_and_a_reader_never_see_a_partial_file()
     {
         var path = CopyOfPackaged();
         long length = new FileInfo(path).Length;
@@ -115,7 +116,7 @@ public class ElfVersionPatcherTests : TempDirTest
         var wrote = new bool[6];
         Parallel.For(0, wrote.Length, new ParallelOptions { MaxDegreeOfParallelism = wrote.Length }, i => wrote[i] = MarkWeak(path));
         stop.Cancel();
-        reader.Wait();
+        await reader;
 
         Assert.Empty(bad);
         Assert.Contains(true, wrote);
