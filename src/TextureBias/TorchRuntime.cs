@@ -8,12 +8,14 @@ namespace TextureBias;
 /// TorchSharp's native library will load (<see cref="Native.TorchSharpLoadFix"/>: for apps built
 /// without the package's build step, such as a <c>ProjectReference</c> to the library), then applies
 /// process-wide settings that make LibTorch fast.
+/// <para>
 /// glibc maps every allocation above its mmap threshold afresh and unmaps it on free, so a
 /// network's large activations are page-faulted in on every forward pass (most of the time of
 /// a BagNet forward). Raising the threshold to its 32 MiB maximum, and keeping freed memory
 /// instead of trimming it, lets activations under 32 MiB be reused; <see cref="Models.ImageClassifier"/>
 /// keeps its activations under that size by running large batches in chunks. Numerics are
 /// unchanged. Set <c>TEXTUREBIAS_NO_MALLOC_TUNING=1</c> to leave glibc's defaults.
+/// </para>
 /// </summary>
 public static class TorchRuntime
 {
