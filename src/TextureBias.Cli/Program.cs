@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using TextureBias.Cli.Commands;
 
 namespace TextureBias.Cli;
@@ -21,11 +22,14 @@ public static class Program
     }
 
     /// <summary>The command tree: every command, its options and the global ones.</summary>
-    public static RootCommand CreateRoot()
+    public static Command CreateRoot()
     {
-        var root = new RootCommand(
+        // Named here: a RootCommand takes its name from the executable (TextureBias.Cli, testhost).
+        var root = new Command("texturebias",
             "TextureBias: measure and reduce texture bias in image classifiers (BagNets, Stylized-ImageNet).")
         {
+            new HelpOption(),
+            new VersionOption(),
             DemoCommand.Create(),
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),

@@ -4,7 +4,11 @@ using System.Runtime.InteropServices;
 namespace TextureBias;
 
 /// <summary>
-/// Process-wide settings that make LibTorch fast on Linux, applied when the library loads.
+/// What the library does when it loads, before any tensor exists. On Linux it first makes sure
+/// TorchSharp's native library will load (<see cref="Native.TorchSharpLoadFix"/>: for apps built
+/// without the package's build step, such as a <c>ProjectReference</c> to the library), then applies
+/// process-wide settings that make LibTorch fast.
+/// <para>
 /// glibc maps every allocation above its mmap threshold afresh and unmaps it on free, so a
 /// network's large activations are page-faulted in on every forward pass (most of the time of
 /// a BagNet forward). Raising the threshold to its 32 MiB maximum, and keeping freed memory
@@ -13,6 +17,7 @@ namespace TextureBias;
 /// unchanged. Set <c>TEXTUREBIAS_NO_MALLOC_TUNING=1</c> to leave glibc's defaults. On machines
 /// whose CPUID hides the caches, oneDNN is kept off kernels that crash there
 /// (<see cref="Native.OneDnnIsaGuard"/>).
+/// </para>
 /// </summary>
 public static class TorchRuntime
 {
@@ -22,15 +27,17 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int param, int value);
 
-    /// <summary>
-    /// Runs the settings now if nothing of this library has run yet (a program that calls
-    /// TorchSharp itself before any TextureBias type should call this first). They are applied
-    /// once; later calls do nothing.
-    /// </summary>
-    public static void EnsureInitialized() { }
-
     /// <summary>Whether glibc's allocator was tuned.</summary>
     public static bool MallocTuned { get; private set; }
+
+    /// <summary>
+    /// Does nothing but make sure the library's start-up has run. It runs by itself at the first
+    /// use of any TextureBias type; an app that calls TorchSharp itself before that should call
+    /// this first.
+    /// </summary>
+    public static void EnsureInitialized()
+    {
+    }
 
 #pragma warning disable CA2255 // a module initializer is the point: before any tensor exists
     [ModuleInitializer]
@@ -38,7 +45,19 @@ public static class TorchRuntime
     internal static void Initialize()
     {
         Native.OneDnnIsaGuard.Apply();
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_MALLOC_TUNING") == "1") return;
+        if (!OperatingSystem.IsLinux()) return;
+        if (Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_NATIVE_FIX") != "1")
+        {
+            try
+            {
+                foreach (var problem in Native.TorchSharpLoadFix.Apply(AppContext.BaseDirectory)) Console.Error.WriteLine(problem);
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"TextureBias: checking libLibTorchSharp.so failed: {e.Message}");
+            }
+        }
+        if (Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_MALLOC_TUNING") == "1") return;
         try
         {
             MallocTuned = MallOpt(M_MMAP_THRESHOLD, 32 << 20) == 1 && MallOpt(M_TRIM_THRESHOLD, 512 << 20) == 1;
