@@ -116,17 +116,21 @@ public static class HeatmapFigure
     /// Edges as the reference draws them: Canny on the grey image rescaled by 0.5 (so lines come
     /// out thick once stretched over the panel), nothing within 5 pixels of the border. They are
     /// drawn dark grey here (the reference draws them white at 25%, which vanishes where the
-    /// evidence is near zero).
+    /// evidence is near zero). Small images (under 128 pixels a side) are not halved and their
+    /// border margin shrinks with them (5 pixels at 224), so an object near the edge of a small
+    /// image keeps its outline.
     /// </summary>
     private static SKBitmap EdgeOverlay(RgbImage image)
     {
-        var half = PilResize.Bilinear(image, Math.Max(1, image.Width / 2), Math.Max(1, image.Height / 2));
-        var edges = EdgeDetector.Canny(half);
-        int w = half.Width, h = half.Height;
+        bool halve = Math.Min(image.Width, image.Height) >= 128;
+        var scaled = halve ? PilResize.Bilinear(image, Math.Max(1, image.Width / 2), Math.Max(1, image.Height / 2)) : image;
+        var edges = EdgeDetector.Canny(scaled);
+        int w = scaled.Width, h = scaled.Height;
+        int margin = EdgeMargin(image.Width, image.Height, halve);
         var bmp = new SKBitmap(w, h, SKColorType.Rgba8888, SKAlphaType.Premul);
         var px = new byte[w * h * 4];
-        for (int y = 5; y < h - 5; y++)
-        for (int x = 5; x < w - 5; x++)
+        for (int y = margin; y < h - margin; y++)
+        for (int x = margin; x < w - margin; x++)
             if (edges[y, x])
             {
                 int i = (y * w + x) * 4;
@@ -135,6 +139,16 @@ public static class HeatmapFigure
             }
         System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
         return bmp;
+    }
+
+    /// <summary>
+    /// The border band left without edges, in pixels of the edge map: the reference's 5 at
+    /// 224 pixels (halved: 112), in proportion for other sizes, at most 5 and at least 1.
+    /// </summary>
+    internal static int EdgeMargin(int width, int height, bool halved)
+    {
+        int side = Math.Min(width, height) / (halved ? 2 : 1);
+        return Math.Clamp((int)Math.Round(5.0 * side / 112), 1, 5);
     }
 
     private static void DrawTitle(SKCanvas canvas, string text, float left, float baseline, float maxWidth, SKFont font, SKPaint paint)

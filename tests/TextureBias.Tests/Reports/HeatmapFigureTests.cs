@@ -13,6 +13,38 @@ public class HeatmapFigureTests
 {
     private static RgbImage Photo() => Preprocessing.CropRegion(ImageDecoder.Decode(Fixture.Repository("examples/chelsea.png")), 100, 40, 90, 60);
 
+    /// <summary>
+    /// A small image whose object touches the right border: the edge overlay outlines the object
+    /// there too (the reference's 5-pixel margin at half size would blank 20 of 64 pixels).
+    /// </summary>
+    [Fact]
+    public void EdgeOverlayOutlinesAnObjectAtTheBorderOfASmallImage()
+    {
+        using var scope = NewDisposeScope();
+        var image = new RgbImage(64, 64);
+        Array.Fill(image.Pixels, (byte)230);
+        for (int y = 20; y < 44; y++)
+        for (int x = 36; x < 64; x++)
+            for (int c = 0; c < 3; c++) image.Pixels[(y * 64 + x) * 3 + c] = 20; // a dark block reaching the right edge
+        using var figure = HeatmapFigure.Render(image, zeros(1, 64, 64), new[] { "nothing" }, "caption");
+        float scale = 360f / 64;
+        int panelLeft = 16 + 360 + 16, top = 16 + 30;
+        int OverlayPixels(int x0, int x1, int y0, int y1)
+        {
+            int n = 0;
+            for (int y = (int)(y0 * scale); y < (int)(y1 * scale); y++)
+            for (int x = (int)(x0 * scale); x < (int)(x1 * scale); x++)
+            {
+                var p = figure.GetPixel(panelLeft + x, top + y);
+                if (p.Red < 200 && Math.Abs(p.Red - p.Blue) < 10) n++; // grey on the white (zero) map
+            }
+            return n;
+        }
+        Assert.True(OverlayPixels(56, 63, 17, 23) > 0, "the block's top edge near the right border has no outline");
+        Assert.True(OverlayPixels(33, 39, 24, 40) > 0, "the block's left edge has no outline");
+        Assert.Equal(0, OverlayPixels(4, 28, 4, 60)); // nothing where the image is plain
+    }
+
     [Fact]
     public void FigureHasOnePanelPerClassBesideTheImageAndItsLabelsHaveInk()
     {
