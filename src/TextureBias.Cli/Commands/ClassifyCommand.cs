@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TextureBias.Data;
 using TextureBias.Evaluation;
+using TextureBias.Imaging;
 using TextureBias.Models;
 
 namespace TextureBias.Cli.Commands;
@@ -17,8 +18,8 @@ internal static class ClassifyCommand
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file (.pth, .pth.tar, .safetensors; legacy or zip PyTorch format, plain state_dict or training checkpoint), or a registered name (texturebias weights list), fetched on first use" };
-        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
-        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (0 keeps the size; default: the checkpoint's, else 256)" };
+        var crop = new Option<int?>("--crop") { Description = "Centre crop side (0 for no crop; default: the checkpoint's, else 224)" };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var logitsOut = new Option<string?>("--logits-out") { Description = "Write all logits as a float32 NumPy .npy [N,classes], rows in the printed order" };
@@ -35,14 +36,15 @@ internal static class ClassifyCommand
         return command;
     }
 
-    private static int Run(string? arch, string? weights, int resize, int crop, int top, int batch, string? logitsOut, bool json, string[] inputs, CancellationToken cancel)
+    private static int Run(string? arch, string? weights, int? resize, int? crop, int top, int batch, string? logitsOut, bool json, string[] inputs, CancellationToken cancel)
     {
         if (batch < 1) throw new TextureBiasException("--batch must be at least 1");
         if (top < 1) throw new TextureBiasException("--top must be at least 1");
-        var preprocessing = CommandRunner.Preprocessing(resize, crop);
+        CommandRunner.CheckSizes(resize, crop);
         var files = ImageFiles.Find(inputs);
         if (files.Count == 0) throw new TextureBiasException($"no image files found in {string.Join(", ", inputs)}");
         using var model = ModelLoading.Load(arch, weights);
+        var preprocessing = CommandRunner.Preprocessing(model, resize, crop, Preprocessing.ImageNetEval);
         var classifier = new Classifier(model, preprocessing, batch);
         using var npy = logitsOut is null ? null : new NpyRowWriter(logitsOut, model.NumClasses);
 

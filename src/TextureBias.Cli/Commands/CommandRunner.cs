@@ -106,7 +106,27 @@ internal static class CommandRunner
     /// <summary>Resize and crop sizes must be 0 (keep) or positive.</summary>
     public static Preprocessing Preprocessing(int resize, int crop)
     {
-        if (resize < 0 || crop < 0) throw new TextureBiasException("--resize and --crop must be 0 (keep the size) or positive");
+        CheckSizes(resize, crop);
         return new Preprocessing(resize, crop);
+    }
+
+    /// <summary>Refuses a negative --resize or --crop (null: not given).</summary>
+    public static void CheckSizes(int? resize, int? crop)
+    {
+        if (resize < 0 || crop < 0) throw new TextureBiasException("--resize and --crop must be 0 (keep the size) or positive");
+    }
+
+    /// <summary>
+    /// The preprocessing for <paramref name="model"/>: the evaluation transform its checkpoint
+    /// records (else <paramref name="fallback"/>), with a given --resize or --crop replacing that
+    /// size. Says on stderr when the checkpoint's transform is used.
+    /// </summary>
+    public static Preprocessing Preprocessing(Models.ImageClassifier model, int? resize, int? crop, Preprocessing fallback)
+    {
+        CheckSizes(resize, crop);
+        var result = model.Metadata.EvaluationOr(fallback, resize, crop);
+        if (model.Metadata.Evaluation is not null && (resize is null || crop is null))
+            Console.Error.WriteLine($"texturebias: preprocessing as the checkpoint records it: {result} (--resize/--crop override)");
+        return result;
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using TextureBias.Data;
 using TextureBias.Evaluation;
+using TextureBias.Imaging;
 using TextureBias.Models;
 
 namespace TextureBias.Cli.Commands;
@@ -16,8 +17,8 @@ internal static class EvaluateCommand
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout (class folders)", Required = true };
-        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
-        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (0 keeps the size; default: the checkpoint's, else 256)" };
+        var crop = new Option<int?>("--crop") { Description = "Centre crop side (0 for no crop; default: the checkpoint's, else 224)" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var numClasses = new Option<int?>("--num-classes") { Description = "Outputs of the model (default: read from the weight file)" };
         var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
@@ -30,11 +31,12 @@ internal static class EvaluateCommand
         PathOptions.Declare(inputFolders: [data], inputFiles: [subset], outputFiles: [csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
-            var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! }, r.GetValue(subset) is { } s ? ImageFolder.ReadClassSubset(s) : null);
             if (folder.Samples.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
             using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights), r.GetValue(numClasses));
+            var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), Preprocessing.ImageNetEval);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var result = CommandRunner.WithProgress($"evaluate {folder.Samples.Count} images", folder.Samples.Count,
                 progress => Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, progress, cancel));
@@ -47,7 +49,8 @@ internal static class EvaluateCommand
                 AtomicFile.WriteText(csvPath, sb.ToString());
             }
             if (r.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(new { top1 = result.Top1, top5 = result.Top5, images = result.Images, skipped = result.Skipped, classes = folder.Classes.Count }));
+                Console.WriteLine(JsonSerializer.Serialize(new { top1 = result.Top1, top5 = result.Top5, images = result.Images, skipped = result.Skipped, classes = folder.Classes.Count,
+                    resize = preprocessing.Resize, crop = preprocessing.Crop }));
             else
                 Console.WriteLine($"top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images in {folder.Classes.Count} classes" +
                     (result.Skipped > 0 ? $", {result.Skipped} skipped)" : ")"));

@@ -14,11 +14,11 @@ internal static class PatchesCommand
     {
         var arch = new Option<string?>("--arch") { Description = "bagnet9, bagnet17 or bagnet33 (not needed with registered --weights or a BagNet weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
-        var data = new Option<string>("--data") { Description = "Image folder (ImageFolder layout: a folder named by WNID or class index labels its images)", Required = true };
-        var classes = new Option<string>("--class") { Description = "Class index or WNID; several separated by commas", Required = true };
+        var data = new Option<string>("--data") { Description = "Image folder (ImageFolder layout: a folder named by class name, WNID or class index labels its images)", Required = true };
+        var classes = new Option<string>("--class") { Description = "Class name (as the checkpoint records them), index or WNID; several separated by commas", Required = true };
         var top = new Option<int>("--top") { Description = "Patches per row", DefaultValueFactory = _ => 7 };
-        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
-        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (0 keeps the size; default: the checkpoint's, else 256)" };
+        var crop = new Option<int?>("--crop") { Description = "Centre crop side (0 for no crop; default: the checkpoint's, else 224)" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
         var output = new Option<string>("--out") { Description = "The mosaic (.png)", Required = true };
         var csv = new Option<string?>("--csv") { Description = "The patches as CSV: class, row, rank, image, x, y, size, logit" };
@@ -29,14 +29,15 @@ internal static class PatchesCommand
         PathOptions.Declare(inputFolders: [data], outputFiles: [output, csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
-            var preprocessing = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             int k = r.GetValue(top);
             if (k < 1) throw new TextureBiasException("--top must be at least 1");
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
             var model = ModelLoading.LoadBagNet(r.GetValue(arch), r.GetValue(weights), "patches");
             using (model)
             {
-                var wanted = r.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => ImageNetClasses.Parse(c, model.NumClasses)).Distinct().ToList();
+                var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), TextureBias.Imaging.Preprocessing.ImageNetEval);
+                var wanted = r.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(model.ParseClass).Distinct().ToList();
                 var folder = r.GetValue(data)!;
                 if (!Directory.Exists(folder)) throw new TextureBiasException($"{folder}: no such folder");
                 var files = ImageFiles.Find(new[] { folder });
@@ -46,12 +47,13 @@ internal static class PatchesCommand
                 var result = CommandRunner.WithProgress($"search {files.Count} images", files.Count,
                     progress => InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, progress, cancel));
                 cancel.ThrowIfCancellationRequested();
-                PatchMosaic.Save(r.GetValue(output)!, result, preprocessing, model.NumClasses, k);
+                PatchMosaic.Save(r.GetValue(output)!, result, preprocessing, model.NumClasses, k,
+                    model.Metadata.Classes is null ? null : Enumerable.Range(0, model.NumClasses).Select(c => $"{c} {model.ClassName(c)}").ToList());
                 if (r.GetValue(csv) is { } csvPath) PatchMosaic.SaveCsv(csvPath, result);
                 foreach (var c in wanted)
                 {
                     var best = result.FromAllImages[c];
-                    Console.WriteLine($"{c}\t{ImageNetClasses.NameOf(c, model.NumClasses)}\tbest logit {(best.Count > 0 ? best[0].Logit.ToString("0.000") : "-")}" +
+                    Console.WriteLine($"{c}\t{model.ClassName(c)}\tbest logit {(best.Count > 0 ? best[0].Logit.ToString("0.000") : "-")}" +
                         $"\t{result.FromClassImages[c].Count} patches from images of the class");
                 }
                 Console.Error.WriteLine($"texturebias: searched {result.Images} images" + (result.Skipped > 0 ? $", skipped {result.Skipped}" : "") +

@@ -15,14 +15,14 @@ internal static class ShapeBiasCommand
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var stimuli = new Option<string?>("--stimuli") { Description = "Cue-conflict folder: <shape>/<shape>N-<texture>M.png" };
-        var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the 224-pixel stimuli as they are)", DefaultValueFactory = _ => 0 };
-        var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for none)", DefaultValueFactory = _ => 0 };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (0 keeps the stimuli as they are; default: the checkpoint's, else 0)" };
+        var crop = new Option<int?>("--crop") { Description = "Centre crop side (0 for none; default: the checkpoint's, else 0)" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var rawOut = new Option<string?>("--raw-data-out") { Description = "Write the model's trials as a raw-data CSV (texture-vs-shape / model-vs-human format)" };
         var rawData = new Option<string[]>("--raw-data") { Description = "Analyse raw-data CSV files instead of a model", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var onnx = new Option<string?>("--onnx") { Description = "An ImageNet classifier exported to ONNX (NCHW or NHWC input, ImageNet normalisation) instead of --arch" };
-        var plot = new Option<string?>("--plot") { Description = "Draw the per-category shape bias with human and ResNet-50 references (PNG)" };
+        var plot = new Option<string?>("--plot") { Description = "Draw the per-category shape bias (PNG; with human and ResNet-50 references for the 16 categories)" };
         var command = new Command("shape-bias", "Shape bias on cue-conflict images (Geirhos et al. 2019): of a model, or of raw-data CSV files.")
         {
             arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot, onnx,
@@ -31,6 +31,13 @@ internal static class ShapeBiasCommand
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var results = new List<ShapeBiasResult>();
+            // Every observer's shape bias must be defined: NaN is no result.
+            void Add(ShapeBiasResult result, IReadOnlyList<ShapeBiasTrial> trials)
+            {
+                if (ShapeBias.WhyUndefined(result, trials) is { } why) throw new TextureBiasException($"{result.Name}: {why}");
+                results.Add(result);
+            }
+            CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             if (r.GetValue(rawData) is { Length: > 0 } files)
             {
                 var all = new List<ShapeBiasTrial>();
@@ -38,9 +45,9 @@ internal static class ShapeBiasCommand
                 {
                     var trials = ShapeBias.ReadRawData(f);
                     all.AddRange(trials);
-                    results.Add(ShapeBias.Compute(Path.GetFileName(f), trials));
+                    Add(ShapeBias.Compute(Path.GetFileName(f), trials), trials);
                 }
-                if (files.Length > 1) results.Add(ShapeBias.Compute("pooled", all));
+                if (files.Length > 1) Add(ShapeBias.Compute("pooled", all), all);
             }
             else
             {
@@ -50,10 +57,12 @@ internal static class ShapeBiasCommand
                 string a = ModelLoading.Label(model.Architecture, r.GetValue(weights));
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
                 int count = Directory.Exists(dir) ? ImageFiles.Find(new[] { dir }).Count : 0;
+                var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), new TextureBias.Imaging.Preprocessing(0, 0));
                 var trials = CommandRunner.WithProgress("cue-conflict images", count, progress =>
-                    ShapeBias.Run(model, dir, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), Math.Max(1, r.GetValue(batch)), Failure, progress, cancel));
+                    ShapeBias.Run(model, dir, preprocessing, Math.Max(1, r.GetValue(batch)), Failure, progress, cancel));
+                cancel.ThrowIfCancellationRequested();
                 if (r.GetValue(rawOut) is { } outPath) ShapeBias.WriteRawData(outPath, a, trials);
-                results.Add(ShapeBias.Compute(a, trials));
+                Add(ShapeBias.Compute(a, trials), trials);
             }
             if (r.GetValue(plot) is { } plotPath)
                 TextureBias.Reports.ShapeBiasFigure.Save(plotPath, results.Where(x => x.Name != "pooled").ToList());

@@ -16,7 +16,7 @@ internal static class TrainCommand
         var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
         var train = new Option<string>("--train") { Description = "Training folder(s), comma-separated, with the same classes (SIN,IN)", Required = true };
         var val = new Option<string?>("--val") { Description = "Validation folder" };
-        var outDir = new Option<string>("--out") { Description = "Run folder: checkpoint.pth.tar, model_best.pth.tar, metrics.csv", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Run folder: checkpoint.pth.tar, model_best.pth.tar, metrics.csv (a folder holding a run needs --resume or --overwrite)", Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => d.Epochs, Description = "Epochs" };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch, Description = "Images per step" };
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => d.LearningRate, Description = "Initial learning rate" };
@@ -29,7 +29,8 @@ internal static class TrainCommand
         var numClasses = new Option<int>("--num-classes") { DefaultValueFactory = _ => d.NumClasses, Description = "Outputs of the model" };
         var size = new Option<int>("--image-size") { DefaultValueFactory = _ => d.ImageSize, Description = "Training crop and evaluation crop side" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of shuffling, augmentation and dropout" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from checkpoint.pth.tar in --out" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint.pth.tar (also after Ctrl-C)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Delete the run in --out (checkpoint, best model, metrics) and start afresh" };
         var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
         var width = new Option<int>("--width") { DefaultValueFactory = _ => d.Width, Description = "Channels of the first stage of a ResNet or BagNet (64: the papers'; smaller for small experiments)" };
         var blocks = new Option<string?>("--blocks") { Description = "Residual blocks per stage of a ResNet or BagNet, e.g. 1,1,1,1 (default: the architecture's)" };
@@ -37,7 +38,7 @@ internal static class TrainCommand
         var minScale = new Option<double>("--min-scale") { DefaultValueFactory = _ => d.MinCropScale, Description = "Smallest area fraction of RandomResizedCrop" };
         var command = new Command("train", "Train a classifier on image folders with pytorch/examples' ImageNet recipe.")
         {
-            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, subset, width, blocks, bnMomentum, minScale,
+            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, overwrite, subset, width, blocks, bnMomentum, minScale,
         };
         PathOptions.Declare(inputFolderLists: [train], inputFolders: [val], inputFiles: [subset], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
@@ -46,7 +47,7 @@ internal static class TrainCommand
             {
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
-                NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Init = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.Classifier) : null,
+                NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Overwrite = r.GetValue(overwrite), Init = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.Classifier) : null,
                 ClassSubset = r.GetValue(subset), Width = r.GetValue(width), BatchNormMomentum = r.GetValue(bnMomentum), Blocks = r.GetValue(blocks)?.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int k) ? k : throw new TextureBiasException($"--blocks: '{b}' is not a number")).ToList(), MinCropScale = r.GetValue(minScale),
                 LearningRateSteps = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int e) ? e : throw new TextureBiasException($"--lr-steps: '{s}' is not an epoch")).ToList(),
@@ -56,24 +57,56 @@ internal static class TrainCommand
             IReadOnlyList<EpochMetrics>? metrics = null;
             void Run(Action<int, int, int, double>? progress) =>
                 metrics = Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel);
-            if (!Console.IsErrorRedirected)
-                CommandRunner.Error.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask("train");
-                        Run((epoch, step, steps, loss) =>
+            try
+            {
+                if (!Console.IsErrorRedirected)
+                    CommandRunner.Error.Progress()
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                        .Start(ctx =>
                         {
-                            task.MaxValue = steps;
-                            task.Value = step;
-                            task.Description = $"epoch {epoch}/{options.Epochs} loss {loss:0.000}";
+                            var task = ctx.AddTask("train");
+                            Run((epoch, step, steps, loss) =>
+                            {
+                                task.MaxValue = steps;
+                                task.Value = step;
+                                task.Description = $"epoch {epoch}/{options.Epochs} loss {loss:0.000}";
+                            });
                         });
-                    });
-            else Run(null);
+                else Run(null);
+            }
+            catch (TrainingInterruptedException stopped)
+            {
+                Console.Error.WriteLine($"texturebias: {stopped.Message}");
+                Console.Error.WriteLine($"texturebias: to continue: {ResumeCommand(r)}");
+                return CommandRunner.Interrupted;
+            }
             foreach (var m in metrics!)
                 Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%  {m.ImagesPerS:0.0} images/s");
             return CommandRunner.Ok;
         }));
         return command;
     }
+
+    /// <summary>The command line that continues an interrupted run: the same arguments, without --overwrite, with --resume.</summary>
+    internal static string ResumeCommand(ParseResult parse)
+    {
+        var args = parse.Tokens.Select(t => t.Value).ToList();
+        int at = args.IndexOf("train");
+        if (at >= 0) args = args.Skip(at + 1).ToList();
+        var kept = new List<string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "--overwrite" or "--resume")
+            {
+                if (i + 1 < args.Count && args[i + 1] is "true" or "false" or "True" or "False") i++;
+                continue;
+            }
+            kept.Add(args[i]);
+        }
+        kept.Add("--resume");
+        return "texturebias train " + string.Join(" ", kept.Select(Quote));
+    }
+
+    private static string Quote(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=,:+@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
 }

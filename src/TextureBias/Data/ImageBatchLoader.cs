@@ -18,23 +18,30 @@ public sealed class ImageBatchLoader
 
     private readonly bool _normalize;
 
+    private readonly float[] _mean, _std;
+
     /// <summary>
-    /// Creates a loader. With <paramref name="normalize"/> false the inputs are plain
-    /// <c>ToTensor</c> values in [0,1] (as style transfer takes them).
+    /// Creates a loader (inputs normalised with the preprocessing's mean and std). With
+    /// <paramref name="normalize"/> false the inputs are plain <c>ToTensor</c> values in [0,1]
+    /// (as style transfer takes them).
     /// </summary>
     public ImageBatchLoader(Preprocessing preprocessing, int batchSize, int workers = 0, bool normalize = true)
-        : this((image, _) => preprocessing.Geometry(image), batchSize, workers, normalize)
+        : this((image, _) => preprocessing.Geometry(image), batchSize, workers, normalize, preprocessing)
     {
     }
 
     /// <summary>
     /// Creates a loader whose resizing and cropping is <paramref name="geometry"/>(image, position
-    /// of the image in the list): random augmentation that depends only on the position.
+    /// of the image in the list): random augmentation that depends only on the position. Inputs
+    /// are normalised with the mean and std of <paramref name="normalization"/> (ImageNet's when null).
     /// </summary>
-    public ImageBatchLoader(Func<RgbImage, int, RgbImage> geometry, int batchSize, int workers = 0, bool normalize = true)
+    public ImageBatchLoader(Func<RgbImage, int, RgbImage> geometry, int batchSize, int workers = 0, bool normalize = true, Preprocessing? normalization = null)
     {
         _geometry = geometry;
         _normalize = normalize;
+        _mean = (normalization?.Mean ?? Preprocessing.ImageNetMean).ToArray();
+        _std = (normalization?.Std ?? Preprocessing.ImageNetStd).ToArray();
+        if (_mean.Length != 3 || _std.Length != 3) throw new ArgumentException("the normalisation needs three means and three standard deviations (RGB)");
         if (batchSize < 1) throw new ArgumentException("batch size must be at least 1");
         BatchSize = batchSize;
         Workers = workers > 0 ? workers : Environment.ProcessorCount;
@@ -116,7 +123,7 @@ public sealed class ImageBatchLoader
         try
         {
             var image = _geometry(ImageDecoder.Decode(path), position);
-            return new Decoded(path, Normalised(image, _normalize), image.Height, image.Width, null);
+            return new Decoded(path, Normalised(image), image.Height, image.Width, null);
         }
         catch (ImageDecodeException e)
         {
@@ -130,14 +137,15 @@ public sealed class ImageBatchLoader
     }
 
     /// <summary>ToTensor + Normalize in float32, the same arithmetic as torchvision: (v/255 - mean) / std.</summary>
-    private static float[] Normalised(RgbImage image, bool normalize)
+    private float[] Normalised(RgbImage image)
     {
+        bool normalize = _normalize;
         int plane = image.Width * image.Height;
         var chw = new float[3 * plane];
         var px = image.Pixels;
         for (int c = 0; c < 3; c++)
         {
-            float mean = Preprocessing.ImageNetMean[c], std = Preprocessing.ImageNetStd[c];
+            float mean = _mean[c], std = _std[c];
             int o = c * plane;
             if (normalize)
                 for (int i = 0; i < plane; i++)

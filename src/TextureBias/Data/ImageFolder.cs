@@ -67,8 +67,30 @@ public sealed class ImageFolder
     /// and every class is an ImageNet WNID (right for any subset of ImageNet's folders), else
     /// the folder's position.
     /// </summary>
-    public int[] ModelIndices(int numClasses)
+    public int[] ModelIndices(int numClasses) => ModelIndices(numClasses, null);
+
+    /// <summary>
+    /// The model output index of each class: with <paramref name="modelClasses"/> (the names of the
+    /// model's outputs, as its checkpoint records them) the output of the same name, so a folder
+    /// with some of the classes, or with them in another order, is scored right; else as
+    /// <see cref="ModelIndices(int)"/>.
+    /// </summary>
+    /// <exception cref="TextureBiasException">A class folder names no output of the model.</exception>
+    public int[] ModelIndices(int numClasses, IReadOnlyList<string>? modelClasses)
     {
+        if (modelClasses is not null)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < modelClasses.Count; i++) index.TryAdd(modelClasses[i], i);
+            var unknown = Classes.Where(c => !index.ContainsKey(c)).ToList();
+            if (unknown.Count > 0)
+            {
+                string names = string.Join(", ", modelClasses.Take(12)) + (modelClasses.Count > 12 ? $", … ({modelClasses.Count} in all)" : "");
+                throw new TextureBiasException($"class folder{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")} " +
+                    $"{(unknown.Count == 1 ? "is" : "are")} not among the network's classes ({names})");
+            }
+            return Classes.Select(c => index[c]).ToArray();
+        }
         if (numClasses == 1000 && Classes.All(c => ImageNetClasses.IndexOfWnid(c) is not null))
             return Classes.Select(c => ImageNetClasses.IndexOfWnid(c)!.Value).ToArray();
         if (Classes.Count > numClasses)

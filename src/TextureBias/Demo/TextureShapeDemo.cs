@@ -206,7 +206,7 @@ public static class TextureShapeDemo
     }
 
     /// <summary>The evaluation preprocessing of the demo's networks: <see cref="Trainer"/>'s validation transform at the world's size.</summary>
-    public static Preprocessing EvalPreprocessing(DemoOptions options) => new(options.ImageSize * 256 / 224, options.ImageSize);
+    public static Preprocessing EvalPreprocessing(DemoOptions options) => Trainer.EvalPreprocessing(options.ImageSize);
 
     /// <summary>Judges the four networks' numbers against the papers' findings.</summary>
     public static DemoFindings Judge(IReadOnlyList<DemoModelResult> results)

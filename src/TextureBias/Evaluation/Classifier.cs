@@ -58,8 +58,7 @@ public sealed class Classifier
                     for (int j = 0; j < k; j++)
                     {
                         int cls = (int)order[i * k + j];
-                        preds[j] = new ClassPrediction(cls, c == 1000 ? ImageNetClasses.Wnids[cls] : null,
-                            ImageNetClasses.NameOf(cls, c), probs[i * c + cls], row[cls]);
+                        preds[j] = new ClassPrediction(cls, _model.Metadata.WnidOf(cls, c), _model.ClassName(cls), probs[i * c + cls], row[cls]);
                     }
                     yield return new Classification(batch.Paths[i], preds, row);
                 }

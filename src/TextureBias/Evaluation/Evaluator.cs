@@ -16,13 +16,18 @@ public static class Evaluator
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int batchSize = 32,
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default) =>
-        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel);
+        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel, preprocessing);
 
-    /// <summary>Evaluates with a per-image transform (image, position in the sample list) in place of resize and crop.</summary>
+    /// <summary>
+    /// Evaluates with a per-image transform (image, position in the sample list) in place of resize
+    /// and crop; inputs are normalised with <paramref name="normalization"/>'s mean and std (ImageNet's when null).
+    /// A folder's classes are the model's outputs of the same name when the model knows its class
+    /// names (<see cref="ModelMetadata.Classes"/>), else as <see cref="ImageFolder.ModelIndices(int)"/> says.
+    /// </summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Func<RgbImage, int, RgbImage> geometry, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Preprocessing? normalization = null)
     {
-        var indices = data.ModelIndices(model.NumClasses);
+        var indices = data.ModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>();
         foreach (var (path, label) in data.Samples) labelOf.TryAdd(path, label);
         int n = data.Classes.Count, skipped = 0, done = 0;
@@ -30,7 +35,7 @@ public static class Evaluator
         var top1 = new int[n];
         var top5 = new int[n];
         model.eval();
-        var loader = new ImageBatchLoader(geometry, batchSize);
+        var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization);
         void Failure(ImageFailure f)
         {
             skipped++;

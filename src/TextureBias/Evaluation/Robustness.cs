@@ -27,7 +27,7 @@ public static class Robustness
                     if (greyscale) shown = Distortions.Greyscale(shown); // as the papers' stimuli, at every level
                     return Distortions.Apply(shown, distortion, level, new Random(Seeds.Mix(seed, index, position)));
                 },
-                batchSize, onFailure, done => progress?.Invoke(index * data.Samples.Count + done), cancel);
+                batchSize, onFailure, done => progress?.Invoke(index * data.Samples.Count + done), cancel, preprocessing);
             results.Add((level, result));
         }
         return results;

@@ -34,5 +34,5 @@ public static class Scrambling
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int n, int seed, int batchSize = 32,
         Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null) =>
         Evaluator.Run(model, data, (image, position) => Scramble(preprocessing.Geometry(image), n, new Random(Seeds.Mix(seed, n, position))),
-            batchSize, onFailure, progress, cancel);
+            batchSize, onFailure, progress, cancel, preprocessing);
 }

@@ -47,14 +47,46 @@ public static class ShapeBias
 
     /// <summary>
     /// A model's trials on a cue-conflict folder (<c>&lt;shape&gt;/&lt;shape&gt;N-&lt;texture&gt;M.png</c>):
-    /// each image classified, its softmax mapped to the 16 categories (<see cref="SixteenClassMapping"/>).
+    /// when the model's checkpoint names its classes (<see cref="Models.ModelMetadata.Classes"/>)
+    /// and the folder's categories are among them, the decision is the named class with the
+    /// largest logit (a network trained on the categories themselves, like the demo's); else
+    /// each image's softmax is mapped to the 16 categories (<see cref="SixteenClassMapping"/>),
+    /// which needs a 1000-class ImageNet model.
     /// </summary>
+    /// <exception cref="TextureBiasException">The folder is missing, or the model can decide on neither way.</exception>
     public static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, int batchSize = 32,
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
     {
-        if (model.NumClasses != 1000) throw new TextureBiasException("the shape bias needs a 1000-class ImageNet model");
+        if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
+        var categories = Directory.GetDirectories(stimuli).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Select(n => n!)
+            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (model.Metadata.Classes is { } names && categories.Count > 0 && categories.All(names.Contains))
+            return Run(model, stimuli, preprocessing, names, batchSize, onFailure, progress, cancel);
+        if (model.NumClasses != 1000)
+        {
+            string found = string.Join(", ", categories.Take(8)) + (categories.Count > 8 ? ", …" : "");
+            throw new TextureBiasException(model.Metadata.Classes is { } known
+                ? $"the network's classes ({string.Join(", ", known.Take(8))}{(known.Count > 8 ? ", …" : "")}) are not the categories of {stimuli} ({found}), and it is no 1000-class ImageNet network whose decisions map to the 16 categories"
+                : $"the shape bias needs a 1000-class ImageNet network, or one whose checkpoint names its classes as the categories of {stimuli} ({found}); this one has {model.NumClasses} unnamed outputs");
+        }
         return Run(model, stimuli, preprocessing, logits => SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(logits)],
             batchSize, onFailure, progress, cancel);
+    }
+
+    /// <summary>
+    /// Why the shape bias of <paramref name="result"/> (computed from <paramref name="trials"/>) is
+    /// undefined, or null when it is defined: no cue-conflict trials, or not one decision for
+    /// the shape's or the texture's category.
+    /// </summary>
+    public static string? WhyUndefined(ShapeBiasResult result, IReadOnlyList<ShapeBiasTrial> trials)
+    {
+        if (trials.Count == 0) return "no trials (no cue-conflict image was classified)";
+        if (result.Trials == 0) return $"none of the {trials.Count} trials is a cue conflict (each image's shape and texture are the same category)";
+        if (result.ShapeDecisions + result.TextureDecisions > 0) return null;
+        var decisions = trials.Where(t => t.Shape != t.Texture).GroupBy(t => t.Decision).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {g.Count()}").ToList();
+        return $"not one of the {result.Trials} cue-conflict decisions was the shape's or the texture's category " +
+            $"(decided: {string.Join(", ", decisions.Take(5))}{(decisions.Count > 5 ? ", …" : "")}), so the shape bias is undefined";
     }
 
     /// <summary>

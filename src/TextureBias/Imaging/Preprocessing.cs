@@ -5,8 +5,8 @@ namespace TextureBias.Imaging;
 /// <summary>
 /// torchvision's evaluation transform on a decoded image: <c>Resize(Resize)</c> (shorter side,
 /// PIL bilinear with antialiasing), <c>CenterCrop(Crop)</c>, <c>ToTensor</c> and
-/// <c>Normalize</c> with the ImageNet mean and std. A size of 0 skips that step, so
-/// <c>new Preprocessing(0, 0)</c> uses the image at its own size (as parity checks need).
+/// <c>Normalize(Mean, Std)</c> (the ImageNet statistics unless set). A size of 0 skips that
+/// step, so <c>new Preprocessing(0, 0)</c> uses the image at its own size (as parity checks need).
 /// </summary>
 /// <param name="Resize">Target length of the shorter side, or 0 to keep the size.</param>
 /// <param name="Crop">Side of the square centre crop, or 0 for no crop.</param>
@@ -21,6 +21,29 @@ public sealed record Preprocessing(int Resize = 256, int Crop = 224)
     /// <summary>The standard ImageNet validation transform: Resize 256, CenterCrop 224.</summary>
     public static Preprocessing ImageNetEval { get; } = new(256, 224);
 
+    /// <summary>The channel means (RGB) subtracted after <c>ToTensor</c>; <see cref="ImageNetMean"/> unless set.</summary>
+    public IReadOnlyList<float> Mean { get; init; } = ImageNetMean;
+
+    /// <summary>The channel standard deviations (RGB) divided by; <see cref="ImageNetStd"/> unless set.</summary>
+    public IReadOnlyList<float> Std { get; init; } = ImageNetStd;
+
+    /// <summary>True when <see cref="Mean"/> and <see cref="Std"/> are the ImageNet statistics.</summary>
+    public bool HasImageNetNormalisation => Mean.SequenceEqual(ImageNetMean) && Std.SequenceEqual(ImageNetStd);
+
+    /// <summary>Equal sizes and equal normalisation values.</summary>
+    public bool Equals(Preprocessing? other) =>
+        other is not null && Resize == other.Resize && Crop == other.Crop && Mean.SequenceEqual(other.Mean) && Std.SequenceEqual(other.Std);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Resize, Crop, Mean.Count > 0 ? Mean[0] : 0, Std.Count > 0 ? Std[0] : 0);
+
+    /// <summary>"resize 256, crop 224" (and the normalisation when it is not ImageNet's).</summary>
+    public override string ToString()
+    {
+        static string F(IReadOnlyList<float> v) => string.Join(", ", v.Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)));
+        return $"resize {Resize}, crop {Crop}" + (HasImageNetNormalisation ? "" : $", mean ({F(Mean)}), std ({F(Std)})");
+    }
+
     /// <summary>Resize and crop only, on the 8-bit image (no tensor yet).</summary>
     public RgbImage Geometry(RgbImage image)
     {
@@ -34,19 +57,22 @@ public sealed record Preprocessing(int Resize = 256, int Crop = 224)
     public Tensor Apply(RgbImage image)
     {
         using var scope = NewDisposeScope();
-        return Normalize(Geometry(image).ToTensor()).MoveToOuterDisposeScope();
+        return Normalize(Geometry(image).ToTensor(), Mean, Std).MoveToOuterDisposeScope();
     }
 
     /// <summary>Decodes the file at <paramref name="path"/> and applies the transform.</summary>
     public Tensor Load(string path) => Apply(ImageDecoder.Decode(path));
 
     /// <summary>torchvision's <c>Normalize</c> with the ImageNet statistics, in place on a new tensor [3,H,W] or [N,3,H,W].</summary>
-    public static Tensor Normalize(Tensor chw)
+    public static Tensor Normalize(Tensor chw) => Normalize(chw, ImageNetMean, ImageNetStd);
+
+    /// <summary>torchvision's <c>Normalize(mean, std)</c> on a new tensor [3,H,W] or [N,3,H,W].</summary>
+    public static Tensor Normalize(Tensor chw, IReadOnlyList<float> channelMean, IReadOnlyList<float> channelStd)
     {
         using var scope = NewDisposeScope();
         var shape = chw.dim() == 4 ? new long[] { 1, 3, 1, 1 } : new long[] { 3, 1, 1 };
-        var mean = tensor(ImageNetMean.ToArray()).reshape(shape);
-        var std = tensor(ImageNetStd.ToArray()).reshape(shape);
+        var mean = tensor(channelMean.ToArray()).reshape(shape);
+        var std = tensor(channelStd.ToArray()).reshape(shape);
         return Models.SafeScalars.Minus(chw, mean).div_(std).MoveToOuterDisposeScope();
     }
 

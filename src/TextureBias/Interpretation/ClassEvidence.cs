@@ -31,7 +31,7 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
             throw new TextureBiasException($"the image is {shown.Width}x{shown.Height} after preprocessing, smaller than {model.Architecture}'s {model.ReceptiveField}-pixel patches");
         model.eval();
         using var scope = NewDisposeScope();
-        var input = new Preprocessing(0, 0).Apply(shown);
+        var input = (preprocessing with { Resize = 0, Crop = 0 }).Apply(shown);
         float[] logits;
         using (no_grad()) logits = model.forward(input.unsqueeze(0))[0].data<float>().ToArray();
         if (classes is null || classes.Count == 0)
@@ -60,9 +60,13 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
         return grid.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The panel titles: class index, name and image logit.</summary>
+    /// <summary>The panel titles: class index, ImageNet name (or "class N") and image logit.</summary>
     public IReadOnlyList<string> Titles(int numClasses) =>
         Classes.Select(k => $"{k} {ImageNetClasses.NameOf(k, numClasses)} (logit {Logits[k]:0.00})").ToList();
+
+    /// <summary>The panel titles: class index, the model's name of the class (<see cref="ImageClassifier.ClassName"/>) and image logit.</summary>
+    public IReadOnlyList<string> Titles(ImageClassifier model) =>
+        Classes.Select(k => $"{k} {model.ClassName(k)} (logit {Logits[k]:0.00})").ToList();
 
     /// <summary>Disposes the maps.</summary>
     public void Dispose() => Maps.Dispose();

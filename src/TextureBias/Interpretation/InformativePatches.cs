@@ -16,12 +16,17 @@ public static class InformativePatches
 {
 
     /// <summary>
-    /// The label of an image in an ImageFolder layout: its folder's name as a WNID or a class
-    /// index, or null.
+    /// The label of an image in an ImageFolder layout: its folder's name as one of
+    /// <paramref name="classNames"/> (a network's recorded class names), a WNID or a class index, or null.
     /// </summary>
-    public static int? FolderLabel(string path, int numClasses = 1000)
+    public static int? FolderLabel(string path, int numClasses = 1000, IReadOnlyList<string>? classNames = null)
     {
         var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? "");
+        if (classNames is not null)
+        {
+            for (int i = 0; i < classNames.Count; i++)
+                if (classNames[i] == folder) return i;
+        }
         if (int.TryParse(folder, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
             return index < numClasses ? index : null;
         return numClasses == 1000 ? ImageNetClasses.IndexOfWnid(folder) : null;
@@ -29,13 +34,14 @@ public static class InformativePatches
 
     /// <summary>
     /// Searches <paramref name="files"/> for the best <paramref name="top"/> patches of each class.
-    /// An image's own class comes from <paramref name="labelOf"/> (default: <see cref="FolderLabel"/>).
+    /// An image's own class comes from <paramref name="labelOf"/> (default: <see cref="FolderLabel"/>
+    /// with the model's recorded class names).
     /// </summary>
     public static InformativePatchesResult Find(BagNet model, IReadOnlyList<string> files, IReadOnlyList<int> classes, int top, Preprocessing preprocessing,
         int batchSize = 16, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
         Func<string, int?>? labelOf = null)
     {
-        labelOf ??= path => FolderLabel(path, model.NumClasses);
+        labelOf ??= path => FolderLabel(path, model.NumClasses, model.Metadata.Classes);
         if (classes.Count == 0) throw new ArgumentException("no classes given");
         foreach (var c in classes)
             if (c < 0 || c >= model.NumClasses) throw new TextureBiasException($"class {c} is not one of the model's {model.NumClasses} classes");

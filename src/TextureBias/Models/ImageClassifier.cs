@@ -22,6 +22,18 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     /// <summary>The number of output classes (1000 for ImageNet).</summary>
     public int NumClasses { get; }
 
+    /// <summary>
+    /// How the network is used: class names, evaluation preprocessing, ... as its checkpoint
+    /// records them (<see cref="ModelMetadata.None"/> for published weights and fresh networks).
+    /// </summary>
+    public ModelMetadata Metadata { get; set; } = ModelMetadata.None;
+
+    /// <summary>The name of output <paramref name="index"/> (<see cref="ModelMetadata.NameOf"/>).</summary>
+    public string ClassName(int index) => Metadata.NameOf(index, NumClasses);
+
+    /// <summary>A class given by name, index or WNID (<see cref="ModelMetadata.ParseClass"/>).</summary>
+    public int ParseClass(string text) => Metadata.ParseClass(text, NumClasses);
+
     /// <summary>The smallest input side the network accepts.</summary>
     public abstract int MinimumInputSize { get; }
 

@@ -3,22 +3,24 @@ using TextureBias.Evaluation;
 
 namespace TextureBias.Reports;
 
-/// <summary>A 16×16 confusion matrix: rows the true category, columns the decision, cells shaded by the row's fraction, counts written in.</summary>
+/// <summary>A confusion matrix of the 16 categories (or a network's own classes): rows the true category, columns the decision, cells shaded by the row's fraction, counts written in.</summary>
 public static class ConfusionMatrixFigure
 {
     /// <summary>Renders <paramref name="result"/> with a title.</summary>
     public static SKBitmap Render(SixteenClassAccuracyResult result, string title)
     {
-        var names = SixteenClassMapping.Categories;
+        var names = result.Categories;
         const int cell = 34, left = 90, top = 60, margin = 16;
-        int n = names.Count, width = left + n * cell + margin, height = top + n * cell + 90;
+        using var titleFont = Fonts.Font(15);
+        int n = names.Count, height = top + n * cell + 90;
+        string heading = $"{title}: {n}-class accuracy {100 * result.Accuracy:0.0}% ({result.Images} images)";
+        int width = Math.Max(left + n * cell + margin, (int)Math.Ceiling(titleFont.MeasureText(heading)) + 2 * margin);
         var bitmap = Bitmaps.White(width, height);
         using var canvas = new SKCanvas(bitmap);
-        using var titleFont = Fonts.Font(15);
         using var font = Fonts.Font(11);
         using var ink = Bitmaps.Ink();
         using var light = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        canvas.DrawText($"{title}: 16-class accuracy {100 * result.Accuracy:0.0}% ({result.Images} images)", margin, 24, SKTextAlign.Left, titleFont, ink);
+        canvas.DrawText(heading, margin, 24, SKTextAlign.Left, titleFont, ink);
         canvas.DrawText("decision →", left, top - 24, SKTextAlign.Left, font, ink);
         for (int i = 0; i < n; i++)
         {

@@ -13,21 +13,55 @@ namespace TextureBias.Training;
 /// pytorch/examples' ImageNet training: SGD with momentum and weight decay, step learning-rate
 /// schedule, RandomResizedCrop + flip for training and Resize + CenterCrop for validation,
 /// cross-entropy. After every epoch, <c>checkpoint.pth.tar</c> ({epoch, arch, state_dict,
-/// best_acc1, optimizer}, loadable by PyTorch) and, when top-1 improved, <c>model_best.pth.tar</c>
-/// are written atomically and <c>metrics.csv</c> gains a line. Shuffling, augmentation and
-/// dropout follow from the seed, the epoch and the image's position, so a resumed run (also one
-/// stopped mid-epoch by cancellation, which finishes the step and saves) matches an
-/// uninterrupted one.
+/// best_acc1, optimizer}, loadable by PyTorch, plus the network's <see cref="ModelMetadata"/>:
+/// classes, image_size, width, blocks, preprocessing) and, when top-1 improved,
+/// <c>model_best.pth.tar</c> are written atomically and <c>metrics.csv</c> gains a line.
+/// Shuffling, augmentation and dropout follow from the seed, the epoch and the image's
+/// position, so a resumed run (also one stopped mid-epoch by cancellation, which finishes the
+/// step, saves and throws <see cref="TrainingInterruptedException"/>) matches an uninterrupted
+/// one. A folder that already holds a run is refused unless resumed or
+/// <see cref="TrainingOptions.Overwrite"/> is set.
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Trains <paramref name="arch"/>; returns the metrics of all completed epochs.</summary>
+    /// <summary>The checkpoint of the last epoch (or of the step at which training was stopped).</summary>
+    public const string CheckpointFile = "checkpoint.pth.tar";
+
+    /// <summary>The checkpoint of the epoch with the best top-1 accuracy.</summary>
+    public const string BestFile = "model_best.pth.tar";
+
+    /// <summary>One line per finished epoch.</summary>
+    public const string MetricsFile = "metrics.csv";
+
+    /// <summary>Every file a run writes in its folder.</summary>
+    public static IReadOnlyList<string> RunFiles { get; } = new[] { CheckpointFile, BestFile, MetricsFile };
+
+    /// <summary>The run files in <paramref name="outDir"/> (none when it holds no run or does not exist).</summary>
+    public static IReadOnlyList<string> ExistingRunFiles(string outDir) =>
+        Directory.Exists(outDir) ? RunFiles.Where(f => File.Exists(Path.Combine(outDir, f))).ToList() : Array.Empty<string>();
+
+    /// <summary>The validation (and evaluation) transform of a network trained at <paramref name="imageSize"/>: Resize(size·256/224), CenterCrop(size).</summary>
+    public static Preprocessing EvalPreprocessing(int imageSize) => new(imageSize * 256 / 224, imageSize);
+
+    /// <summary>
+    /// Trains <paramref name="arch"/> into <paramref name="outDir"/>; returns the metrics of all
+    /// completed epochs. With <paramref name="resume"/>, a run in the folder is continued (a folder
+    /// without one starts afresh).
+    /// </summary>
+    /// <exception cref="TextureBiasException">Bad settings or data, or the folder holds a run and neither resume nor overwrite was asked for.</exception>
+    /// <exception cref="TrainingInterruptedException">Cancelled; the run was saved and can be resumed.</exception>
     public static IReadOnlyList<EpochMetrics> Run(string arch, IReadOnlyList<string> trainRoots, string? valRoot, string outDir, TrainingOptions options,
         bool resume = false, Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
     {
         if (options.Epochs < 1 || options.Batch < 1 || options.Accumulate < 1 || options.Accumulate > options.Batch || options.ImageSize < 8)
             throw new TextureBiasException("epochs, batch and --accumulate (≤ batch) must be positive, the image size at least 8");
         if (options.MinCropScale is <= 0 or > 1) throw new TextureBiasException($"the minimum crop scale must lie in (0, 1], not {options.MinCropScale}");
+        if (resume && options.Overwrite) throw new TextureBiasException("--resume continues the run in the output folder and --overwrite deletes it: give one of them");
+        var existing = ExistingRunFiles(outDir);
+        if (existing.Count > 0 && !resume && !options.Overwrite)
+            throw new TextureBiasException($"{outDir} already holds a training run ({string.Join(", ", existing)}): give --resume to continue it or --overwrite to delete it and start afresh");
+        if (existing.Count > 0 && resume && !existing.Contains(CheckpointFile))
+            throw new TextureBiasException($"{outDir} holds {string.Join(", ", existing)} but no {CheckpointFile} to continue from: give --overwrite to delete them and start afresh");
         var subset = options.ClassSubset is { } subsetFile ? ImageFolder.ReadClassSubset(subsetFile) : null;
         var train = ImageFolder.Open(trainRoots, subset);
         if (train.Samples.Count == 0) throw new TextureBiasException($"no training images in {string.Join(", ", trainRoots)}");
@@ -37,14 +71,20 @@ public static class Trainer
         if (val != null && !val.Classes.SequenceEqual(train.Classes))
             throw new TextureBiasException($"{valRoot}: its classes differ from the training data's");
         Directory.CreateDirectory(outDir);
-        string checkpointPath = Path.Combine(outDir, "checkpoint.pth.tar"), bestPath = Path.Combine(outDir, "model_best.pth.tar");
-        string metricsPath = Path.Combine(outDir, "metrics.csv");
+        string checkpointPath = Path.Combine(outDir, CheckpointFile), bestPath = Path.Combine(outDir, BestFile);
+        string metricsPath = Path.Combine(outDir, MetricsFile);
 
         using var model = Architectures.Create(arch, options.NumClasses, options.Width, options.Blocks);
         if (options.ImageSize < model.MinimumInputSize)
             throw new TextureBiasException($"{arch} needs an --image-size of at least {model.MinimumInputSize}");
         model.ResetParameters(new Generator((ulong)Seeds.Mix(options.Seed, -1))); // the same start for the same seed
         if (options.Init is { } init) LoadInit(model, init);
+        bool residual = model is ResNet or BagNet;
+        model.Metadata = new ModelMetadata
+        {
+            Classes = train.Classes.ToList(), ImageSize = options.ImageSize, Evaluation = EvalPreprocessing(options.ImageSize),
+            Width = residual ? options.Width : null, Blocks = residual ? ModelWeights.StageBlocks(model.state_dict().Keys) : null,
+        };
         if (options.BatchNormMomentum is { } bnMomentum)
             foreach (var (_, m) in model.named_modules())
                 if (m is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = bnMomentum;
@@ -54,7 +94,8 @@ public static class Trainer
         double bestAcc1 = 0;
         var sums = new double[5]; // loss sum, top-1 hits, top-5 hits, images, seconds
         if (resume && File.Exists(checkpointPath))
-            (startEpoch, startStep, bestAcc1, sums) = Restore(model, sgd, checkpointPath, metricsPath, metrics);
+            (startEpoch, startStep, bestAcc1, sums) = Restore(model, sgd, arch, train.Classes, checkpointPath, metricsPath, metrics);
+        if (options.Overwrite) DeleteRun(outDir);
 
         int stepsPerEpoch = (train.Samples.Count + options.Batch - 1) / options.Batch;
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
@@ -113,13 +154,13 @@ public static class Trainer
             if (stopped)
             {
                 Save(model, sgd, arch, checkpointPath, epoch, step, bestAcc1, sums);
-                cancel.ThrowIfCancellationRequested();
+                throw new TrainingInterruptedException(checkpointPath, epoch + 1, step, stepsPerEpoch, cancel);
             }
 
             double valTop1 = double.NaN, valTop5 = double.NaN;
             if (val != null)
             {
-                var result = Evaluator.Run(model, val, new Preprocessing(options.ImageSize * 256 / 224, options.ImageSize), options.Batch, onFailure);
+                var result = Evaluator.Run(model, val, model.Metadata.Evaluation!, options.Batch, onFailure);
                 (valTop1, valTop5) = (result.Top1, result.Top5);
             }
             double images = Math.Max(1, sums[3]);
@@ -156,16 +197,33 @@ public static class Trainer
             ["state_dict"] = stateDict,
             ["best_acc1"] = tensor(bestAcc1),
             ["optimizer"] = sgd.StateDict(),
-            ["texturebias_step"] = step,
-            ["texturebias_sums"] = sums.Cast<object?>().ToList(),
         };
+        foreach (var (key, value) in model.Metadata.ToCheckpointEntries()) tree[key] = value;
+        tree["texturebias_step"] = step;
+        tree["texturebias_sums"] = sums.Cast<object?>().ToList();
         WeightFile.SaveTree(path, tree);
     }
 
-    private static (int Epoch, int Step, double Best, double[] Sums) Restore(ImageClassifier model, Sgd sgd, string path, string metricsPath, List<EpochMetrics> metrics)
+    /// <summary>Deletes the files of a run in <paramref name="outDir"/>, and any temporary files an interrupted write of them left.</summary>
+    private static void DeleteRun(string outDir)
+    {
+        foreach (var file in RunFiles)
+        {
+            File.Delete(Path.Combine(outDir, file));
+            foreach (var tmp in Directory.EnumerateFiles(outDir, $".{file}.*.tmp")) File.Delete(tmp);
+        }
+    }
+
+    private static (int Epoch, int Step, double Best, double[] Sums) Restore(ImageClassifier model, Sgd sgd, string arch, IReadOnlyList<string> classes,
+        string path, string metricsPath, List<EpochMetrics> metrics)
     {
         if (WeightFile.ReadTree(path) is not PyDict root || root.GetValueOrDefault("state_dict") is not PyDict sd)
             throw new WeightFileException(path, "not a training checkpoint");
+        if (root.GetValueOrDefault("arch") is string trained && !trained.Equals(arch, StringComparison.OrdinalIgnoreCase))
+            throw new TextureBiasException($"{path}: the run trains {trained}, not {arch}; give --arch {trained} to continue it, or --overwrite to start afresh");
+        if (ModelMetadata.FromCheckpoint(root).Classes is { } recorded && !recorded.SequenceEqual(classes))
+            throw new TextureBiasException($"{path}: the run was trained on other classes ({Names(recorded)}) than the training data has ({Names(classes)}); " +
+                "continue it on the same data, or give --overwrite to start afresh");
         ModelWeights.Apply(model, WeightFile.NormaliseKeys(sd.Where(kv => kv.Key is string && kv.Value is Tensor).ToDictionary(kv => (string)kv.Key, kv => (Tensor)kv.Value!)), path);
         int epoch = root.GetValueOrDefault("epoch") is long e ? (int)e : 0;
         int step = root.GetValueOrDefault("texturebias_step") is long s ? (int)s : 0;
@@ -186,4 +244,7 @@ public static class Trainer
             }
         return (epoch, step, best, sums);
     }
+
+    private static string Names(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(6)) + (names.Count > 6 ? $", … {names.Count} in all" : "");
 }

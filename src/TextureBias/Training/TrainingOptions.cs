@@ -57,6 +57,13 @@ public sealed record TrainingOptions
     /// <summary>Weights to start from (fine-tuning).</summary>
     public string? Init { get; init; }
 
+    /// <summary>
+    /// Start afresh in an output folder that already holds a run: its files
+    /// (<see cref="Trainer.RunFiles"/>) are deleted before training. Without this (or resume),
+    /// such a folder is refused, so a finished run is never lost unasked.
+    /// </summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>The learning rate of an epoch (0-based).</summary>
     public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateGamma, LearningRateSteps.Count(s => epoch >= s));
 }

@@ -1,3 +1,4 @@
+using SkiaSharp;
 using TextureBias.Evaluation;
 using Xunit;
 
@@ -68,27 +69,72 @@ public class ShapeBiasTests : TempDirTest
 
 public class ShapeBiasFigureTests
 {
+    private static readonly List<ShapeBiasTrial> Trials = new()
+    {
+        new("cat1-dog1.png", "cat", "dog", "cat"), new("cat2-dog1.png", "cat", "dog", "dog"),
+        new("dog1-cat1.png", "dog", "cat", "dog"),
+    };
+
+    private static bool IsRed(SKColor p) => p.Red > 150 && p.Green < 100 && p.Blue < 100;
+
+    /// <summary>
+    /// The centre of the leftmost red marker on pixel row y, or NaN: red pixels not in a column
+    /// of the observer's overall line (red at the top of the plot, where no marker is), the
+    /// first contiguous run of them (the legend's marker is further right).
+    /// </summary>
+    private static double RedCentre(SKBitmap figure, int y)
+    {
+        var line = Enumerable.Range(0, figure.Width).Where(x => IsRed(figure.GetPixel(x, 61))).ToHashSet();
+        var xs = Enumerable.Range(0, figure.Width).Where(x => IsRed(figure.GetPixel(x, y)) && !line.Contains(x) && !line.Contains(x - 1) && !line.Contains(x + 1)).ToList();
+        if (xs.Count == 0) return double.NaN;
+        var run = xs.TakeWhile((x, i) => i == 0 || x - xs[i - 1] <= 2).ToList();
+        return run.Average();
+    }
+
     [Fact]
     public void FigureMarksEachObserverCategoryAndTheReferences()
     {
-        var trials = new List<ShapeBiasTrial>
-        {
-            new("cat1-dog1.png", "cat", "dog", "cat"), new("cat2-dog1.png", "cat", "dog", "dog"),
-            new("dog1-cat1.png", "dog", "cat", "dog"),
-        };
-        var result = ShapeBias.Compute("model", trials);
+        var result = ShapeBias.Compute("model", Trials);
         using var figure = TextureBias.Reports.ShapeBiasFigure.Render(new[] { result });
-        Assert.Equal(100 + 420 + 260, figure.Width);
-        // cat: 1 shape of 2 -> 0.5; its row (index 7) has a red marker at x = 100 + 0.5 * 420.
-        var marker = figure.GetPixel(100 + 210, 60 + 7 * 26 + 13);
-        Assert.True(marker.Red > 150 && marker.Blue < 100, $"marker is {marker}");
-        // The human reference (0.959) is a dashed grey line somewhere in the column.
-        int x0 = 100 + (int)Math.Round(0.959 * 420);
-        int grey = Enumerable.Range(60, 16 * 26).Count(y => Enumerable.Range(x0 - 2, 4).Any(x =>
+        // Only the categories present get a row: cat (row 0), dog (row 1), not all 16.
+        Assert.True(figure.Height < 60 + 4 * 26 + 70, $"height {figure.Height}");
+        // cat: 1 shape of 2 -> 0.5; dog: 1 of 1 -> 1.0 (the red marker sits on the red line of the overall 2/3 elsewhere).
+        double half = RedCentre(figure, 60 + 13), one = RedCentre(figure, 60 + 26 + 13);
+        Assert.False(double.IsNaN(half) || double.IsNaN(one));
+        double scale = 2 * (one - half); // pixels per unit of shape fraction
+        Assert.InRange(scale, 300, 600);
+        // The human reference (0.959) is a dashed grey line in its column.
+        int x0 = (int)Math.Round(half + 0.459 * scale);
+        int grey = Enumerable.Range(60, 2 * 26).Count(y => Enumerable.Range(x0 - 2, 5).Any(x =>
         {
             var p = figure.GetPixel(x, y);
             return p.Red < 200 && p.Red == p.Green && p.Green == p.Blue;
         }));
-        Assert.True(grey > 50);
+        Assert.True(grey > 10, $"{grey} grey pixels at x {x0}");
+    }
+
+    [Fact]
+    public void TheLegendIsNeverCut()
+    {
+        var result = ShapeBias.Compute("model", Trials);
+        var observers = Enumerable.Range(0, 12).Select(i => result with { Name = $"observer {i}: {new string('w', 10 * i)}-raw-data.csv" }).ToList();
+        using var figure = TextureBias.Reports.ShapeBiasFigure.Render(observers);
+        bool Dark(int x, int y) { var p = figure.GetPixel(x, y); return p.Red < 128 && p.Green < 128 && p.Blue < 128; }
+        // The longest name ends inside the figure, with a white margin after it.
+        Assert.Contains(Enumerable.Range(figure.Width - 60, 44), x => Enumerable.Range(0, figure.Height).Any(y => Dark(x, y)));
+        Assert.DoesNotContain(Enumerable.Range(figure.Width - 12, 12), x => Enumerable.Range(0, figure.Height).Any(y => Dark(x, y)));
+        // All 2 references and 12 observers fit below each other, though the plot has two rows.
+        Assert.True(figure.Height >= 60 + 13 * 20, $"height {figure.Height}");
+        Assert.Contains(Enumerable.Range(figure.Height - 40, 30), y => Enumerable.Range(0, figure.Width).Any(x => Dark(x, y)));
+    }
+
+    [Fact]
+    public void OtherCategoriesGetTheirOwnRowsAndNoPublishedReferences()
+    {
+        var trials = new List<ShapeBiasTrial> { new("star1-arrow1.png", "star", "arrow", "star"), new("arrow1-star1.png", "arrow", "star", "star") };
+        using var figure = TextureBias.Reports.ShapeBiasFigure.Render(new[] { ShapeBias.Compute("net", trials) });
+        Assert.True(figure.Height < 60 + 4 * 26 + 70, $"height {figure.Height}");
+        // arrow (row 0) was decided by texture (0.0), star (row 1) by shape (1.0).
+        Assert.True(RedCentre(figure, 60 + 13) < RedCentre(figure, 60 + 26 + 13));
     }
 }

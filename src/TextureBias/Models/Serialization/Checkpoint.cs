@@ -5,13 +5,17 @@ namespace TextureBias.Models.Serialization;
 /// <summary>
 /// What a weight file holds: the model's state_dict (keys as in the file, with any
 /// DataParallel <c>module.</c> segments removed) and, for training checkpoints, the plain
-/// values stored beside it (<c>epoch</c>, <c>arch</c>, <c>best_acc1</c>, ...).
+/// values stored beside it (<c>epoch</c>, <c>arch</c>, <c>best_acc1</c>, ...) and how the
+/// network is used (<see cref="ModelMetadata"/>: class names, evaluation preprocessing, ...).
 /// </summary>
 /// <param name="StateDict">Parameter and buffer tensors by key. The caller owns (disposes) them.</param>
 /// <param name="Metadata">Top-level numbers and strings of a checkpoint dict; empty for a plain state_dict.</param>
 /// <param name="Format">"legacy", "zip" or "safetensors".</param>
 public sealed record Checkpoint(IReadOnlyDictionary<string, Tensor> StateDict, IReadOnlyDictionary<string, object?> Metadata, string Format) : IDisposable
 {
+    /// <summary>The class names, image size, architecture options and evaluation preprocessing the file records (<see cref="ModelMetadata.None"/> when it records none).</summary>
+    public ModelMetadata ModelMetadata { get; init; } = ModelMetadata.None;
+
     /// <summary>Disposes the tensors.</summary>
     public void Dispose()
     {

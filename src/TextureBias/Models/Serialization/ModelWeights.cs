@@ -10,14 +10,34 @@ namespace TextureBias.Models.Serialization;
 /// </summary>
 public static class ModelWeights
 {
-    /// <summary>Reads <paramref name="path"/> and copies its tensors into <paramref name="model"/>.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> and copies its tensors into <paramref name="model"/>; an
+    /// <see cref="ImageClassifier"/> also takes the file's <see cref="ModelMetadata"/> when it records one.
+    /// </summary>
     /// <returns>The checkpoint's metadata (epoch, arch, ...), empty for a plain state_dict.</returns>
     /// <exception cref="WeightFileException">The file is unreadable or does not fit the model.</exception>
     public static IReadOnlyDictionary<string, object?> Load(nn.Module model, string path)
     {
         using var checkpoint = WeightFile.Read(path);
         Apply(model, checkpoint.StateDict, path);
+        if (model is ImageClassifier classifier && !checkpoint.ModelMetadata.IsEmpty)
+            classifier.Metadata = Checked(checkpoint.ModelMetadata, classifier.NumClasses, path);
         return checkpoint.Metadata;
+    }
+
+    /// <summary>The class names, image size and evaluation preprocessing that <paramref name="path"/> records, without building a model.</summary>
+    /// <exception cref="WeightFileException">The file is unreadable.</exception>
+    public static ModelMetadata ReadMetadata(string path)
+    {
+        using var checkpoint = WeightFile.Read(path);
+        return checkpoint.ModelMetadata;
+    }
+
+    private static ModelMetadata Checked(ModelMetadata metadata, int numClasses, string path)
+    {
+        if (metadata.Classes is { } names && names.Count > numClasses)
+            throw new WeightFileException(path, $"names {names.Count} classes but the network has {numClasses} outputs");
+        return metadata;
     }
 
     /// <summary>
@@ -25,8 +45,10 @@ public static class ModelWeights
     /// (unless given) and the width and blocks per stage of a ResNet or BagNet are read from the
     /// file's tensors, so networks trained with <c>--num-classes</c>, <c>--width</c> or
     /// <c>--blocks</c> load without repeating them.
-    /// The model is returned in eval mode. With <paramref name="arch"/> null, the architecture is
-    /// told from the file's keys and shapes (<see cref="GuessArchitecture"/>).
+    /// The model is returned in eval mode, with the file's <see cref="ModelMetadata"/> (class
+    /// names, evaluation preprocessing) in <see cref="ImageClassifier.Metadata"/>. With
+    /// <paramref name="arch"/> null, the architecture is told from the file's keys and shapes
+    /// (<see cref="GuessArchitecture"/>).
     /// </summary>
     /// <exception cref="WeightFileException">The file is unreadable or does not fit the architecture.</exception>
     public static ImageClassifier LoadClassifier(string? arch, string path, int? numClasses = null)
@@ -38,17 +60,12 @@ public static class ModelWeights
         bool residual = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && !arch.Equals("alexnet", StringComparison.OrdinalIgnoreCase);
         int width = residual && sd.TryGetValue("conv1.weight", out var conv1) && conv1.shape.Length == 4
             ? (int)conv1.shape[0] : Architectures.StandardWidth;
-        int[]? blocks = null;
-        if (residual)
-        {
-            var counts = Enumerable.Range(1, 4).Select(s => sd.Keys.Where(k => k.StartsWith($"layer{s}.", StringComparison.Ordinal))
-                .Select(k => k.Split('.')[1]).Where(i => int.TryParse(i, out _)).Distinct().Count()).ToArray();
-            if (counts.All(c => c > 0)) blocks = counts;
-        }
+        int[]? blocks = residual ? StageBlocks(sd.Keys) : null;
         var model = Architectures.Create(arch, classes, width, blocks);
         try
         {
             Apply(model, sd, path);
+            model.Metadata = Checked(checkpoint.ModelMetadata, model.NumClasses, path);
         }
         catch
         {
@@ -90,6 +107,32 @@ public static class ModelWeights
     /// or its legacy (pre-1.6) format with <paramref name="legacy"/>.
     /// </summary>
     public static void Save(nn.Module model, string path, bool legacy = false) => WeightFile.Save(path, model.state_dict(), legacy);
+
+    /// <summary>
+    /// Writes the model as a checkpoint dict in PyTorch's legacy format, atomically:
+    /// <c>{arch, state_dict}</c> and its <see cref="ImageClassifier.Metadata"/> (<c>classes</c>,
+    /// <c>image_size</c>, <c>width</c>, <c>blocks</c>, <c>preprocessing</c>), as training writes them,
+    /// so the commands use the network as its metadata says. <c>torch.load</c> reads it.
+    /// </summary>
+    public static void SaveCheckpoint(ImageClassifier model, string path)
+    {
+        var tree = new Dictionary<string, object?>
+        {
+            ["arch"] = model.Architecture,
+            ["state_dict"] = new LegacyTorchWriter.OrderedState(model.state_dict().Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList()),
+        };
+        foreach (var (key, value) in model.Metadata.ToCheckpointEntries()) tree[key] = value;
+        WeightFile.SaveTree(path, tree);
+    }
+
+    /// <summary>The residual blocks of each of the four stages, counted from state_dict keys (<c>layerS.B.…</c>), or null.</summary>
+    internal static int[]? StageBlocks(IEnumerable<string> keys)
+    {
+        var list = keys.ToList();
+        var counts = Enumerable.Range(1, 4).Select(s => list.Where(k => k.StartsWith($"layer{s}.", StringComparison.Ordinal))
+            .Select(k => k.Split('.')[1]).Where(i => int.TryParse(i, out _)).Distinct().Count()).ToArray();
+        return counts.All(c => c > 0) ? counts : null;
+    }
 
     private static bool IsCounter(string key) => key.EndsWith("num_batches_tracked", StringComparison.Ordinal);
 

@@ -120,6 +120,7 @@ public static class WeightFile
     private static Checkpoint FromTree(string path, object? root, string format)
     {
         var metadata = new Dictionary<string, object?>();
+        var usage = ModelMetadata.None;
         PyDict? stateDict = null;
         if (root is PyDict d)
         {
@@ -135,6 +136,7 @@ public static class WeightFile
             {
                 foreach (var (k, v) in d)
                     if (k is string name && Plain(v) is { } value) metadata[name] = value;
+                usage = ModelMetadata.FromCheckpoint(d);
             }
             else if (IsStateDict(d)) stateDict = d;
         }
@@ -153,7 +155,7 @@ public static class WeightFile
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (k, v) in stateDict)
             if (k is string name && v is Tensor t) tensors[name] = t;
-        return new Checkpoint(NormaliseKeys(tensors), metadata, format);
+        return new Checkpoint(NormaliseKeys(tensors), metadata, format) { ModelMetadata = usage };
     }
 
     private static bool IsStateDict(PyDict d) => d.Count > 0 && d.Values.Any(v => v is Tensor) && d.Keys.All(k => k is string);
