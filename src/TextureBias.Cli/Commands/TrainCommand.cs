@@ -81,7 +81,8 @@ internal static class TrainCommand
                 return CommandRunner.Interrupted;
             }
             foreach (var m in metrics!)
-                Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%  {m.ImagesPerS:0.0} images/s");
+                Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  " +
+                    (double.IsNaN(m.ValTop1) ? "no --val" : $"val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%") + $"  {m.ImagesPerS:0.0} images/s");
             return CommandRunner.Ok;
         }));
         return command;

@@ -8,7 +8,8 @@ namespace TextureBias.Native;
 /// no cache hierarchy. Some virtual machines (seen on an AMD EPYC guest: CPUID leaves 4,
 /// 0xB, 0x8000001D and 0x8000001E all zero) hide it, and oneDNN 3's brgemm 1×1 convolution
 /// then divides by zero while choosing its blocking (<c>brg_blocking_t::est_eff_1x1</c>), which
-/// kills the process with SIGFPE: every ResNet-50 training step and BagNet heatmaps crash. On
+/// kills the process with SIGFPE: every ResNet-50 training step and BagNet heatmaps crash; and
+/// narrow networks (BagNets of width 8 or 12) trained to NaN or differently from run to run. On
 /// such a machine the oneDNN kernels are capped at AVX (<c>ONEDNN_MAX_CPU_ISA=AVX</c>): the
 /// older JIT kernels, slower (ResNet-50 inference about 11 instead of 20 images/s on 2 cores)
 /// but correct. A user's own <c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c> is left as it is,

@@ -30,14 +30,7 @@ public sealed class OutputPathTests : TempDirTest, IDisposable
               {"name": "gone_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "gone-0123abcd.pth",
               "urls": ["{{server.Url("/gone-0123abcd.pth")}}"], "trainedOn": "nothing", "licence": "none", "source": "a test"}]}
             """);
-        env = new Dictionary<string, string>
-        {
-            ["TEXTUREBIAS_REGISTRY"] = registry,
-            ["TEXTUREBIAS_CACHE"] = Path.Combine(_dir, "cache"),
-            ["TORCH_HOME"] = Path.Combine(_dir, "torch"),
-            ["TEXTUREBIAS_OFFLINE"] = "",
-            ["NO_PROXY"] = "127.0.0.1,localhost",
-        };
+        env = ZooEnvironment.For(_dir, registry, Path.Combine(_dir, "cache"));
     }
 
     void IDisposable.Dispose()

@@ -36,14 +36,7 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
               "licence": "none", "source": "a test"}]}
             """);
         cache = Path.Combine(_dir, "cache");
-        env = new Dictionary<string, string>
-        {
-            ["TEXTUREBIAS_REGISTRY"] = registry,
-            ["TEXTUREBIAS_CACHE"] = cache,
-            ["TORCH_HOME"] = Path.Combine(_dir, "torch"),
-            ["TEXTUREBIAS_OFFLINE"] = "",
-            ["NO_PROXY"] = "127.0.0.1,localhost",
-        };
+        env = ZooEnvironment.For(_dir, registry, cache);
     }
 
     void IDisposable.Dispose()
