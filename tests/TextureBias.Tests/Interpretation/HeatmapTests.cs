@@ -43,7 +43,7 @@ public class HeatmapTests
         Assert.True(MaxDiff(reference, dense) < 1e-4 * Math.Max(1, scale), $"max difference {MaxDiff(reference, dense):g3} (scale {scale:g3})");
         // Tiles give the same map as one piece.
         var tiled = Heatmap.Dense(model, image, classes, tile: 8);
-        Assert.True(MaxDiff(dense, tiled) < 1e-5 * Math.Max(1, scale));
+        Assert.True(MaxDiff(dense, tiled) < 1e-4 * Math.Max(1, scale));
     }
 
     /// <summary>Edge padding: still exactly the patch-by-patch map; only the border band differs from zero padding.</summary>
@@ -70,7 +70,7 @@ public class HeatmapTests
 
         var zeros = Heatmap.Dense(model, image, classes);
         var interior = (Tensor t) => t.narrow(1, before, height - q + 1).narrow(2, before, width - q + 1);
-        Assert.True(MaxDiff(interior(zeros), interior(dense)) < 1e-5 * Math.Max(1, scale));
+        Assert.True(MaxDiff(interior(zeros), interior(dense)) < 1e-4 * Math.Max(1, scale));
         Assert.True(MaxDiff(zeros, dense) > 1e-3 * scale, "the border band must differ");
     }
 

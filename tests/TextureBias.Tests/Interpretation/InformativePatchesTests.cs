@@ -73,9 +73,10 @@ public class InformativePatchesTests : TempDirTest
             var expectClass = all.Where(h => h.Class == c && Path.GetFileName(Path.GetDirectoryName(h.Image)) == c.ToString()).OrderByDescending(h => h.Logit).Take(4).ToList();
             Assert.Equal(expectAll.Select(h => (h.Image, h.X, h.Y)), result.FromAllImages[c].Select(h => (h.Image, h.X, h.Y)));
             Assert.Equal(expectClass.Select(h => (h.Image, h.X, h.Y)), result.FromClassImages[c].Select(h => (h.Image, h.X, h.Y)));
-            // Batched and single-image forwards may sum in another order: compare relative to the size.
+            // Batched and single-image forwards may sum in another order (and oneDNN's kernels differ
+            // between batch sizes): compare to the project's 1e-4, relative to the size.
             for (int r = 0; r < 4; r++)
-                Assert.Equal(expectAll[r].Logit, result.FromAllImages[c][r].Logit, 1e-5 * Math.Max(1, Math.Abs(expectAll[r].Logit)));
+                Assert.Equal(expectAll[r].Logit, result.FromAllImages[c][r].Logit, 1e-4 * Math.Max(1, Math.Abs(expectAll[r].Logit)));
         }
 
         // The mosaic has a block of two rows per class, and the CSV a line per patch.
