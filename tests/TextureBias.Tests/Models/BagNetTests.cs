@@ -118,7 +118,7 @@ public class BagNetTests
         var logits = model.forward(x);
         double scale = Math.Max(1.0, patches.abs().max().item<float>());
         double meanError = (logits - patches.mean(new long[] { 2, 3 })).abs().max().item<float>();
-        Assert.True(meanError < 1e-5 * scale, $"mean of patches differs by {meanError:g3} (scale {scale:g3})");
+        Assert.True(meanError < 1e-4 * scale, $"mean of patches differs by {meanError:g3} (scale {scale:g3})");
         for (int i = 0; i < gh; i++)
         for (int j = 0; j < gw; j++)
         {
@@ -126,7 +126,7 @@ public class BagNetTests
             var alone = model.forward(crop);
             var inMap = patches[.., .., i, j];
             double error = (alone - inMap).abs().max().item<float>();
-            Assert.True(error < 1e-5 * scale, $"cell ({i},{j}) differs by {error:g3} (scale {scale:g3})");
+            Assert.True(error < 1e-4 * scale, $"cell ({i},{j}) differs by {error:g3} (scale {scale:g3})");
         }
     }
 }
