@@ -85,9 +85,8 @@ public sealed class ImageFolder
             var unknown = Classes.Where(c => !index.ContainsKey(c)).ToList();
             if (unknown.Count > 0)
             {
-                string names = string.Join(", ", modelClasses.Take(12)) + (modelClasses.Count > 12 ? $", … ({modelClasses.Count} in all)" : "");
                 throw new TextureBiasException($"class folder{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")} " +
-                    $"{(unknown.Count == 1 ? "is" : "are")} not among the network's classes ({names})");
+                    $"{(unknown.Count == 1 ? "is" : "are")} not among the network's classes ({NameList.Shortened(modelClasses, 12)})");
             }
             return Classes.Select(c => index[c]).ToArray();
         }

@@ -99,12 +99,7 @@ public static class ShapeBias
     {
         if (classes.Count == 0 || classes.Count > model.NumClasses)
             throw new TextureBiasException($"the model has {model.NumClasses} outputs, so it cannot decide among {classes.Count} classes");
-        return Run(model, stimuli, preprocessing, logits =>
-        {
-            int best = 0;
-            for (int k = 1; k < classes.Count; k++) if (logits[k] > logits[best]) best = k;
-            return classes[best];
-        }, batchSize, onFailure, progress, cancel);
+        return Run(model, stimuli, preprocessing, logits => classes[TopK.Best(logits, classes.Count)], batchSize, onFailure, progress, cancel);
     }
 
     private static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, Func<IReadOnlyList<float>, string> decide,

@@ -25,12 +25,7 @@ public static class SixteenClassAccuracy
         if (model.Metadata.Classes is { } names && folders.Count > 0 && folders.All(names.Contains))
         {
             categories = names.ToList();
-            decide = logits =>
-            {
-                int best = 0;
-                for (int k = 1; k < categories.Count; k++) if (logits[k] > logits[best]) best = k;
-                return best;
-            };
+            decide = logits => TopK.Best(logits, categories.Count);
         }
         else
         {

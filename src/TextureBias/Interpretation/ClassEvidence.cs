@@ -1,4 +1,3 @@
-using TextureBias.Data;
 using TextureBias.Imaging;
 using TextureBias.Models;
 using TorchSharp;
@@ -59,10 +58,6 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
         }
         return grid.MoveToOuterDisposeScope();
     }
-
-    /// <summary>The panel titles: class index, ImageNet name (or "class N") and image logit.</summary>
-    public IReadOnlyList<string> Titles(int numClasses) =>
-        Classes.Select(k => $"{k} {ImageNetClasses.NameOf(k, numClasses)} (logit {Logits[k]:0.00})").ToList();
 
     /// <summary>The panel titles: class index, the model's name of the class (<see cref="ImageClassifier.ClassName"/>) and image logit.</summary>
     public IReadOnlyList<string> Titles(ImageClassifier model) =>

@@ -92,8 +92,7 @@ public sealed record ModelMetadata
             if (folded.Count == 1) return folded[0].i;
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                string list = string.Join(", ", names.Take(12)) + (names.Count > 12 ? $", … ({names.Count} in all)" : "");
-                throw new TextureBiasException($"'{text}' is not one of the network's classes ({list}) or a class index");
+                throw new TextureBiasException($"'{text}' is not one of the network's classes ({NameList.Shortened(names, 12)}) or a class index");
             }
         }
         return ImageNetClasses.Parse(text, numClasses);

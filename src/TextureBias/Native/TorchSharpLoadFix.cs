@@ -33,8 +33,7 @@ public static class TorchSharpLoadFix
         {
             try
             {
-                if (!File.Exists(path) || ElfVersionPatcher.Inspect(path) != ElfVersionPatcher.Requirement.Strong) continue;
-                ElfVersionPatcher.MarkWeak(path);
+                if (File.Exists(path)) ElfVersionPatcher.MarkWeak(path); // reads the headers; writes only a copy that needs it
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
