@@ -13,12 +13,21 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
-        var root = CreateRoot();
-        var parsed = root.Parse(args);
-        if (UsageErrors.Report(parsed) is { } exitCode) return exitCode;
-        ZooAccess.Offline = parsed.GetValue<bool>("--offline");
-        ZooAccess.CacheDir = parsed.GetValue<string?>("--cache-dir");
-        return parsed.Invoke();
+        try
+        {
+            TextureBias.Models.Serialization.WeightFile.Warning = CommandRunner.Warn;
+            var root = CreateRoot();
+            var parsed = root.Parse(args);
+            if (UsageErrors.Report(parsed) is { } exitCode) return exitCode;
+            ZooAccess.Offline = parsed.GetValue<bool>("--offline");
+            ZooAccess.CacheDir = parsed.GetValue<string?>("--cache-dir");
+            return parsed.Invoke();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine(CommandRunner.InternalError(e));
+            return CommandRunner.Failed;
+        }
     }
 
     /// <summary>The command tree: every command, its options and the global ones.</summary>

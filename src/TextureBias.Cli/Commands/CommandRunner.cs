@@ -47,10 +47,29 @@ internal static class CommandRunner
             Console.Error.WriteLine($"texturebias: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine(InternalError(e));
+            return Failed;
+        }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>The environment variable that makes an unexpected error print its stack trace.</summary>
+    public const string DebugVariable = "TEXTUREBIAS_DEBUG";
+
+    /// <summary>
+    /// An error no input should cause (a bug): one line naming it, with the stack trace only when
+    /// <c>TEXTUREBIAS_DEBUG=1</c>, never "Unhandled exception".
+    /// </summary>
+    internal static string InternalError(Exception e)
+    {
+        string first = (e.Message.Split('\n')[0]).TrimEnd('\r');
+        string line = $"texturebias: internal error: {e.GetType().Name}: {first} (please report it; {DebugVariable}=1 shows where it happened)";
+        return TextureBias.Models.Zoo.ZooOptions.IsSet(Environment.GetEnvironmentVariable(DebugVariable)) ? line + Environment.NewLine + e : line;
     }
 
     public static void Warn(string message) => Console.Error.WriteLine($"texturebias: warning: {message}");

@@ -39,4 +39,31 @@ public static class Architectures
             _ => throw new TextureBiasException($"unknown architecture '{name}' (known: {string.Join(", ", Names)})"),
         };
     }
+
+    /// <summary>
+    /// A lower bound on the parameters of <see cref="Create"/>'s network, computed without building
+    /// it: the classifier (classes × features) plus, for the ResNets and BagNets, each residual block's
+    /// widest convolution (at least planes² weights). Unknown names give 0.
+    /// </summary>
+    internal static double MinimumParameters(string name, int numClasses, int width, IReadOnlyList<int>? blocks)
+    {
+        string arch = name.ToLowerInvariant();
+        if (arch is "vgg16" or "alexnet") return numClasses * 4096.0;
+        int[]? standard = arch switch
+        {
+            "resnet18" => new[] { 2, 2, 2, 2 },
+            "resnet50" or "bagnet9" or "bagnet17" or "bagnet33" => new[] { 3, 4, 6, 3 },
+            _ => null,
+        };
+        if (standard is null) return 0;
+        var b = blocks ?? standard;
+        double features = width * 8.0 * (arch == "resnet18" ? 1 : 4);
+        double total = numClasses * features;
+        for (int stage = 0; stage < Math.Min(4, b.Count); stage++)
+        {
+            double planes = width * Math.Pow(2, stage);
+            total += Math.Max(0, b[stage]) * planes * planes;
+        }
+        return total;
+    }
 }

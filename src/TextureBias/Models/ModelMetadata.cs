@@ -128,20 +128,26 @@ public sealed record ModelMetadata
     {
         object? Get(string key) => root.TryGetValue(key, out var v) ? v : null;
         var classes = Get("classes") is List<object?> c && c.Count > 0 && c.All(x => x is string) ? c.Cast<string>().ToList() : null;
-        int? imageSize = Get("image_size") is long s && s > 0 && s < int.MaxValue ? (int)s : null;
+        int? imageSize = Get("image_size") is long s && s > 0 ? Pixels(s, "image_size") : null;
         int? width = Get("width") is long w && w > 0 && w < int.MaxValue ? (int)w : null;
         var blocks = Get("blocks") is List<object?> b && b.Count == 4 && b.All(x => x is long n && n > 0 && n < 1000) ? b.Select(x => (int)(long)x!).ToList() : null;
         Preprocessing? evaluation = null;
         if (Get("preprocessing") is IReadOnlyDictionary<object, object?> p
-            && p.TryGetValue("resize", out var r) && r is long resize && resize >= 0 && resize < int.MaxValue
-            && p.TryGetValue("crop", out var k) && k is long crop && crop >= 0 && crop < int.MaxValue)
+            && p.TryGetValue("resize", out var r) && r is long resize && resize >= 0
+            && p.TryGetValue("crop", out var k) && k is long crop && crop >= 0)
         {
-            evaluation = new Preprocessing((int)resize, (int)crop);
+            evaluation = new Preprocessing(Pixels(resize, "preprocessing resize"), Pixels(crop, "preprocessing crop"));
             if (Floats(p, "mean") is { } mean && Floats(p, "std") is { } std && std.All(x => x > 0))
                 evaluation = evaluation with { Mean = mean, Std = std };
         }
         return new ModelMetadata { Classes = classes, ImageSize = imageSize, Width = width, Blocks = blocks, Evaluation = evaluation };
     }
+
+    /// <summary>The largest image side a checkpoint may ask for; larger values are refused, not obeyed (they would fill the memory).</summary>
+    internal const int MaxImageSide = 8192;
+
+    private static int Pixels(long value, string what) =>
+        value <= MaxImageSide ? (int)value : throw new FormatException($"its {what} is {value} pixels, more than {MaxImageSide}");
 
     private static float[]? Floats(IReadOnlyDictionary<object, object?> dict, string key) =>
         dict.TryGetValue(key, out var v) && v is List<object?> list && list.Count == 3 && list.All(x => x is double or long)

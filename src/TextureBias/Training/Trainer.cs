@@ -221,7 +221,16 @@ public static class Trainer
             throw new WeightFileException(path, "not a training checkpoint");
         if (root.GetValueOrDefault("arch") is string trained && !trained.Equals(arch, StringComparison.OrdinalIgnoreCase))
             throw new TextureBiasException($"{path}: the run trains {trained}, not {arch}; give --arch {trained} to continue it, or --overwrite to start afresh");
-        if (ModelMetadata.FromCheckpoint(root).Classes is { } recorded && !recorded.SequenceEqual(classes))
+        ModelMetadata recordedMetadata;
+        try
+        {
+            recordedMetadata = ModelMetadata.FromCheckpoint(root);
+        }
+        catch (FormatException malformed)
+        {
+            throw new WeightFileException(path, malformed.Message, malformed);
+        }
+        if (recordedMetadata.Classes is { } recorded && !recorded.SequenceEqual(classes))
             throw new TextureBiasException($"{path}: the run was trained on other classes ({Names(recorded)}) than the training data has ({Names(classes)}); " +
                 "continue it on the same data, or give --overwrite to start afresh");
         ModelWeights.Apply(model, WeightFile.NormaliseKeys(sd.Where(kv => kv.Key is string && kv.Value is Tensor).ToDictionary(kv => (string)kv.Key, kv => (Tensor)kv.Value!)), path);

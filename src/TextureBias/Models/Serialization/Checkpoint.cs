@@ -16,6 +16,12 @@ public sealed record Checkpoint(IReadOnlyDictionary<string, Tensor> StateDict, I
     /// <summary>The class names, image size, architecture options and evaluation preprocessing the file records (<see cref="ModelMetadata.None"/> when it records none).</summary>
     public ModelMetadata ModelMetadata { get; init; } = ModelMetadata.None;
 
+    /// <summary>
+    /// How many elements the file's storages hold: what its tensors (views that may share
+    /// storages) can really supply. A model needing more parameters cannot fit the file.
+    /// </summary>
+    public long StoredElements { get; init; }
+
     /// <summary>Disposes the tensors.</summary>
     public void Dispose()
     {

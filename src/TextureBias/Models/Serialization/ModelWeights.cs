@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -56,11 +57,19 @@ public static class ModelWeights
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict;
         arch ??= GuessArchitecture(sd) ?? throw new WeightFileException(path, $"is not one of the known architectures ({string.Join(", ", Architectures.Names)}); give the architecture");
-        int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc) ? (int)fc.shape[0] : 1000);
+        int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc)
+            ? Dimension(fc, 2, 0, "the classifier's weight", path) : 1000);
         bool residual = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && !arch.Equals("alexnet", StringComparison.OrdinalIgnoreCase);
-        int width = residual && sd.TryGetValue("conv1.weight", out var conv1) && conv1.shape.Length == 4
-            ? (int)conv1.shape[0] : Architectures.StandardWidth;
+        int width = residual && sd.TryGetValue("conv1.weight", out var conv1)
+            ? Dimension(conv1, 4, 0, "conv1.weight", path) : Architectures.StandardWidth;
         int[]? blocks = residual ? StageBlocks(sd.Keys) : null;
+        // Built only if the file can fill it: a few bytes claiming a huge classifier, width or depth
+        // must not make us allocate gigabytes for a model the file cannot hold anyway.
+        double needed = Architectures.MinimumParameters(arch, classes, width, blocks);
+        if (needed > checkpoint.StoredElements)
+            throw new WeightFileException(path, $"holds {checkpoint.StoredElements:N0} numbers, but a {arch.ToLowerInvariant()} with {classes:N0} classes" +
+                $"{(residual ? $", width {width}" : "")}{(blocks is null ? "" : $" and blocks {string.Join(",", blocks)}")} (as its tensors say) needs at least {needed:N0}: " +
+                "the file cannot hold these weights");
         var model = Architectures.Create(arch, classes, width, blocks);
         try
         {
@@ -99,7 +108,17 @@ public static class ModelWeights
         using var noGrad = no_grad();
         foreach (var (key, dst) in target)
             if (stateDict.TryGetValue(key, out var src))
-                dst.copy_(src.to(dst.dtype));
+            {
+                try
+                {
+                    using var scope = NewDisposeScope();
+                    dst.copy_(src.to(dst.dtype));
+                }
+                catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or NotSupportedException)
+                {
+                    throw new WeightFileException(source, $"{key} cannot be copied into the model ({src.dtype} [{string.Join(",", src.shape)}]): {e.Message}", e);
+                }
+            }
     }
 
     /// <summary>
@@ -125,6 +144,16 @@ public static class ModelWeights
         WeightFile.SaveTree(path, tree);
     }
 
+    /// <summary>Dimension <paramref name="dim"/> of a tensor that must have <paramref name="rank"/> dimensions, as a positive int.</summary>
+    private static int Dimension(Tensor t, int rank, int dim, string what, string path)
+    {
+        if (t.shape.Length != rank)
+            throw new WeightFileException(path, $"{what} has shape [{string.Join(",", t.shape)}], not {rank} dimensions");
+        long n = t.shape[dim];
+        if (n < 1 || n > int.MaxValue) throw new WeightFileException(path, $"{what} has shape [{string.Join(",", t.shape)}]");
+        return (int)n;
+    }
+
     /// <summary>The residual blocks of each of the four stages, counted from state_dict keys (<c>layerS.B.…</c>), or null.</summary>
     internal static int[]? StageBlocks(IEnumerable<string> keys)
     {
@@ -145,13 +174,13 @@ public static class ModelWeights
     public static string? GuessArchitecture(IReadOnlyDictionary<string, Tensor> sd)
     {
         if (sd.TryGetValue("features.0.weight", out var first) && sd.ContainsKey("classifier.6.weight"))
-            return first.shape.Length == 4 && first.shape[^1] == 11 ? "alexnet" : "vgg16";
+            return first.shape.Length == 4 && first.shape[3] == 11 ? "alexnet" : "vgg16";
         if (!sd.TryGetValue("conv1.weight", out var conv1)) return null;
         if (conv1.shape.Length == 4 && conv1.shape[2] == 7)
             return sd.ContainsKey("layer1.0.conv3.weight") ? "resnet50" : "resnet18";
         if (conv1.shape.Length == 4 && conv1.shape[2] == 1 && sd.ContainsKey("conv2.weight"))
         {
-            bool K3(string layer) => sd.TryGetValue($"{layer}.0.conv2.weight", out var w) && w.shape[^1] == 3;
+            bool K3(string layer) => sd.TryGetValue($"{layer}.0.conv2.weight", out var w) && w.shape.Length == 4 && w.shape[3] == 3;
             return K3("layer4") ? "bagnet33" : K3("layer3") ? "bagnet17" : "bagnet9";
         }
         return null;

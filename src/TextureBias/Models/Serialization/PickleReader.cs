@@ -9,21 +9,33 @@ namespace TextureBias.Models.Serialization;
 /// calls anything: the few globals a weight file needs (tensor and parameter rebuilders,
 /// OrderedDict, storage types, sets, bytes, numpy scalars) are interpreted here, every other
 /// global stays an inert <see cref="PyGlobal"/>/<see cref="PyInstance"/>. Malformed input raises
-/// <see cref="FormatException"/> with the cause.
+/// <see cref="FormatException"/> with the cause. What a pickle may build is bounded
+/// (<see cref="MaxBuiltBytes"/>): a small file cannot make it allocate gigabytes by copying a list
+/// or a string again and again.
 /// </summary>
 internal sealed class PickleReader
 {
+    /// <summary>About how much memory the values of one pickle may take; a state_dict's take a few megabytes.</summary>
+    public const long MaxBuiltBytes = 512L << 20;
+
+    /// <summary>How deeply <c>_rebuild_from_type_v2</c> records may nest (PyTorch writes one level).</summary>
+    private const int MaxRebuildDepth = 16;
+
     private readonly BinaryReader _in;
     private readonly Func<object?, object?> _persistentLoad;
     private readonly List<object?> _stack = new();
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
+    private long _built;
 
     public PickleReader(BinaryReader input, Func<object?, object?> persistentLoad)
     {
         _in = input;
         _persistentLoad = persistentLoad;
     }
+
+    /// <summary>Every global (<c>module.name</c>) the pickles read so far named, in order of first mention.</summary>
+    public List<string> Globals { get; } = new();
 
     /// <summary>Reads one pickle (up to its STOP opcode) and returns its value.</summary>
     public object? Load()
@@ -83,32 +95,32 @@ internal sealed class PickleReader
 
                 case ']': Push(new List<object?>()); break;
                 case 'l': Push(PopMark()); break;
-                case 'a': { var v = Pop(); AsList(Peek()).Add(v); break; }
-                case 'e': { var items = PopMark(); AsList(Peek()).AddRange(items); break; }
+                case 'a': { var v = Pop(); Spend(8); AsList(Peek()).Add(v); break; }
+                case 'e': { var items = PopMark(); Spend(8L * items.Count); AsList(Peek()).AddRange(items); break; }
 
                 case '}': Push(new PyDict()); break;
                 case 'd': Push(ToDict(PopMark())); break;
-                case 's': { var v = Pop(); var k = Pop(); SetItem(Peek(), k, v); break; }
-                case 'u': { var items = PopMark(); var d = Peek(); for (int i = 0; i + 1 < items.Count; i += 2) SetItem(d, items[i], items[i + 1]); break; }
+                case 's': { var v = Pop(); var k = Pop(); Spend(24); SetItem(Peek(), k, v); break; }
+                case 'u': { var items = PopMark(); Spend(12L * items.Count); var d = Peek(); for (int i = 0; i + 1 < items.Count; i += 2) SetItem(d, items[i], items[i + 1]); break; }
 
                 case 0x8f: Push(new List<object?>()); break; // EMPTY_SET
-                case 0x90: { var items = PopMark(); AsList(Peek()).AddRange(items); break; } // ADDITEMS
+                case 0x90: { var items = PopMark(); Spend(8L * items.Count); AsList(Peek()).AddRange(items); break; } // ADDITEMS
                 case 0x91: Push(PopMark()); break; // FROZENSET
 
-                case 'p': _memo[ParseTextInt(ReadLine())] = Peek(); break;
-                case 'q': _memo[_in.ReadByte()] = Peek(); break;
-                case 'r': _memo[_in.ReadUInt32()] = Peek(); break;
-                case 0x94: _memo[_memo.Count] = Peek(); break; // MEMOIZE
+                case 'p': Spend(48); _memo[ParseTextInt(ReadLine())] = Peek(); break;
+                case 'q': Spend(48); _memo[_in.ReadByte()] = Peek(); break;
+                case 'r': Spend(48); _memo[_in.ReadUInt32()] = Peek(); break;
+                case 0x94: Spend(48); _memo[_memo.Count] = Peek(); break; // MEMOIZE
                 case 'g': Push(Memo(ParseTextInt(ReadLine()))); break;
                 case 'h': Push(Memo(_in.ReadByte())); break;
                 case 'j': Push(Memo(_in.ReadUInt32())); break;
 
-                case 'c': { var module = ReadLine(); var name = ReadLine(); Push(new PyGlobal(module, name)); break; }
-                case 0x93: { var name = Pop() as string; var module = Pop() as string; Push(new PyGlobal(module ?? "?", name ?? "?")); break; }
-                case 'R': { var args = AsTuple(Pop()); var callable = Pop(); Push(Reduce(callable, args)); break; }
+                case 'c': { var module = ReadLine(); var name = ReadLine(); Push(Global(module, name)); break; }
+                case 0x93: { var name = Pop() as string; var module = Pop() as string; Push(Global(module ?? "?", name ?? "?")); break; }
+                case 'R': { var args = AsTuple(Pop()); var callable = Pop(); Push(Reduce(callable, args, 0)); break; }
                 case 0x81: { var args = AsTuple(Pop()); var cls = Pop(); Push(NewObject(cls, args)); break; } // NEWOBJ
                 case 0x92: { Pop(); var args = AsTuple(Pop()); var cls = Pop(); Push(NewObject(cls, args)); break; } // NEWOBJ_EX
-                case 'i': { var module = ReadLine(); var name = ReadLine(); Push(NewObject(new PyGlobal(module, name), PopMark().ToArray())); break; }
+                case 'i': { var module = ReadLine(); var name = ReadLine(); Push(NewObject(Global(module, name), PopMark().ToArray())); break; }
                 case 'o': { var items = PopMark(); if (items.Count == 0) throw new FormatException("OBJ without a class"); Push(NewObject(items[0], items.Skip(1).ToArray())); break; }
                 case 'b': { var state = Pop(); Build(Peek(), state); break; }
 
@@ -121,7 +133,33 @@ internal sealed class PickleReader
         }
     }
 
-    private void Push(object? v) => _stack.Add(v);
+    private void Push(object? v)
+    {
+        Spend(v switch
+        {
+            string text => 32 + 2L * text.Length,
+            byte[] bytes => 32 + bytes.LongLength,
+            List<object?> list => 32 + 8L * list.Count,
+            object?[] tuple => 32 + 8L * tuple.Length,
+            _ => 32,
+        });
+        _stack.Add(v);
+    }
+
+    /// <summary>Counts memory a value takes; past <see cref="MaxBuiltBytes"/> the file is refused.</summary>
+    private void Spend(long bytes)
+    {
+        _built += bytes;
+        if (_built > MaxBuiltBytes)
+            throw new FormatException($"its pickle builds more than {MaxBuiltBytes >> 20} MB of values (a weight file's builds a few MB; a crafted file?)");
+    }
+
+    private PyGlobal Global(string module, string name)
+    {
+        var g = new PyGlobal(module, name);
+        if (Globals.Count < 10_000 && !Globals.Contains(g.FullName)) Globals.Add(g.FullName);
+        return g;
+    }
 
     private object? Pop()
     {
@@ -184,14 +222,14 @@ internal sealed class PickleReader
     private static object ParseTextLong(string s)
     {
         var v = BigInteger.Parse(s.TrimEnd('L'), System.Globalization.CultureInfo.InvariantCulture);
-        return v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
     }
 
     private object ReadLong(int n)
     {
         if (n == 0) return 0L;
         var v = new BigInteger(ReadBytes(n), isUnsigned: false, isBigEndian: false);
-        return v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
     }
 
     private static string ParseQuotedString(string s)
@@ -248,9 +286,10 @@ internal sealed class PickleReader
     }
 
     /// <summary>The only calls a weight file may make, interpreted without running anything.</summary>
-    private static object? Reduce(object? callable, object?[] args)
+    private static object? Reduce(object? callable, object?[] args, int depth)
     {
         if (callable is not PyGlobal g) throw new FormatException($"pickle REDUCE on a {Describe(callable)}");
+        if (depth > MaxRebuildDepth) throw new FormatException($"tensor records nested more than {MaxRebuildDepth} deep");
         switch (g.FullName)
         {
             case "collections.OrderedDict":
@@ -269,7 +308,7 @@ internal sealed class PickleReader
                 return args.Length > 0 ? args[0] : throw new FormatException("parameter without data");
             case "torch._tensor._rebuild_from_type_v2":
                 // (func, type, args, state): the tensor is func(*args); the subclass is dropped.
-                if (args.Length >= 3 && args[2] is object?[] inner) return Reduce(args[0], inner);
+                if (args.Length >= 3 && args[2] is object?[] inner) return Reduce(args[0], inner, depth + 1);
                 throw new FormatException("malformed _rebuild_from_type_v2");
             case "builtins.set":
             case "builtins.frozenset":
@@ -296,25 +335,61 @@ internal sealed class PickleReader
         }
     }
 
+    /// <summary>
+    /// A tensor record, checked before anything reaches LibTorch: sizes and strides non-negative, the
+    /// extent computed without overflow and inside the storage, and no element reached twice (a
+    /// stride-0 or overlapping view would let a few bytes stand for gigabytes).
+    /// </summary>
     private static TensorRef RebuildTensor(object?[] args)
     {
-        if (args.Length < 4 || args[0] is not StorageRef storage || args[1] is not long offset
-            || args[2] is not object?[] size || args[3] is not object?[] stride || size.Length != stride.Length)
+        if (args.Length < 4 || args[0] is not StorageRef storage || args[2] is not object?[] size || args[3] is not object?[] stride || size.Length != stride.Length)
             throw new FormatException("malformed tensor record");
-        var sizes = size.Select(v => v is long x && x >= 0 ? x : throw new FormatException("bad tensor size")).ToArray();
-        var strides = stride.Select(v => v is long x && x >= 0 ? x : throw new FormatException("bad tensor stride")).ToArray();
-        long last = offset;
-        bool empty = false;
-        for (int i = 0; i < sizes.Length; i++)
-        {
-            if (sizes[i] == 0) empty = true;
-            else last += (sizes[i] - 1) * strides[i];
-        }
+        long offset = Integer(args[1], "tensor offset");
+        if (size.Length > 64) throw new FormatException($"a tensor of {size.Length} dimensions");
+        var sizes = size.Select(v => Integer(v, "tensor size")).ToArray();
+        var strides = stride.Select(v => Integer(v, "tensor stride")).ToArray();
+        string shape = $"[{string.Join(",", sizes)}]";
         long available = storage.ViewNumel >= 0 ? storage.ViewNumel : storage.Numel;
-        if (offset < 0 || (!empty && last >= available))
-            throw new FormatException($"tensor of size [{string.Join(",", sizes)}] reaches past its storage of {available} elements");
+        long numel = 1, last = offset;
+        bool empty = sizes.Contains(0);
+        try
+        {
+            foreach (var n in sizes) numel = checked(numel * n);
+            if (!empty)
+                for (int i = 0; i < sizes.Length; i++) last = checked(last + (sizes[i] - 1) * strides[i]);
+        }
+        catch (OverflowException)
+        {
+            throw new FormatException($"tensor of size {shape} and stride [{string.Join(",", strides)}] overflows 64-bit arithmetic");
+        }
+        if (!empty && last >= available)
+            throw new FormatException($"tensor of size {shape} reaches past its storage of {available} elements");
+        if (!empty && Overlaps(sizes, strides))
+            throw new FormatException($"tensor of size {shape} has strides [{string.Join(",", strides)}] that reach one element more than once " +
+                "(a stride-0 or overlapping view; weight files hold plain tensors)");
         return new TensorRef(storage, offset, sizes, strides);
     }
+
+    /// <summary>Whether a view reaches some element twice: with strides sorted, each must pass the extent of the smaller ones.</summary>
+    internal static bool Overlaps(long[] sizes, long[] strides)
+    {
+        long extent = 0;
+        foreach (int i in Enumerable.Range(0, sizes.Length).Where(i => sizes[i] > 1).OrderBy(i => strides[i]))
+        {
+            if (strides[i] <= extent) return true;
+            extent += (sizes[i] - 1) * strides[i];
+        }
+        return false;
+    }
+
+    /// <summary>A non-negative integer field of a record: one too large for 64 bits is refused, not ignored.</summary>
+    internal static long Integer(object? value, string what) => value switch
+    {
+        long v when v >= 0 => v,
+        long v => throw new FormatException($"{what} {v} is negative"),
+        BigInteger b => throw new FormatException($"{what} {b} does not fit in 64 bits"),
+        _ => throw new FormatException($"{what} is a {Describe(value)}, not a number"),
+    };
 
     private static object? NumpyScalar(object?[] args)
     {

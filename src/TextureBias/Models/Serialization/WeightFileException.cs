@@ -10,8 +10,19 @@ public sealed class WeightFileException : TextureBiasException
     public string FilePath { get; }
 
     /// <summary>Creates the error for <paramref name="path"/>.</summary>
-    public WeightFileException(string path, string reason, Exception? inner = null) : base($"{path}: {reason}", inner)
+    public WeightFileException(string path, string reason, Exception? inner = null) : base($"{path}: {OneLine(reason)}", inner)
     {
         FilePath = path;
+    }
+
+    /// <summary>
+    /// The reason as one printable line: LibTorch's messages carry backtraces after the first line,
+    /// and names from a crafted file may hold control characters or be very long.
+    /// </summary>
+    private static string OneLine(string reason)
+    {
+        var first = reason.Split('\n')[0].TrimEnd('\r', ' ');
+        var clean = new string(first.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return clean.Length <= 1000 ? clean : clean[..997] + "...";
     }
 }
