@@ -61,4 +61,24 @@ internal static class CraftedWeightFiles
         var h = Encoding.UTF8.GetBytes(header);
         return BitConverter.GetBytes((ulong)h.Length).Concat(h).Concat(data).ToArray();
     }
+
+    /// <summary>
+    /// A legacy file of a plain state_dict holding <paramref name="stateDict"/>'s float tensors
+    /// (counters left out, as 2018 files have none), with <paramref name="extra"/> writing more
+    /// items into the dict (a key, then a value) before it is closed.
+    /// </summary>
+    public static byte[] LegacyStateDict(IEnumerable<(string Key, TorchSharp.torch.Tensor Tensor)> stateDict, Action<PickleBuilder>? extra = null)
+    {
+        var p = new PickleBuilder().EmptyDict();
+        var storages = new List<(string, long, byte[])>();
+        foreach (var (key, tensor) in stateDict)
+        {
+            if (tensor.dtype != TorchSharp.torch.ScalarType.Float32) continue;
+            string storage = storages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            p.Str(key).LegacyTensor(storage, tensor.shape).SetItem();
+            storages.Add((storage, tensor.numel(), tensor.contiguous().bytes.ToArray()));
+        }
+        extra?.Invoke(p);
+        return Legacy(p.Stop().ToArray(), storages.ToArray());
+    }
 }
