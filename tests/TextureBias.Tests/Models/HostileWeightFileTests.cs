@@ -340,6 +340,31 @@ public class HostileWeightFileTests : TempDirTest
         Assert.False(File.Exists(marker));
     }
 
+    [Fact]
+    public void HarmlessGlobalsOfRealCheckpointsGiveNoWarning()
+    {
+        // pytorch/examples and Lightning checkpoints carry argparse.Namespace, pathlib paths, functools.partial.
+        var file = LegacyObject(p => p.EmptyDict()
+            .Str("state_dict").EmptyDict().Str("w").LegacyTensor("0", 2).SetItem().SetItem()
+            .Str("args").Global("argparse", "Namespace").Mark().Tuple().Op(0x81).SetItem()
+            .Str("root").Global("pathlib", "PosixPath").Mark().Str("/data/imagenet").Tuple().Reduce().SetItem()
+            .Str("norm").Global("functools", "partial").Mark().Global("torch.nn.modules.batchnorm", "BatchNorm2d").Tuple().Reduce().SetItem(), ("0", 2, Floats(2)));
+        var path = Write("plain-checkpoint.pth.tar", file);
+        var warnings = new List<string>();
+        var previous = WeightFile.Warning;
+        WeightFile.Warning = warnings.Add;
+        try
+        {
+            using var c = WeightFile.Read(path);
+            Assert.Single(c.StateDict);
+        }
+        finally
+        {
+            WeightFile.Warning = previous;
+        }
+        Assert.Empty(warnings);
+    }
+
     // Defect 11: large pickle integers.
 
     [Fact]

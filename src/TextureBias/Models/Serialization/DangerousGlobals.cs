@@ -14,8 +14,8 @@ internal static class DangerousGlobals
         "pickle", "_pickle", "marshal", "ctypes", "code", "codeop", "webbrowser", "commands", "pdb", "bdb", "timeit",
         "multiprocessing", "asyncio", "platform", "popen2", "io", "_io", "urllib", "requests",
         "http", "ftplib", "smtplib", "telnetlib", "zipimport", "imp", "cProfile", "profile", "trace", "doctest",
-        "distutils", "setuptools", "pip", "signal", "threading", "_thread", "types", "inspect", "gc", "operator",
-        "functools", "torch._inductor", "torch.jit", "torch.hub", "numpy.testing", "numpy.f2py",
+        "distutils", "setuptools", "pip", "signal", "_thread",
+        "torch._inductor", "torch.jit", "torch.hub", "numpy.testing", "numpy.f2py",
     };
 
     private static readonly HashSet<string> Builtins = new(StringComparer.Ordinal)
