@@ -31,7 +31,7 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         server.Serve("/" + file, bytes);
         string registry = Path.Combine(_dir, "registry.json");
         File.WriteAllText(registry, $$"""
-            {"weights": [{"name": "tiny_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}",
+            {"weights": [{"name": "tiny_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}", "maxSize": 1000000,
               "urls": ["{{server.Url("/" + file)}}"], "trainedOn": "nothing (random)", "published": {"top1": 12.5},
               "licence": "none", "source": "a test"}]}
             """);
