@@ -88,7 +88,7 @@ internal sealed class HttpDownload
             }
 
             var failure = failures.Contains(FetchFailure.HashMismatch) ? FetchFailure.HashMismatch
-                : failures.Contains(FetchFailure.TooLarge) ? FetchFailure.TooLarge
+                : failures.Contains(FetchFailure.WrongSize) ? FetchFailure.WrongSize
                 : failures.Contains(FetchFailure.Insecure) ? FetchFailure.Insecure
                 : failures.All(f => f == FetchFailure.NotFound) ? FetchFailure.NotFound
                 : failures.Contains(FetchFailure.Network) ? FetchFailure.Network : failures[^1];
@@ -164,12 +164,12 @@ internal sealed class HttpDownload
                 if (total is { } announced && announced > limit)
                 {
                     part.SetLength(0);
-                    return new Attempt(false, FetchFailure.TooLarge, $"the server announces {Bytes(announced)}, more than {Limit(w)}; refused");
+                    return new Attempt(false, FetchFailure.WrongSize, $"the server announces {Bytes(announced)}, more than {Limit(w)}; refused");
                 }
                 if (total is { } length && w.Size is { } exact && length != exact)
                 {
                     part.SetLength(0);
-                    return new Attempt(false, FetchFailure.TooLarge, $"the server announces {Bytes(length)}, not {Limit(w)}; refused");
+                    return new Attempt(false, FetchFailure.WrongSize, $"the server announces {Bytes(length)}, not {Limit(w)}; refused");
                 }
                 CheckSpace(w, part.Name, Math.Min(total ?? limit, limit) - offset);
                 part.Position = offset;
@@ -183,7 +183,7 @@ internal sealed class HttpDownload
                     if (part.Length + n > limit)
                     {
                         part.SetLength(0);
-                        return new Attempt(false, FetchFailure.TooLarge, $"the server sent more than {Limit(w)}; cut off and deleted");
+                        return new Attempt(false, FetchFailure.WrongSize, $"the server sent more than {Limit(w)}; cut off and deleted");
                     }
                     Write(w, part, buffer, n);
                     long now = clock.ElapsedMilliseconds;

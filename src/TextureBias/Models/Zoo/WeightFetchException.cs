@@ -24,8 +24,8 @@ public enum FetchFailure
     /// <summary>The server refused (HTTP 401/403 or another error status, or too many redirects).</summary>
     Refused,
 
-    /// <summary>The server announced or sent more bytes than the registered size or size bound (the partial file was deleted).</summary>
-    TooLarge,
+    /// <summary>The server announced or sent more bytes than the registered size or size bound, or announced another exact size (the partial file was deleted).</summary>
+    WrongSize,
 
     /// <summary>A URL or a redirect was not https.</summary>
     Insecure,

@@ -82,7 +82,7 @@ public sealed class ZooHttpsTests : ZooTest
         using (var zoo = Zoo(bounded))
         {
             var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
-            Assert.Equal(FetchFailure.TooLarge, e.Failure);
+            Assert.Equal(FetchFailure.WrongSize, e.Failure);
             Assert.Contains($"the server sent more than the registered bound of", e.Message);
             Assert.Contains("cut off", e.Message);
             Assert.DoesNotContain("resumes", e.Message); // nothing kept
@@ -101,7 +101,7 @@ public sealed class ZooHttpsTests : ZooTest
         server.Serve("/big/" + file, bytes.Concat(new byte[5000]).ToArray());
         using var zoo = Zoo(Entry(file, server.Url("/big/" + file)) with { MaxSize = bytes.Length + 1000 });
         var e = await Assert.ThrowsAsync<WeightFetchException>(() => zoo.FetchAsync("tiny"));
-        Assert.Equal(FetchFailure.TooLarge, e.Failure);
+        Assert.Equal(FetchFailure.WrongSize, e.Failure);
         Assert.Contains($"the server announces {TextureBias.Data.ByteSize.Format(bytes.Length + 5000)} ({bytes.Length + 5000} bytes), more than the registered bound", e.Message);
         AssertNoPartialFiles();
         Assert.Single(server.Requests);
@@ -112,7 +112,7 @@ public sealed class ZooHttpsTests : ZooTest
     {
         using var wrong = Zoo(Entry(file, Url) with { MaxSize = null, Size = bytes.Length + 1 });
         var e = await Assert.ThrowsAsync<WeightFetchException>(() => wrong.FetchAsync("tiny"));
-        Assert.Equal(FetchFailure.TooLarge, e.Failure);
+        Assert.Equal(FetchFailure.WrongSize, e.Failure);
         Assert.Contains($"not the registered size of", e.Message);
         using var right = Zoo(Entry(file, Url) with { MaxSize = null, Size = bytes.Length });
         Assert.Equal(bytes, File.ReadAllBytes(await right.FetchAsync("tiny")));
