@@ -29,7 +29,11 @@ internal static class WeightsCommand
             {
                 var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
                 options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-                Console.WriteLine(JsonSerializer.Serialize(statuses.Select(s => new { s.Weights, location = s.Location, path = s.Path, bytes = s.Bytes }), options));
+                Console.WriteLine(JsonSerializer.Serialize(statuses.Select(s => new
+                {
+                    s.Weights, location = s.Location, path = s.Path, bytes = s.Bytes,
+                    hash = new { checked_against = WeightsTable.Basis(s.Hash), registered_sha256 = s.Hash.Registered, prefix = s.Hash.Prefix, recorded_sha256 = s.Hash.Recorded },
+                }), options));
                 return CommandRunner.Ok;
             }
             foreach (var line in WeightsTable.List(statuses, zoo.Options)) Console.WriteLine(line);
@@ -83,7 +87,7 @@ internal static class WeightsCommand
     {
         var name = new Argument<string>("NAME") { Description = "The registered name" };
         var file = new Argument<string>("FILE") { Description = "A copy of its file, fetched elsewhere" };
-        var command = new Command("import", "Check a weight file fetched elsewhere against the registered hash and copy it into the cache (for machines without network).") { name, file };
+        var command = new Command("import", "Check a weight file fetched elsewhere against the registered hash (its own file name does not count) and copy it into the cache (for machines without network).") { name, file };
         command.SetAction(r => CommandRunner.Run(_ =>
         {
             Console.WriteLine(ZooAccess.Zoo.Import(r.GetValue(name)!, r.GetValue(file)!));
@@ -95,7 +99,7 @@ internal static class WeightsCommand
     private static Command Verify()
     {
         var names = new Argument<string[]>("NAME") { Description = "Registered names (default: every file on this machine)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("verify", "Hash the local copies again and compare them with the registry.") { names };
+        var command = new Command("verify", "Hash the local copies again and compare them with the registered SHA-256 (or the one recorded here for entries registered with a hash prefix only).") { names };
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var zoo = ZooAccess.Zoo;
@@ -112,13 +116,26 @@ internal static class WeightsCommand
                 }
                 checkedFiles++;
                 if (!check.Ok) bad++;
-                Console.WriteLine($"{w.Name}\t{(check.Ok ? "ok" : "WRONG HASH")}\t{check.Sha256}\t{check.Path}");
+                Console.WriteLine($"{w.Name}\t{(check.Ok ? "ok" : "WRONG HASH")}\t{check.Sha256}\t{check.Path}\t{Against(check)}");
             }
             if (checkedFiles == 0 && given.Length == 0) Console.Error.WriteLine($"texturebias: no registered weights are on this machine yet ({zoo.Options.CacheDir})");
-            if (bad > 0) Console.Error.WriteLine($"texturebias: {bad} of {checkedFiles} files have the wrong hash: delete them and fetch again");
+            if (bad > 0) Console.Error.WriteLine($"texturebias: {bad} of {checkedFiles} files have the wrong hash: delete them and fetch again (or import the right files)");
             return bad == 0 ? CommandRunner.Ok : CommandRunner.SomeInputsFailed;
         }));
         return command;
+    }
+
+    /// <summary>The last column of <c>weights verify</c>: what the file was compared with, and the problem.</summary>
+    private static string Against(WeightCheck check)
+    {
+        var hash = check.Expected;
+        string basis = hash.Basis switch
+        {
+            HashBasis.Registered => "registered sha256",
+            HashBasis.Recorded => $"prefix {hash.Prefix} + sha256 recorded here",
+            _ => check.Ok ? $"prefix {hash.Prefix} only; whole sha256 now recorded" : $"prefix {hash.Prefix} only",
+        };
+        return check.Problem is null ? basis : $"{basis}: {check.Problem}";
     }
 
     private static Command PathOf()

@@ -47,7 +47,8 @@ internal static class WeightsTable
         if (p?.ShapeBias is not null) rows.Add(("shape bias", Percent(p.ShapeBias, "0.0#")));
         if (p?.Source is not null) rows.Add(("results from", p.Source));
         rows.Add(("file", w.File));
-        rows.Add(("sha256", w.Sha256 ?? (PretrainedWeights.HashPrefixOf(w.File) is { } prefix ? $"begins with {prefix} (from the file name)" : "-")));
+        rows.Add(("size", w.Size is { } size ? $"{ByteSize.Format(size)} ({size} bytes)" : w.MaxSize is { } bound ? $"at most {ByteSize.Format(bound)} ({bound} bytes; exact size not registered)" : "-"));
+        rows.AddRange(HashRows(status.Hash));
         foreach (var (url, i) in w.Urls.Select((u, i) => (u, i))) rows.Add((i == 0 ? "url" : "mirror", url));
         rows.Add(("licence", w.Licence));
         rows.Add(("source", w.Source));
@@ -61,6 +62,28 @@ internal static class WeightsTable
         int key = rows.Max(r => r.Key.Length);
         return rows.Select(r => $"{r.Key.PadRight(key)}  {r.Value}").ToList();
     }
+
+    /// <summary>The hash a file must have, and where that comes from: the registry, or a record made here.</summary>
+    private static IEnumerable<(string Key, string Value)> HashRows(WeightHash hash)
+    {
+        if (hash.Registered is not null)
+        {
+            yield return ("sha256", $"{hash.Registered} (registered)");
+            yield break;
+        }
+        yield return ("sha256", $"begins with {hash.Prefix} (from the file name; the registry has no whole hash)");
+        yield return ("recorded", hash.Recorded is { } recorded
+            ? $"{recorded} (recorded here when first verified; later files must match it)"
+            : "nothing yet (the whole SHA-256 is recorded when a file first passes here)");
+    }
+
+    /// <summary>"registered", "recorded" or "prefix": what a file is compared with.</summary>
+    public static string Basis(WeightHash hash) => hash.Basis switch
+    {
+        HashBasis.Registered => "registered",
+        HashBasis.Recorded => "recorded",
+        _ => "prefix",
+    };
 
     private static string Mark(WeightLocation location) => location switch
     {

@@ -25,9 +25,9 @@ public sealed class OutputPathTests : TempDirTest, IDisposable
         server.Serve("/" + file, bytes);
         string registry = Path.Combine(_dir, "registry.json");
         File.WriteAllText(registry, $$"""
-            {"weights": [{"name": "big_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}",
+            {"weights": [{"name": "big_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}", "maxSize": 1000000,
               "urls": ["{{server.Url("/" + file)}}"], "trainedOn": "nothing", "licence": "none", "source": "a test"},
-              {"name": "gone_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "gone-0123abcd.pth",
+              {"name": "gone_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "gone-0123abcd.pth", "maxSize": 1000000,
               "urls": ["{{server.Url("/gone-0123abcd.pth")}}"], "trainedOn": "nothing", "licence": "none", "source": "a test"}]}
             """);
         env = ZooEnvironment.For(_dir, registry, Path.Combine(_dir, "cache"));

@@ -17,6 +17,7 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
     private readonly Dictionary<string, string> env;
     private readonly string file;
     private readonly byte[] bytes;
+    private readonly string sha;
     private readonly string cache;
     private readonly string image = Fixture.Images("rgb8.png");
 
@@ -27,11 +28,12 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         string source = Path.Combine(_dir, "source.pth");
         ModelWeights.Save(model, source);
         bytes = File.ReadAllBytes(source);
-        file = $"tiny-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..8]}.pth";
+        sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        file = $"tiny-{sha[..8]}.pth";
         server.Serve("/" + file, bytes);
         string registry = Path.Combine(_dir, "registry.json");
         File.WriteAllText(registry, $$"""
-            {"weights": [{"name": "tiny_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}",
+            {"weights": [{"name": "tiny_bagnet", "kind": "classifier", "architecture": "bagnet9", "file": "{{file}}", "maxSize": 1000000,
               "urls": ["{{server.Url("/" + file)}}"], "trainedOn": "nothing (random)", "published": {"top1": 12.5},
               "licence": "none", "source": "a test"}]}
             """);
@@ -54,6 +56,10 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
             Assert.Contains(name, before.Stdout);
         Assert.Contains("12.5%", before.Stdout);
         Assert.Contains(Path.Combine(cache, "weights"), before.Stdout);
+        var unrecorded = CliRunner.RunWith(env, "weights", "show", "tiny_bagnet");
+        Assert.Contains($"sha256      begins with {sha[..8]} (from the file name; the registry has no whole hash)", unrecorded.Stdout);
+        Assert.Contains("recorded    nothing yet", unrecorded.Stdout);
+        Assert.Contains("size        at most 976.6 KiB (1000000 bytes; exact size not registered)", unrecorded.Stdout);
 
         var fetch = CliRunner.RunWith(env, "weights", "fetch", "tiny_bagnet");
         Assert.Equal(0, fetch.ExitCode);
@@ -68,6 +74,21 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         Assert.Equal(0, show.ExitCode);
         Assert.Contains($"here        {cached} (", show.Stdout);
         Assert.Contains("trained on  nothing (random)", show.Stdout);
+        Assert.Contains($"recorded    {sha} (recorded here when first verified; later files must match it)", show.Stdout); // the download recorded it
+        var registered = CliRunner.RunWith(env, "weights", "show", "resnet50");
+        Assert.Matches(@"(?m)^sha256 +0676ba61b6795bbe1773cffd859882e5e297624d384b6993f7c9e683e722fb8a \(registered\)$", registered.Stdout);
+        Assert.DoesNotContain("recorded", registered.Stdout);
+
+        using (var json = System.Text.Json.JsonDocument.Parse(CliRunner.RunWith(env, "weights", "list", "--json").Stdout))
+        {
+            var hashes = json.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("weights").GetProperty("name").GetString()!, e => e.GetProperty("hash"));
+            Assert.Equal("recorded", hashes["tiny_bagnet"].GetProperty("checked_against").GetString());
+            Assert.Equal(sha, hashes["tiny_bagnet"].GetProperty("recorded_sha256").GetString());
+            Assert.Equal("registered", hashes["resnet50"].GetProperty("checked_against").GetString());
+            Assert.Equal("prefix", hashes["bagnet33"].GetProperty("checked_against").GetString());
+            Assert.Equal("2ddd53ed", hashes["bagnet33"].GetProperty("prefix").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, hashes["bagnet33"].GetProperty("recorded_sha256").ValueKind);
+        }
 
         // --weights NAME without --arch: the registry knows it; offline is fine now that it is cached.
         var classify = CliRunner.RunWith(env, "classify", "--weights", "tiny_bagnet", "--offline", "--resize", "64", "--crop", "56", image);
@@ -76,7 +97,7 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
 
         var verify = CliRunner.RunWith(env, "weights", "verify");
         Assert.Equal(0, verify.ExitCode);
-        Assert.StartsWith("tiny_bagnet\tok\t", verify.Stdout);
+        Assert.Equal($"tiny_bagnet\tok\t{sha}\t{cached}\tprefix {sha[..8]} + sha256 recorded here", verify.Stdout.Trim());
         Assert.Equal(1, server.RequestsFor("/" + file));
     }
 
@@ -166,5 +187,56 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
         Assert.Contains("not imported", bad.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir, "other")) && Directory.EnumerateFiles(Path.Combine(_dir, "other")).Any());
         Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public void ImportRefusesAForeignFileRenamedToCarryItsOwnHashPrefix()
+    {
+        string renamed = Path.Combine(_dir, $"x-{sha[..8]}.pth.tar");
+        File.WriteAllBytes(renamed, bytes);
+        var import = CliRunner.RunWith(env, "weights", "import", "bagnet33", renamed);
+        Assert.Equal(2, import.ExitCode);
+        Assert.Equal("", import.Stdout);
+        var line = Assert.Single(import.Stderr.Trim().Split('\n'));
+        Assert.StartsWith($"texturebias: {renamed}: not imported as bagnet33: its SHA-256 {sha} does not begin with 2ddd53ed", line);
+        CliRunner.AssertNoStackTrace(import);
+        Assert.False(Directory.Exists(cache) && Directory.EnumerateFiles(cache, "*", SearchOption.AllDirectories).Any(), "something was written to the cache");
+    }
+
+    [Fact]
+    public void ACachedFileChangedAfterItsCheckIsRefusedOnUse()
+    {
+        string copy = Path.Combine(_dir, "copy.pth");
+        File.WriteAllBytes(copy, bytes);
+        Assert.Equal(0, CliRunner.RunWith(env, "weights", "import", "tiny_bagnet", copy, "--offline").ExitCode);
+        string cached = Path.Combine(cache, "weights", file);
+        File.AppendAllText(cached, "x");
+        string changed = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(cached)));
+
+        var classify = CliRunner.RunWith(env, "classify", "--weights", "tiny_bagnet", "--offline", "--resize", "64", "--crop", "56", image);
+        Assert.Equal(2, classify.ExitCode);
+        CliRunner.AssertNoStackTrace(classify);
+        var lines = classify.Stderr.Trim().Split('\n');
+        Assert.Contains("checking the SHA-256 of", lines[0]); // a note, as hashing a large file takes seconds
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"texturebias: {cached}: not used as tiny_bagnet: its SHA-256 {changed} is not the {sha} recorded", lines[1]);
+        Assert.Contains("texturebias weights fetch tiny_bagnet", lines[1]);
+        Assert.True(File.Exists(cached)); // the user's to delete
+
+        var verify = CliRunner.RunWith(env, "weights", "verify", "tiny_bagnet");
+        Assert.Equal(1, verify.ExitCode);
+        Assert.StartsWith($"tiny_bagnet\tWRONG HASH\t{changed}\t{cached}\tprefix {sha[..8]} + sha256 recorded here: SHA-256 {changed} is not the {sha}", verify.Stdout);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public void AnHttpRegistryIsRefusedOutsideTests()
+    {
+        var production = new Dictionary<string, string>(env) { ["TEXTUREBIAS_TEST_INSECURE_LOCALHOST"] = "" };
+        var list = CliRunner.RunWith(production, "weights", "list");
+        Assert.Equal(2, list.ExitCode);
+        var line = Assert.Single(list.Stderr.Trim().Split('\n'));
+        Assert.StartsWith($"texturebias: {Path.Combine(_dir, "registry.json")}: weights 'tiny_bagnet': '{server.Url("/" + file)}' is plain http; only https URLs are accepted", line);
+        CliRunner.AssertNoStackTrace(list);
     }
 }

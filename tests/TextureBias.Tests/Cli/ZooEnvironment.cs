@@ -1,6 +1,9 @@
 namespace TextureBias.Tests.Cli;
 
-/// <summary>The environment of a CLI run against a test registry: its own caches, online, no proxy for the local server.</summary>
+/// <summary>
+/// The environment of a CLI run against a test registry: its own caches, online, no proxy for the
+/// local server, and plain http allowed for that loopback server only (a test-only switch).
+/// </summary>
 internal static class ZooEnvironment
 {
     public static Dictionary<string, string> For(string dir, string registry, string cache) => new()
@@ -10,5 +13,6 @@ internal static class ZooEnvironment
         ["TORCH_HOME"] = Path.Combine(dir, "torch"),
         ["TEXTUREBIAS_OFFLINE"] = "",
         ["NO_PROXY"] = "127.0.0.1,localhost",
+        ["TEXTUREBIAS_TEST_INSECURE_LOCALHOST"] = "1",
     };
 }

@@ -11,7 +11,9 @@ namespace TextureBias.Models.Zoo;
 /// Downloads one registered file into <c>NAME.part</c> beside its cache path: resumes with HTTP
 /// Range, retries network failures with exponential backoff, falls back to mirrors, checks the
 /// SHA-256 and renames the finished file into place. The open <c>.part</c> file is the lock that
-/// keeps two processes from writing it at once.
+/// keeps two processes from writing it at once. Only https is spoken: redirects are followed here
+/// (at most <see cref="ZooOptions.MaxRedirects"/>), each to an https URL, and no more bytes are
+/// read than the entry's registered size or size bound, whatever the server announces.
 /// </summary>
 internal sealed class HttpDownload
 {
@@ -27,7 +29,10 @@ internal sealed class HttpDownload
 
     private sealed record Attempt(bool Done, FetchFailure Failure, string Reason);
 
-    public async Task<string> RunAsync(PretrainedWeights w, string target, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    /// <summary>The file in the cache, and its SHA-256 when this download hashed it (null: another process had put it there).</summary>
+    public sealed record Result(string Path, string? Sha256);
+
+    public async Task<Result> RunAsync(PretrainedWeights w, WeightHash hash, string target, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(dir);
@@ -46,7 +51,13 @@ internal sealed class HttpDownload
         bool open = true, moved = false;
         try
         {
-            if (File.Exists(target)) return target; // another process finished it while we waited
+            if (File.Exists(target)) return new Result(target, null); // another process finished it while we waited
+            long limit = w.SizeLimit ?? long.MaxValue;
+            if (part.Length > limit)
+            {
+                options.Log?.Invoke($"{w.Name}: {partPath} is longer than {Limit(w)}; starting again");
+                part.SetLength(0);
+            }
             var reasons = new List<string>();
             var failures = new List<FetchFailure>();
             var clock = Stopwatch.StartNew();
@@ -60,17 +71,16 @@ internal sealed class HttpDownload
                     Flush(w, part);
                     part.Position = 0;
                     string sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(part, ct).ConfigureAwait(false));
-                    if (w.Accepts(sha))
+                    if (hash.Refusal(sha) is not { } refusal)
                     {
                         part.Dispose();
                         open = false;
                         File.Move(partPath, target, overwrite: true);
                         moved = true;
-                        return target;
+                        return new Result(target, sha);
                     }
                     part.SetLength(0);
-                    attempt = new Attempt(false, FetchFailure.HashMismatch,
-                        $"the downloaded file's SHA-256 is {sha[..16]}…, not {w.ExpectedHash[..Math.Min(16, w.ExpectedHash.Length)]}…, so it was deleted");
+                    attempt = new Attempt(false, FetchFailure.HashMismatch, $"the downloaded file's {refusal}, so it was deleted");
                 }
                 reasons.Add($"{Host(url)}: {attempt.Reason}{Retried(requests.Value - 1)}");
                 failures.Add(attempt.Failure);
@@ -78,6 +88,8 @@ internal sealed class HttpDownload
             }
 
             var failure = failures.Contains(FetchFailure.HashMismatch) ? FetchFailure.HashMismatch
+                : failures.Contains(FetchFailure.WrongSize) ? FetchFailure.WrongSize
+                : failures.Contains(FetchFailure.Insecure) ? FetchFailure.Insecure
                 : failures.All(f => f == FetchFailure.NotFound) ? FetchFailure.NotFound
                 : failures.Contains(FetchFailure.Network) ? FetchFailure.Network : failures[^1];
             string kept = part.Length > 0 ? $"; {ByteSize.Format(part.Length)} kept in {partPath}, a new fetch resumes it" : "";
@@ -100,6 +112,9 @@ internal sealed class HttpDownload
     {
         int failuresInARow = 0, restarts = 0;
         var buffer = new byte[BufferSize];
+        long limit = w.SizeLimit ?? long.MaxValue;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var registered) || !options.Permits(registered))
+            return new Attempt(false, FetchFailure.Insecure, $"{url} is not an https URL; refused");
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -110,9 +125,7 @@ internal sealed class HttpDownload
             try
             {
                 stall.CancelAfter(options.StallTimeout);
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+                using var response = await SendFollowingRedirects(registered, offset, stall.Token).ConfigureAwait(false);
                 long? total;
                 var status = response.StatusCode;
                 if (status == HttpStatusCode.PartialContent)
@@ -148,7 +161,17 @@ internal sealed class HttpDownload
                 else
                     return new Attempt(false, FetchFailure.Refused, $"HTTP {(int)status} {response.ReasonPhrase}");
 
-                if (total is { } size) CheckSpace(w, part.Name, size - offset);
+                if (total is { } announced && announced > limit)
+                {
+                    part.SetLength(0);
+                    return new Attempt(false, FetchFailure.WrongSize, $"the server announces {Bytes(announced)}, more than {Limit(w)}; refused");
+                }
+                if (total is { } length && w.Size is { } exact && length != exact)
+                {
+                    part.SetLength(0);
+                    return new Attempt(false, FetchFailure.WrongSize, $"the server announces {Bytes(length)}, not {Limit(w)}; refused");
+                }
+                CheckSpace(w, part.Name, Math.Min(total ?? limit, limit) - offset);
                 part.Position = offset;
                 await using var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
                 long lastReport = -1;
@@ -157,6 +180,11 @@ internal sealed class HttpDownload
                     stall.CancelAfter(options.StallTimeout);
                     int n = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
                     if (n == 0) break;
+                    if (part.Length + n > limit)
+                    {
+                        part.SetLength(0);
+                        return new Attempt(false, FetchFailure.WrongSize, $"the server sent more than {Limit(w)}; cut off and deleted");
+                    }
                     Write(w, part, buffer, n);
                     long now = clock.ElapsedMilliseconds;
                     if (progress is not null && now - lastReport >= 100)
@@ -172,6 +200,10 @@ internal sealed class HttpDownload
                     throw new TransientException($"connection dropped at {ByteSize.Format(part.Length)} of {ByteSize.Format(expected)}", null);
                 }
                 return new Attempt(true, FetchFailure.Network, "");
+            }
+            catch (RefusedException e)
+            {
+                return new Attempt(false, e.Failure, e.Message);
             }
             catch (TransientException e)
             {
@@ -210,6 +242,39 @@ internal sealed class HttpDownload
             await Task.Delay(delay, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Sends a GET of <paramref name="url"/> (with a Range from <paramref name="offset"/>), following
+    /// redirects itself so that each target can be checked: https only, relative locations resolved,
+    /// at most <see cref="ZooOptions.MaxRedirects"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirects(Uri url, long offset, CancellationToken ct)
+    {
+        var current = url;
+        for (int hops = 0; ; hops++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            int code = (int)response.StatusCode;
+            if (code is not (301 or 302 or 303 or 307 or 308)) return response;
+            var location = response.Headers.Location;
+            response.Dispose();
+            request.Dispose();
+            if (location is null) throw new RefusedException(FetchFailure.Refused, $"HTTP {code} redirect from {current} without a Location");
+            var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            if (!options.Permits(next)) throw new RefusedException(FetchFailure.Insecure, $"{current} redirects to {next}, which is not https; refused");
+            if (hops >= ZooOptions.MaxRedirects) throw new RefusedException(FetchFailure.Refused, $"more than {ZooOptions.MaxRedirects} redirects (the last to {next}); refused");
+            current = next;
+        }
+    }
+
+    /// <summary>"the registered size of 1.0 MiB (1048576 bytes)" or "the registered bound of … (maxSize)".</summary>
+    private static string Limit(PretrainedWeights w) => w.Size is { } exact
+        ? $"the registered size of {Bytes(exact)}"
+        : w.MaxSize is { } bound ? $"the registered bound of {Bytes(bound)} (maxSize)" : "no bound";
+
+    private static string Bytes(long n) => $"{ByteSize.Format(n)} ({n} bytes)";
 
     private void CheckSpace(PretrainedWeights w, string partPath, long needed)
     {
@@ -293,6 +358,11 @@ internal sealed class HttpDownload
     {
         try { File.Delete(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private sealed class RefusedException(FetchFailure failure, string message) : Exception(message)
+    {
+        public FetchFailure Failure { get; } = failure;
     }
 
     private sealed class TransientException(string message, TimeSpan? retryAfter) : Exception(message)

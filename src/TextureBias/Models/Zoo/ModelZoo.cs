@@ -7,8 +7,11 @@ namespace TextureBias.Models.Zoo;
 
 /// <summary>
 /// Published weights by name, as timm and torchvision offer theirs: finds a file in TextureBias's
-/// cache or PyTorch's hub cache (checking the latter's hash before first use), or downloads it
-/// (resumable, retried, mirrored, SHA-256-checked, moved into the cache atomically).
+/// cache or PyTorch's hub cache, or downloads it (https only, size-bounded, resumable, retried,
+/// mirrored, SHA-256-checked, moved into the cache atomically). A local file is used only once its
+/// SHA-256 is the registered one (or, for entries registered with a hash prefix only, the whole
+/// hash recorded when the first such file was verified here); the check is remembered in the
+/// cache's <c>.verified/</c> stamps, so a file is hashed again only when its size or time change.
 /// <code>
 /// using var zoo = new ModelZoo();
 /// using var model = zoo.LoadClassifier("resnet50_trained_on_SIN");
@@ -18,6 +21,7 @@ namespace TextureBias.Models.Zoo;
 public sealed class ModelZoo : IDisposable
 {
     private readonly Lazy<HttpClient> http;
+    private readonly VerifiedStamps stamps;
 
     /// <summary>A zoo over <paramref name="registry"/> (default: built-in plus <c>TEXTUREBIAS_REGISTRY</c>) with <paramref name="options"/> (default: from the environment).</summary>
     public ModelZoo(WeightRegistry? registry = null, ZooOptions? options = null)
@@ -25,6 +29,7 @@ public sealed class ModelZoo : IDisposable
         Registry = registry ?? WeightRegistry.FromEnvironment();
         Options = options ?? ZooOptions.FromEnvironment();
         http = new Lazy<HttpClient>(CreateClient);
+        stamps = new VerifiedStamps(Options.CacheDir);
     }
 
     /// <summary>The registered weights.</summary>
@@ -36,23 +41,33 @@ public sealed class ModelZoo : IDisposable
     /// <summary>Where <paramref name="weights"/> is (or would be) kept in TextureBias's cache.</summary>
     public string CachePath(PretrainedWeights weights) => Path.Combine(Options.CacheDir, weights.File);
 
-    /// <summary>What this machine holds of <paramref name="weights"/>; reads no file contents.</summary>
+    /// <summary>Where the check of the registered file name <paramref name="fileName"/> is remembered (<c>CACHE/.verified/FILE</c>).</summary>
+    public string StampPath(string fileName) => stamps.PathOf(fileName);
+
+    /// <summary>What this machine holds of <paramref name="weights"/>; reads no weight file's contents.</summary>
     public WeightStatus Status(PretrainedWeights weights)
     {
+        var hash = Hash(weights);
         string cached = CachePath(weights);
-        if (File.Exists(cached)) return new WeightStatus(weights, WeightLocation.Cache, cached, new FileInfo(cached).Length);
-        foreach (var hub in TorchHubCandidates(weights))
-            if (File.Exists(hub)) return new WeightStatus(weights, WeightLocation.TorchHub, hub, new FileInfo(hub).Length);
+        if (File.Exists(cached)) return new WeightStatus(weights, WeightLocation.Cache, cached, new FileInfo(cached).Length, hash);
+        foreach (var (hub, _) in TorchHubCandidates(weights))
+            if (File.Exists(hub)) return new WeightStatus(weights, WeightLocation.TorchHub, hub, new FileInfo(hub).Length, hash);
         string part = cached + ".part";
-        if (File.Exists(part)) return new WeightStatus(weights, WeightLocation.Partial, part, new FileInfo(part).Length);
-        return new WeightStatus(weights, WeightLocation.Missing, cached, 0);
+        if (File.Exists(part)) return new WeightStatus(weights, WeightLocation.Partial, part, new FileInfo(part).Length, hash);
+        return new WeightStatus(weights, WeightLocation.Missing, cached, 0, hash);
     }
+
+    /// <summary>
+    /// What the SHA-256 of <paramref name="weights"/>'s file must be: the registered whole hash, else
+    /// the one recorded here when the file was first verified, else its name's hash prefix.
+    /// </summary>
+    public WeightHash Hash(PretrainedWeights weights) => HashOf(weights, weights.File);
 
     /// <summary>
     /// The local path of the registered weights <paramref name="name"/>: the cached file, a verified
     /// file of PyTorch's hub cache, or a fresh download.
     /// </summary>
-    /// <exception cref="WeightFetchException">Offline and not cached, not found, a wrong hash, no network, a full disk.</exception>
+    /// <exception cref="WeightFetchException">Offline and not cached, not found, a wrong hash (downloaded or cached), no network, a full disk.</exception>
     /// <exception cref="TextureBiasException">No weights of that name are registered.</exception>
     public async Task<string> FetchAsync(string name, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -65,7 +80,7 @@ public sealed class ModelZoo : IDisposable
     /// download) without looking for a local copy first: the second half of <see cref="FetchAsync"/>,
     /// for callers that ran <see cref="LocateAsync"/> themselves.
     /// </summary>
-    /// <exception cref="WeightFetchException">Offline, not found, a wrong hash, no network, a full disk.</exception>
+    /// <exception cref="WeightFetchException">Offline, not found, not https, too large, a wrong hash, no network, a full disk.</exception>
     public async Task<string> DownloadAsync(string name, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var weights = Registry.Get(name);
@@ -74,18 +89,23 @@ public sealed class ModelZoo : IDisposable
                 $"offline: {weights.Name} ({weights.File}) is not in {Options.CacheDir}" +
                 (Options.TorchHubDir is null ? "" : $" or {Options.TorchHubDir}") +
                 $"; fetch it where there is network (texturebias weights fetch {weights.Name}) and copy it there, or import a copy with: texturebias weights import {weights.Name} FILE");
-        return await new HttpDownload(http.Value, Options).RunAsync(weights, CachePath(weights), progress, cancellationToken).ConfigureAwait(false);
+        var result = await new HttpDownload(http.Value, Options).RunAsync(weights, Hash(weights), CachePath(weights), progress, cancellationToken).ConfigureAwait(false);
+        if (result.Sha256 is null) return await CheckedCacheFile(weights, result.Path, cancellationToken).ConfigureAwait(false); // another process put it there
+        stamps.Write(weights.File, FileSnapshot.Of(result.Path), result.Sha256);
+        return result.Path;
     }
 
     /// <summary>
     /// The local file of the registered weights <paramref name="name"/> without using the network:
-    /// the cached file, or a file of PyTorch's hub cache whose hash is right; null if there is none.
+    /// the cached file, or a file of PyTorch's hub cache, once its hash is right; null if there is
+    /// none. Each file is hashed once and then trusted while its size and time stay as stamped.
     /// </summary>
+    /// <exception cref="WeightFetchException">The cached file's hash is wrong (it is left where it is; the message says what to do).</exception>
     public async Task<string?> LocateAsync(string name, CancellationToken cancellationToken = default)
     {
         var weights = Registry.Get(name);
         string cached = CachePath(weights);
-        if (File.Exists(cached)) return cached;
+        if (File.Exists(cached)) return await CheckedCacheFile(weights, cached, cancellationToken).ConfigureAwait(false);
         return await VerifiedTorchHubFile(weights, cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,35 +141,57 @@ public sealed class ModelZoo : IDisposable
     }
 
     /// <summary>
-    /// Checks <paramref name="file"/> (a copy fetched elsewhere) against the registered hash of
-    /// <paramref name="name"/> and copies it into the cache atomically.
+    /// Checks <paramref name="file"/> (a copy fetched elsewhere) against the hash of
+    /// <paramref name="name"/> (registered, or recorded here; never one taken from
+    /// <paramref name="file"/>'s own name) and copies it into the cache atomically.
     /// </summary>
     /// <returns>The cache path.</returns>
-    /// <exception cref="WeightFetchException">The file's hash is not the registered one.</exception>
+    /// <exception cref="WeightFetchException">The file's hash is not the expected one; nothing is written.</exception>
     public async Task<string> ImportAsync(string name, string file, CancellationToken cancellationToken = default)
     {
         var weights = Registry.Get(name);
         if (!File.Exists(file)) throw new TextureBiasException($"{file}: no such file");
+        var hash = Hash(weights);
         string sha = await Sha256Async(file, cancellationToken).ConfigureAwait(false);
-        if (!weights.Accepts(sha) && !weights.Accepts(sha, Path.GetFileName(file)))
-            throw new WeightFetchException(FetchFailure.HashMismatch,
-                $"{file}: SHA-256 {sha[..16]}… is not that of {weights.Name} ({weights.ExpectedHash[..Math.Min(16, weights.ExpectedHash.Length)]}…); not imported");
+        if (hash.Refusal(sha) is { } refusal)
+            throw new WeightFetchException(FetchFailure.HashMismatch, $"{file}: not imported as {weights.Name}: its {refusal}");
         string target = CachePath(weights);
-        await using (var source = File.OpenRead(file))
-            AtomicFile.Write(target, s => source.CopyTo(s));
+        await using (var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+            AtomicFile.Write(target, s =>
+            {
+                // The copy is hashed as it is written: a file that changed since it was checked is not stored.
+                using var copied = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 20];
+                int n;
+                while ((n = source.Read(buffer)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    copied.AppendData(buffer, 0, n);
+                    s.Write(buffer, 0, n);
+                }
+                if (Convert.ToHexStringLower(copied.GetHashAndReset()) != sha)
+                    throw new WeightFetchException(FetchFailure.HashMismatch, $"{file}: changed while it was being imported; not imported");
+            });
+        stamps.Write(weights.File, FileSnapshot.Of(target), sha);
         return target;
     }
 
     /// <summary>Synchronous <see cref="ImportAsync"/>.</summary>
     public string Import(string name, string file) => ImportAsync(name, file).GetAwaiter().GetResult();
 
-    /// <summary>Hashes the local copy of <paramref name="name"/> (cache or PyTorch's hub) again; null if there is none.</summary>
+    /// <summary>
+    /// Hashes the local copy of <paramref name="name"/> (cache or PyTorch's hub) again, whatever its
+    /// stamp says, and compares it with the registered or recorded hash; null if there is no copy.
+    /// A file that passes is stamped (recording its whole hash); one that fails is no longer vouched for.
+    /// </summary>
     public async Task<WeightCheck?> VerifyAsync(string name, CancellationToken cancellationToken = default)
     {
-        var status = Status(Registry.Get(name));
+        var weights = Registry.Get(name);
+        var status = Status(weights);
         if (status.Location is not (WeightLocation.Cache or WeightLocation.TorchHub)) return null;
-        string sha = await Sha256Async(status.Path, cancellationToken).ConfigureAwait(false);
-        return new WeightCheck(status.Weights, status.Path, sha, status.Weights.Accepts(sha, Path.GetFileName(status.Path)));
+        string fileName = status.Location == WeightLocation.Cache ? weights.File : Path.GetFileName(status.Path);
+        var check = await CheckAsync(weights, status.Path, fileName, rehash: true, cancellationToken).ConfigureAwait(false);
+        return new WeightCheck(weights, status.Path, check.Sha256, check.Problem is null, check.Hash, check.Problem);
     }
 
     /// <summary>The SHA-256 of a file, as lower-case hex.</summary>
@@ -175,38 +217,79 @@ public sealed class ModelZoo : IDisposable
 
     private static string Article(string noun) => noun.StartsWith("AdaIN", StringComparison.Ordinal) ? "an " + noun : noun;
 
-    private IEnumerable<string> TorchHubCandidates(PretrainedWeights weights) =>
-        Options.TorchHubDir is null ? Enumerable.Empty<string>()
-            : new[] { weights.File }.Concat(weights.TorchHubFiles ?? Array.Empty<string>()).Select(f => Path.Combine(Options.TorchHubDir, f));
+    /// <summary>
+    /// The files of PyTorch's hub cache that may hold these weights, with the registered name each is
+    /// checked as: the entry's own file name, then its registered <see cref="PretrainedWeights.TorchHubFiles"/>.
+    /// </summary>
+    private IEnumerable<(string Path, string FileName)> TorchHubCandidates(PretrainedWeights weights) =>
+        Options.TorchHubDir is null ? Enumerable.Empty<(string, string)>()
+            : new[] { weights.File }.Concat(weights.TorchHubFiles ?? Array.Empty<string>()).Select(f => (Path.Combine(Options.TorchHubDir, f), f));
 
     /// <summary>
-    /// A file of PyTorch's hub cache holding these weights whose hash is right. Checked files are
-    /// remembered (path, size, time) in the cache's <c>.torch-hub-verified</c>, so each is hashed once.
+    /// The hash a file registered as <paramref name="fileName"/> must have: the entry's own file takes
+    /// the registered hash; a PyTorch hub alias only its own name's prefix (and what was recorded for it).
     /// </summary>
+    private WeightHash HashOf(PretrainedWeights weights, string fileName)
+    {
+        if (fileName != weights.File && !(weights.TorchHubFiles?.Contains(fileName) ?? false))
+            throw new InvalidOperationException($"{fileName} is not a registered name of {weights.Name}");
+        return WeightHash.For(fileName, fileName == weights.File ? weights.Sha256 : null, stamps.Read(fileName)?.Sha256);
+    }
+
+    private sealed record Checked(string Sha256, WeightHash Hash, string? Problem, bool Hashed);
+
+    /// <summary>
+    /// Checks the file at <paramref name="path"/>, registered as <paramref name="fileName"/>: from its
+    /// stamp when that still describes it (and <paramref name="rehash"/> is false), else by hashing it.
+    /// A file that passes is stamped; a stamp that vouched for a file that fails no longer does.
+    /// </summary>
+    private async Task<Checked> CheckAsync(PretrainedWeights weights, string path, string fileName, bool rehash, CancellationToken cancellationToken)
+    {
+        var stamp = stamps.Read(fileName);
+        var hash = HashOf(weights, fileName);
+        var before = FileSnapshot.Of(path);
+        if (!rehash && stamp is not null && stamp.Describes(before))
+            return new Checked(stamp.Sha256, hash, hash.Refusal(stamp.Sha256), false);
+        if (!rehash) Options.Log?.Invoke($"{weights.Name}: checking the SHA-256 of {path} (new, or changed since its last check)");
+        string sha = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
+        string? problem = hash.Refusal(sha);
+        if (problem is null)
+        {
+            if (FileSnapshot.Of(path) == before) stamps.Write(fileName, before, sha); // not if it changed while being read
+        }
+        else if (stamp?.Path == before.FullPath)
+        {
+            stamps.Forget(fileName);
+        }
+        return new Checked(sha, hash, problem, true);
+    }
+
+    /// <summary>The cached file at <paramref name="path"/>, once checked.</summary>
+    /// <exception cref="WeightFetchException">Its hash is wrong: the message names it, both hashes and what to do.</exception>
+    private async Task<string> CheckedCacheFile(PretrainedWeights weights, string path, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(weights, path, weights.File, rehash: false, cancellationToken).ConfigureAwait(false);
+        if (check.Problem is null) return path;
+        string record = check.Hash.Basis == HashBasis.Recorded
+            ? $"; if the registry's source really changed the file, also delete {StampPath(weights.File)}" : "";
+        throw new WeightFetchException(FetchFailure.HashMismatch,
+            $"{path}: not used as {weights.Name}: its {check.Problem}; delete it and fetch again (texturebias weights fetch {weights.Name}), " +
+            $"or import the right file (texturebias weights import {weights.Name} FILE){record}");
+    }
+
+    /// <summary>A file of PyTorch's hub cache holding these weights whose hash is right (a wrong one is logged and left alone).</summary>
     private async Task<string?> VerifiedTorchHubFile(PretrainedWeights weights, CancellationToken cancellationToken)
     {
-        foreach (var path in TorchHubCandidates(weights))
+        foreach (var (path, fileName) in TorchHubCandidates(weights))
         {
             if (!File.Exists(path)) continue;
-            var info = new FileInfo(path);
-            string stamp = $"{Path.GetFullPath(path)}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}";
-            string marker = Path.Combine(Options.CacheDir, ".torch-hub-verified", Path.GetFileName(path));
-            if (File.Exists(marker) && File.ReadAllText(marker).StartsWith(stamp + "\n", StringComparison.Ordinal)) return path;
-            string sha = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
-            if (!weights.Accepts(sha, Path.GetFileName(path)))
+            var check = await CheckAsync(weights, path, fileName, rehash: false, cancellationToken).ConfigureAwait(false);
+            if (check.Problem is not null)
             {
-                Options.Log?.Invoke($"{weights.Name}: not using {path} from PyTorch's hub cache: its SHA-256 {sha[..16]}… is not the registered one");
+                Options.Log?.Invoke($"{weights.Name}: not using {path} from PyTorch's hub cache: its {check.Problem}");
                 continue;
             }
-            try
-            {
-                AtomicFile.WriteText(marker, $"{stamp}\n{sha}\n");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Not remembered: it is hashed again next time.
-            }
-            Options.Log?.Invoke($"{weights.Name}: using {path} from PyTorch's hub cache (SHA-256 checked)");
+            if (check.Hashed) Options.Log?.Invoke($"{weights.Name}: using {path} from PyTorch's hub cache (SHA-256 checked)");
             return path;
         }
         return null;
@@ -217,7 +300,7 @@ public sealed class ModelZoo : IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = Options.ConnectTimeout,
-            AllowAutoRedirect = true,
+            AllowAutoRedirect = false, // followed by HttpDownload, which checks every target is https
             AutomaticDecompression = DecompressionMethods.None,
             UseProxy = Options.UseProxy,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -9,7 +9,7 @@ public enum FetchFailure
     /// <summary>The server has no such file (HTTP 404/410) at any URL.</summary>
     NotFound,
 
-    /// <summary>The downloaded bytes do not have the registered hash (the file was deleted).</summary>
+    /// <summary>The bytes (downloaded, imported or cached) do not have the registered or recorded hash.</summary>
     HashMismatch,
 
     /// <summary>No network, a refused or dropped connection, a timeout or a server error, after the retries.</summary>
@@ -21,8 +21,14 @@ public enum FetchFailure
     /// <summary>Another process is downloading the same file.</summary>
     Busy,
 
-    /// <summary>The server refused (HTTP 401/403 or another error status).</summary>
+    /// <summary>The server refused (HTTP 401/403 or another error status, or too many redirects).</summary>
     Refused,
+
+    /// <summary>The server announced or sent more bytes than the registered size or size bound, or announced another exact size (the partial file was deleted).</summary>
+    WrongSize,
+
+    /// <summary>A URL or a redirect was not https.</summary>
+    Insecure,
 }
 
 /// <summary>A weight file could not be found, downloaded or verified; the message is one line and says what to do.</summary>

@@ -9,9 +9,9 @@ public enum WeightLocation
     /// <summary>Partly downloaded: a fetch resumes it.</summary>
     Partial,
 
-    /// <summary>In TextureBias's cache (checked when it was stored).</summary>
+    /// <summary>In TextureBias's cache (checked when it was stored, and on use whenever it changed since).</summary>
     Cache,
 
-    /// <summary>In PyTorch's hub cache; it is checked before its first use.</summary>
+    /// <summary>In PyTorch's hub cache; it is checked before its first use, and again whenever it changed since.</summary>
     TorchHub,
 }

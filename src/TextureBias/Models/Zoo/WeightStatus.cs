@@ -5,4 +5,5 @@ namespace TextureBias.Models.Zoo;
 /// <param name="Location">Where it is.</param>
 /// <param name="Path">The file (the partial download for <see cref="WeightLocation.Partial"/>; where it would go when missing).</param>
 /// <param name="Bytes">Its size on disk (0 when missing).</param>
-public sealed record WeightStatus(PretrainedWeights Weights, WeightLocation Location, string Path, long Bytes);
+/// <param name="Hash">What its SHA-256 must be: registered, recorded here on first verification, or a prefix only.</param>
+public sealed record WeightStatus(PretrainedWeights Weights, WeightLocation Location, string Path, long Bytes, WeightHash Hash);

@@ -8,6 +8,15 @@ public sealed record ZooOptions
     /// <summary>The environment variable that forbids downloads when set to 1, true or yes.</summary>
     public const string OfflineVariable = "TEXTUREBIAS_OFFLINE";
 
+    /// <summary>
+    /// For tests only: the environment variable that, set to 1, lets registries and downloads use
+    /// plain <c>http://</c> URLs whose host is this machine's loopback address (a test server).
+    /// </summary>
+    public const string InsecureLocalhostVariable = "TEXTUREBIAS_TEST_INSECURE_LOCALHOST";
+
+    /// <summary>The most redirects one request follows.</summary>
+    public const int MaxRedirects = 5;
+
     /// <summary>Where downloads are kept (default <see cref="CacheFolders.Weights"/>, <c>~/.cache/texturebias/weights</c>).</summary>
     public string CacheDir { get; init; } = CacheFolders.Weights;
 
@@ -32,6 +41,13 @@ public sealed record ZooOptions
     /// <summary>Whether to honour the HTTP(S)_PROXY environment variables.</summary>
     public bool UseProxy { get; init; } = true;
 
+    /// <summary>
+    /// For tests only (default off): accept plain <c>http://</c> URLs and redirects whose host is
+    /// the loopback address (127.0.0.1, ::1, localhost), for a test server. Every other URL must be
+    /// <c>https://</c> whatever this says.
+    /// </summary>
+    public bool AllowInsecureLocalhost { get; init; }
+
     /// <summary>Free bytes on the disk of a folder (replaceable for tests); default from the file system.</summary>
     public Func<string, long> FreeSpace { get; init; } = DefaultFreeSpace;
 
@@ -39,7 +55,17 @@ public sealed record ZooOptions
     public Action<string>? Log { get; init; }
 
     /// <summary>The defaults, with <see cref="Offline"/> from <c>TEXTUREBIAS_OFFLINE</c> and the folders from the environment.</summary>
-    public static ZooOptions FromEnvironment() => new() { Offline = IsSet(Environment.GetEnvironmentVariable(OfflineVariable)) };
+    public static ZooOptions FromEnvironment() => new()
+    {
+        Offline = IsSet(Environment.GetEnvironmentVariable(OfflineVariable)),
+        AllowInsecureLocalhost = IsSet(Environment.GetEnvironmentVariable(InsecureLocalhostVariable)),
+    };
+
+    /// <summary>Whether <paramref name="url"/> may be downloaded from: https, or loopback http when <see cref="AllowInsecureLocalhost"/>.</summary>
+    public bool Permits(Uri url) => IsPermitted(url, AllowInsecureLocalhost);
+
+    internal static bool IsPermitted(Uri url, bool allowInsecureLocalhost) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (allowInsecureLocalhost && url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
 
     /// <summary>Whether an environment switch is on (1, true, yes, on).</summary>
     public static bool IsSet(string? value) =>

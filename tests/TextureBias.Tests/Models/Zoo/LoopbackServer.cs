@@ -7,8 +7,9 @@ namespace TextureBias.Tests.Models.Zoo;
 
 /// <summary>
 /// A small HTTP/1.1 file server on 127.0.0.1 for download tests: serves byte arrays by path,
-/// honours Range requests, and misbehaves on demand (drops a connection part-way, stalls,
-/// answers with an error status, ignores ranges). Every request is recorded.
+/// honours Range requests, redirects, and misbehaves on demand (drops a connection part-way,
+/// stalls, answers with an error status, ignores ranges, sends a body without a length). Every
+/// request is recorded.
 /// </summary>
 internal sealed class LoopbackServer : IDisposable
 {
@@ -37,6 +38,8 @@ internal sealed class LoopbackServer : IDisposable
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<string, byte[]> files = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Behaviour>> plans = new();
+    private readonly ConcurrentDictionary<string, (string Location, int Code)> redirects = new();
+    private readonly ConcurrentDictionary<string, bool> withoutLength = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
@@ -51,6 +54,16 @@ internal sealed class LoopbackServer : IDisposable
     public string Url(string path) => $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}{path}";
 
     public void Serve(string path, byte[] content) => files[path] = content;
+
+    /// <summary>Serves <paramref name="content"/> with 200 and no Content-Length: the body ends when the connection closes.</summary>
+    public void ServeWithoutLength(string path, byte[] content)
+    {
+        files[path] = content;
+        withoutLength[path] = true;
+    }
+
+    /// <summary>Every request of <paramref name="path"/> is redirected to <paramref name="location"/> (as given: absolute or relative).</summary>
+    public void Redirect(string path, string location, int code = 302) => redirects[path] = (location, code);
 
     /// <summary>The next requests of <paramref name="path"/> get these behaviours in turn; later ones are served normally.</summary>
     public void Plan(string path, params Behaviour[] behaviours)
@@ -93,6 +106,11 @@ internal sealed class LoopbackServer : IDisposable
             Requests.Enqueue(new Request(path, range));
             var behaviour = plans.TryGetValue(path, out var q) && q.TryDequeue(out var b) ? b : new Behaviour.Normal();
 
+            if (redirects.TryGetValue(path, out var redirect))
+            {
+                await Write(stream, $"HTTP/1.1 {redirect.Code} Moved\r\nLocation: {redirect.Location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                return;
+            }
             if (behaviour is Behaviour.Status status)
             {
                 await Write(stream, $"HTTP/1.1 {status.Code} Planned\r\nContent-Length: 0\r\n" +
@@ -102,6 +120,13 @@ internal sealed class LoopbackServer : IDisposable
             if (!files.TryGetValue(path, out var content))
             {
                 await Write(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                return;
+            }
+            if (withoutLength.ContainsKey(path))
+            {
+                await Write(stream, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(content);
+                await stream.FlushAsync();
                 return;
             }
             long from = 0;

@@ -10,50 +10,8 @@ using Behaviour = TextureBias.Tests.Models.Zoo.LoopbackServer.Behaviour;
 namespace TextureBias.Tests.Models.Zoo;
 
 /// <summary>Fetching registered weights from a loopback HTTP server: never from the internet.</summary>
-public sealed class ModelZooTests : TempDirTest, IDisposable
+public sealed class ModelZooTests : ZooTest
 {
-    private readonly LoopbackServer server = new();
-    private readonly string cache;
-    private readonly string hub;
-    private readonly ConcurrentQueue<string> log = new();
-    private readonly byte[] bytes;
-    private readonly string sha;
-    private readonly string file;
-
-    public ModelZooTests()
-    {
-        cache = Path.Combine(_dir, "cache");
-        hub = Path.Combine(_dir, "torch", "hub", "checkpoints");
-        manual_seed(3);
-        using var model = Architectures.Create("bagnet9", 5, 4, new[] { 1, 1, 1, 1 });
-        string source = Path.Combine(_dir, "source.pth");
-        ModelWeights.Save(model, source);
-        bytes = File.ReadAllBytes(source);
-        sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        file = $"tiny-bagnet9-{sha[..8]}.pth";
-        server.Serve("/w/" + file, bytes);
-    }
-
-    void IDisposable.Dispose()
-    {
-        server.Dispose();
-        Dispose();
-    }
-
-    private PretrainedWeights Entry(string fileName, params string[] urls) =>
-        new("tiny", WeightKind.Classifier, "bagnet9", fileName, urls, null, "random weights", null, "none", "a test");
-
-    private ModelZoo Zoo(PretrainedWeights entry, ZooOptions? options = null) =>
-        new(new WeightRegistry(new[] { entry }), (options ?? new ZooOptions()) with
-        {
-            CacheDir = cache, TorchHubDir = hub, UseProxy = false, Retries = options?.Retries ?? 3,
-            FirstBackoff = TimeSpan.FromMilliseconds(10), StallTimeout = options?.StallTimeout ?? TimeSpan.FromSeconds(10), Log = log.Enqueue,
-        });
-
-    private string Url => server.Url("/w/" + file);
-
-    private void AssertNoPartialFiles() => Assert.Empty(Directory.Exists(cache) ? Directory.GetFiles(cache, "*.part") : Array.Empty<string>());
-
     [Fact]
     public async Task FetchesChecksMovesIntoTheCacheAndLoads()
     {
@@ -373,10 +331,5 @@ public sealed class ModelZooTests : TempDirTest, IDisposable
         var unknown = Assert.Throws<TextureBiasException>(() => zoo.Resolve("tinny", WeightKind.Classifier));
         Assert.Contains("no such file", unknown.Message);
         Assert.Contains("tiny", unknown.Message);
-    }
-
-    private sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
-    {
-        public void Report(DownloadProgress value) => report(value);
     }
 }
