@@ -64,17 +64,18 @@ internal static class ScrambleCommand
     private static int RunTexture(ParseResult r, Option<string?> arch, Option<string?> weights, Option<string> data, Option<int> resize, Option<int> crop,
         Option<int> batch, Option<bool> json, Option<int> seed, Option<string?> vgg, Option<int> iters, Option<string> layers, Option<string?> cacheDir, CancellationToken cancel)
     {
-        string vggPath = ZooAccess.Resolve(r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth, or the registered name vgg_normalised)"), TextureBias.Models.Zoo.WeightKind.AdaInEncoder, cancel);
+        string vggName = r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth, or the registered name vgg_normalised)");
         var options = new TextureBias.Style.TextureSynthesisOptions
         {
             Iterations = r.GetValue(iters), Seed = r.GetValue(seed),
             Layers = r.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
-        TextureBias.Style.TextureSynthesis.LayerIndices(options.Layers);
+        var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+        TexturisedImages.CheckOptions(pre, options); // layers, iterations and sizes before any work
+        string vggPath = ZooAccess.Resolve(vggName, TextureBias.Models.Zoo.WeightKind.AdaInEncoder, cancel);
         var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
         using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
         using var encoder = TextureBias.Style.VggEncoder.Load(vggPath);
-        var pre = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
         string cache = r.GetValue(cacheDir) ?? TexturisedImages.DefaultCache;
         var result = CommandRunner.WithProgress("texturise", folder.Samples.Count, progress => TexturisedImages.Evaluate(model, folder, pre, encoder,
             TexturisedImages.WeightsKey(vggPath), options, cache, Math.Max(1, r.GetValue(batch)), f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),

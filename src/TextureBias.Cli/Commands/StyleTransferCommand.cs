@@ -21,8 +21,7 @@ internal static class StyleTransferCommand
                 StyleLayers = r.GetValue(StyleLayers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 StyleWeight = r.GetValue(StyleWeight), ContentWeight = r.GetValue(ContentWeight), StartFromContent = !r.GetValue(FromNoise), Seed = r.GetValue(Seed),
             };
-            if (options.Size < 0 || options.Iterations < 1) throw new TextureBiasException("--size must be 0 or positive and --iters at least 1");
-            TextureSynthesis.LayerIndices(options.StyleLayers.Append(options.ContentLayer).ToList()); // names checked before the weights load
+            IterativeStyleTransfer.CheckOptions(options); // layers, --size and --iters checked before the weights load
             return options;
         }
     }
@@ -59,6 +58,8 @@ internal static class StyleTransferCommand
             var format = ImageEncoder.FormatOf(r.GetValue(output)!) ?? throw new TextureBiasException($"{r.GetValue(output)}: the output must be .png, .jpg or .webp");
             var c = ImageDecoder.Decode(r.GetValue(content)!);
             var s = ImageDecoder.Decode(r.GetValue(style)!);
+            if (IterativeStyleTransfer.SizeProblem(c, options, content: true) is { } cp) throw new TextureBiasException($"{r.GetValue(content)}: {cp}");
+            if (IterativeStyleTransfer.SizeProblem(s, options, content: false) is { } sp) throw new TextureBiasException($"{r.GetValue(style)}: {sp}");
             using var encoder = VggEncoder.Load(ZooAccess.Resolve(r.GetValue(shared.Vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             var watch = Stopwatch.StartNew();
             double last = double.NaN;

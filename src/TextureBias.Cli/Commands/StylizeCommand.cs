@@ -48,7 +48,8 @@ internal static class StylizeCommand
                     r.GetValue(contentSize) ?? 0, r.GetValue(styleSize) ?? 512, cancel);
             if (r.GetValue(content) is null || r.GetValue(styles) is not { Length: > 0 } || r.GetValue(output) is null)
                 throw new TextureBiasException("give --content, --style and --out (one image), or --content-dir, --style-dir and --out-dir (a dataset)");
-            if (r.GetValue(contentSize) < 0 || r.GetValue(styleSize) < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
+            StyleTransfer.CheckSize("--content-size", r.GetValue(contentSize) ?? 512);
+            StyleTransfer.CheckSize("--style-size", r.GetValue(styleSize) ?? 512);
             var styleWeights = r.GetValue(weights)?.Split(',').Select(w => double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
                 ? x : throw new TextureBiasException($"--style-weights: '{w}' is not a number")).ToList();
             var options = new StyleOptions
@@ -64,7 +65,12 @@ internal static class StylizeCommand
             var outFormat = ImageEncoder.FormatOf(outPath)
                 ?? throw new TextureBiasException($"--out: cannot write '{Path.GetExtension(outPath)}' images (use .png, .jpg or .webp)");
             var contentImage = ImageDecoder.Decode(r.GetValue(content)!);
-            var styleImages = r.GetValue(styles)!.Select(p => ImageDecoder.Decode(p)).ToList();
+            if (StyleTransfer.SizeProblem(contentImage, options.ContentSize) is { } problem) throw new TextureBiasException($"{r.GetValue(content)}: {problem}");
+            var styleImages = r.GetValue(styles)!.Select(p =>
+            {
+                var image = ImageDecoder.Decode(p);
+                return StyleTransfer.SizeProblem(image, options.StyleSize) is { } reason ? throw new TextureBiasException($"{p}: {reason}") : image;
+            }).ToList();
             using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
             var watch = Stopwatch.StartNew();
             var result = transfer.Stylize(contentImage, styleImages, options);
@@ -79,7 +85,6 @@ internal static class StylizeCommand
         Option<string?> outDir, Option<string> recipe, Option<int> seed, Option<int> numStyles, Option<double> alpha, Option<string?> format,
         Option<string> shard, Option<int> workers, Option<int> batch, Option<string?> cache, int contentSize, int styleSize, CancellationToken cancel)
     {
-        if (contentSize < 0 || styleSize < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
         if (r.GetValue(contentDir) is not { } cDir || r.GetValue(styleDir) is not { } sDir || r.GetValue(outDir) is not { } oDir)
             throw new TextureBiasException("dataset mode needs --content-dir, --style-dir and --out-dir");
         var parts = r.GetValue(shard)!.Split('/');
@@ -106,9 +111,12 @@ internal static class StylizeCommand
             StyleSize = styleSize,
         };
         if (options.Alpha < 0 || options.Alpha > 1) throw new TextureBiasException("--alpha must be in [0, 1]");
+        if (contentSize < 0 || styleSize < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
+        DatasetStylizer.CheckOptions(options); // before the weights load
         using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
         var watch = Stopwatch.StartNew();
         DatasetStylizeReport? report = null;
+        static void Skipped(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
         if (!Console.IsErrorRedirected)
             CommandRunner.Error.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -124,10 +132,10 @@ internal static class StylizeCommand
                         if (first < 0) first = done; // images already there when the job started
                         double rate = (done - first) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
                         task.Description = $"stylize (shard {k}/{n}) {rate:0.00} images/s";
-                    }, null, cancel);
+                    }, null, cancel, Skipped);
                 });
         else
-            report = DatasetStylizer.Run(transfer, cDir, sDir, oDir, options, null, null, cancel);
+            report = DatasetStylizer.Run(transfer, cDir, sDir, oDir, options, null, null, cancel, Skipped);
         Console.Error.WriteLine($"texturebias: {report!.Written} images written, {report.AlreadyDone} already there, {report.Skipped} skipped " +
             $"({report.Styles} styles, {report.ExcludedStyles} excluded) in {watch.Elapsed.TotalSeconds:0.0} s; manifest {report.Manifest}, skipped inputs {report.SkippedList}");
         return report.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;

@@ -16,7 +16,7 @@ internal static class TexturizeCommand
         var output = new Option<string?>("--out") { Description = "The texturised image (.png, .jpg or .webp)" };
         var data = new Option<string?>("--data") { Description = "Folder mode: source images (walked recursively)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Folder mode: output folder (mirrors --data; PNGs with the same stems)" };
-        var size = new Option<int>("--size") { DefaultValueFactory = _ => d.Size, Description = "Side of the square output (the source is resized and centre-cropped; 0 keeps its size)" };
+        var size = new Option<int>("--size") { DefaultValueFactory = _ => d.Size, Description = "Side of the square output (the source is resized and centre-cropped; 0 keeps its size); at least 17 for relu5_x, 9 for relu4_x" };
         var iters = new Option<int>("--iters") { DefaultValueFactory = _ => d.Iterations, Description = "L-BFGS iterations (loss evaluations)" };
         var layers = new Option<string>("--layers") { DefaultValueFactory = _ => string.Join(",", d.Layers), Description = "VGG-19 layers whose Gram matrices are matched (relu1_1 … relu5_4)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the starting noise" };
@@ -34,8 +34,7 @@ internal static class TexturizeCommand
                 Size = r.GetValue(size), Iterations = r.GetValue(iters), Seed = r.GetValue(seed),
                 Layers = r.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };
-            if (options.Size < 0 || options.Iterations < 1) throw new TextureBiasException("--size must be 0 or positive and --iters at least 1");
-            TextureSynthesis.LayerIndices(options.Layers); // names checked before the weights load
+            TextureSynthesis.CheckOptions(options); // layers, --size and --iters checked before the weights load
             bool folder = r.GetValue(data) is not null || r.GetValue(outDir) is not null;
             if (folder && (r.GetValue(data) is null || r.GetValue(outDir) is null)) throw new TextureBiasException("folder mode needs --data and --out-dir");
             if (!folder && (r.GetValue(image) is null || r.GetValue(output) is null)) throw new TextureBiasException("give --image and --out (one image), or --data and --out-dir (a folder)");
@@ -44,6 +43,7 @@ internal static class TexturizeCommand
             if (!folder)
             {
                 var source = ImageDecoder.Decode(r.GetValue(image)!);
+                if (TextureSynthesis.SizeProblem(source, options) is { } problem) throw new TextureBiasException($"{r.GetValue(image)}: {problem}");
                 var watch = Stopwatch.StartNew();
                 var curve = new List<(int, double)>();
                 double last = double.NaN;

@@ -42,6 +42,7 @@ internal static class TrainDecoderCommand
                 CheckpointInterval = r.GetValue(every), LogInterval = r.GetValue(logEvery), Seed = r.GetValue(seed),
                 InitialDecoder = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.AdaInDecoder) : null,
             };
+            DecoderTrainer.CheckOptions(options); // before the weights load
             using var encoder = new VggEncoder();
             ModelWeights.Load(encoder, ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             int reached = 0;

@@ -3,6 +3,8 @@ namespace TextureBias.Data;
 /// <summary>
 /// Writes files so that readers see the old file or the whole new one, never a part: the
 /// content goes to a temporary file beside the target, is flushed, then renamed over it.
+/// The temporary file is named <c>.NAME.PID.RANDOM.tmp</c>, or <c>.PID.RANDOM.tmp</c> when
+/// NAME is so long that the longer name would not fit the file system's limit.
 /// </summary>
 public static class AtomicFile
 {
@@ -12,7 +14,9 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string name = Path.GetFileName(full);
+        string unique = $"{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        var tmp = Path.Combine(dir, System.Text.Encoding.UTF8.GetByteCount(name) + unique.Length + 2 <= OutputNames.MaxNameBytes ? $".{name}.{unique}" : $".{unique}");
         try
         {
             using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))

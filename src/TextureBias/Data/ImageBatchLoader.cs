@@ -7,10 +7,13 @@ namespace TextureBias.Data;
 
 /// <summary>
 /// Decodes and preprocesses images on background threads while the caller runs the network,
-/// and hands them out in order, in batches. At most <see cref="Prefetch"/> decoded images wait
-/// in memory, so memory stays bounded over any number of files. Consecutive images of the same
-/// size share a batch (with no resize/crop, differently sized images go to separate batches).
-/// Unreadable images are reported through the failure callback and skipped.
+/// and hands them out in order, in batches. At most <see cref="Prefetch"/> decoded images, and
+/// at most <see cref="QueueBytes"/> of them (one image always goes through, whatever its size),
+/// wait in memory, so memory stays bounded over any number of files and any image sizes.
+/// Consecutive images of the same size share a batch (with no resize/crop, differently sized
+/// images go to separate batches). Unreadable images, and images smaller than
+/// <see cref="MinimumSide"/> after preprocessing, are reported through the failure callback and
+/// skipped.
 /// </summary>
 public sealed class ImageBatchLoader
 {
@@ -57,7 +60,29 @@ public sealed class ImageBatchLoader
     /// <summary>How many images may be decoded ahead of the consumer.</summary>
     public int Prefetch { get; }
 
-    private sealed record Decoded(string Path, float[]? Chw, int Height, int Width, string? Error);
+    /// <summary>The default of <see cref="QueueBytes"/>: 256 MiB.</summary>
+    public const long DefaultQueueBytes = 256L << 20;
+
+    /// <summary>
+    /// How many bytes of decoded images (float32 network inputs) may wait for the consumer at
+    /// once, besides the <see cref="Prefetch"/> count; an image larger than this still goes
+    /// through, alone. Images being decoded are bounded by <see cref="Workers"/>.
+    /// </summary>
+    public long QueueBytes { get; init; } = DefaultQueueBytes;
+
+    /// <summary>The most bytes of decoded images that waited for the consumer at once during the last <see cref="Batches"/> run.</summary>
+    public long PeakQueuedBytes { get; private set; }
+
+    /// <summary>The smallest side (after preprocessing) the network takes; smaller images are reported and skipped (0: any).</summary>
+    public int MinimumSide { get; init; }
+
+    /// <summary>What needs <see cref="MinimumSide"/>, for the message of a skipped image (e.g. "bagnet33").</summary>
+    public string MinimumSideNeededBy { get; init; } = "the network";
+
+    private sealed record Decoded(string Path, float[]? Chw, int Height, int Width, string? Error)
+    {
+        public long Bytes => Chw is null ? 0 : 4L * Chw.Length;
+    }
 
     /// <summary>Yields the batches of <paramref name="paths"/> in order.</summary>
     public IEnumerable<ImageBatch> Batches(IReadOnlyList<string> paths, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
@@ -65,6 +90,9 @@ public sealed class ImageBatchLoader
         using var queue = new BlockingCollection<Task<Decoded>>(Prefetch);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var gate = new SemaphoreSlim(Workers);
+        // Decoded images enter the queue's budget in input order, the order in which they are
+        // taken: so the image the consumer waits for is always admitted once those before it are taken.
+        var budget = new MemoryBudget(Math.Max(1, QueueBytes));
         var producer = Task.Run(() =>
         {
             try
@@ -76,7 +104,12 @@ public sealed class ImageBatchLoader
                     int position = index;
                     var task = Task.Run(() =>
                     {
-                        try { return Decode(path, position); }
+                        try
+                        {
+                            var decoded = Decode(path, position);
+                            budget.AcquireInOrder(position, decoded.Bytes, stop.Token);
+                            return decoded;
+                        }
                         finally { gate.Release(); }
                     });
                     queue.Add(task, stop.Token);
@@ -92,6 +125,7 @@ public sealed class ImageBatchLoader
             foreach (var task in queue.GetConsumingEnumerable(stop.Token))
             {
                 var item = task.GetAwaiter().GetResult();
+                budget.Release(item.Bytes);
                 if (item.Error != null)
                 {
                     onFailure?.Invoke(new ImageFailure(item.Path, item.Error));
@@ -115,6 +149,7 @@ public sealed class ImageBatchLoader
         {
             stop.Cancel();
             try { producer.Wait(); } catch (AggregateException) { }
+            PeakQueuedBytes = budget.Peak;
         }
     }
 
@@ -123,6 +158,8 @@ public sealed class ImageBatchLoader
         try
         {
             var image = _geometry(ImageDecoder.Decode(path), position);
+            if (Math.Min(image.Width, image.Height) < MinimumSide)
+                return new Decoded(path, null, 0, 0, $"image is {image.Width}x{image.Height} after preprocessing, smaller than the {MinimumSide} pixels {MinimumSideNeededBy} needs");
             return new Decoded(path, Normalised(image), image.Height, image.Width, null);
         }
         catch (ImageDecodeException e)

@@ -7,7 +7,8 @@ public static class ImageFiles
 {
     /// <summary>
     /// Each path that is a file is taken as it is; each folder is walked recursively for files
-    /// with an image extension (<see cref="ImageDecoder.Extensions"/>), sorted by ordinal path.
+    /// with an image extension (<see cref="ImageDecoder.Extensions"/>), sorted by ordinal path,
+    /// by <see cref="FolderWalker"/> (links to folders followed, each real folder once).
     /// Paths keep the order in which they were given.
     /// </summary>
     /// <exception cref="TextureBiasException">A path does not exist.</exception>
@@ -19,11 +20,7 @@ public static class ImageFiles
             if (File.Exists(path)) result.Add(path);
             else if (Directory.Exists(path))
             {
-                var found = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-                    .Where(ImageDecoder.HasImageExtension)
-                    .ToList();
-                found.Sort(StringComparer.Ordinal);
-                result.AddRange(found);
+                result.AddRange(FolderWalker.Files(path, ImageDecoder.HasImageExtension));
             }
             else throw new TextureBiasException($"{path}: no such file or folder");
         }

@@ -34,7 +34,7 @@ public sealed class ImageFolder
         foreach (var root in roots)
         {
             if (!Directory.Exists(root)) throw new TextureBiasException($"{root}: no such folder");
-            var found = Directory.GetDirectories(root).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Select(n => n!).ToList();
+            var found = FolderWalker.Subfolders(root);
             if (classSubset != null)
             {
                 var missing = classSubset.Where(c => !found.Contains(c)).ToList();

@@ -175,7 +175,7 @@ public static class TextureShapeDemo
         using var model = ModelWeights.LoadClassifier(arch, Path.Combine(runDir, "checkpoint.pth.tar"));
         var pre = EvalPreprocessing(options);
         var stage = $"evaluate {label}";
-        long all = 4L * options.TestPerClass * TextureShapeWorld.Classes + Directory.EnumerateFiles(Path.Combine(worldDir, "test-cue-conflict"), "*.png", SearchOption.AllDirectories).Count();
+        long all = 4L * options.TestPerClass * TextureShapeWorld.Classes + ImageFiles.Find(new[] { Path.Combine(worldDir, "test-cue-conflict") }).Count;
         long before = 0;
         void Failure(ImageFailure f) => log?.Invoke($"skipped {f.Path}: {f.Reason}");
         double Accuracy(WorldSet test, bool scrambled = false)

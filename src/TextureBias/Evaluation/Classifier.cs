@@ -21,7 +21,7 @@ public sealed class Classifier
     {
         _model = model;
         _model.eval();
-        _loader = new ImageBatchLoader(preprocessing, batchSize, workers);
+        _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
     }
 
     /// <summary>Classifies <paramref name="paths"/>; yields one result per readable image, in order.</summary>
@@ -32,13 +32,6 @@ public sealed class Classifier
         {
             using (batch)
             {
-                long h = batch.Input.shape[2], w = batch.Input.shape[3];
-                if (h < _model.MinimumInputSize || w < _model.MinimumInputSize)
-                {
-                    foreach (var p in batch.Paths)
-                        onFailure?.Invoke(new ImageFailure(p, $"image is {w}x{h} after preprocessing, smaller than the {_model.MinimumInputSize} pixels {_model.Architecture} needs"));
-                    continue;
-                }
                 float[] logits, probs;
                 long[] order;
                 using (var scope = NewDisposeScope())

@@ -9,7 +9,7 @@ namespace TextureBias.Evaluation;
 /// <summary>
 /// pytorch/examples' validation: top-1 and top-5 accuracy of a model over an ImageFolder
 /// (Resize 256 + CenterCrop 224 by default), streamed with background decoding; unreadable
-/// images are reported and skipped.
+/// images, and images smaller than the network takes, are reported and skipped.
 /// </summary>
 public static class Evaluator
 {
@@ -35,7 +35,7 @@ public static class Evaluator
         var top1 = new int[n];
         var top5 = new int[n];
         model.eval();
-        var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization);
+        var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization) { MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
         void Failure(ImageFailure f)
         {
             skipped++;

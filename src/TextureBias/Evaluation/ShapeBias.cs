@@ -58,8 +58,7 @@ public static class ShapeBias
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
-        var categories = Directory.GetDirectories(stimuli).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Select(n => n!)
-            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var categories = FolderWalker.Subfolders(stimuli);
         if (model.Metadata.Classes is { } names && categories.Count > 0 && categories.All(names.Contains))
             return Run(model, stimuli, preprocessing, names, batchSize, onFailure, progress, cancel);
         if (model.NumClasses != 1000)

@@ -19,7 +19,7 @@ public static class SixteenClassAccuracy
         Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
-        var folders = Directory.GetDirectories(stimuli).Select(Path.GetFileName).Where(d => d is not null && !d.StartsWith('.')).Select(d => d!).ToList();
+        var folders = FolderWalker.Subfolders(stimuli);
         List<string> categories;
         Func<IReadOnlyList<float>, int> decide;
         if (model.Metadata.Classes is { } names && folders.Count > 0 && folders.All(names.Contains))

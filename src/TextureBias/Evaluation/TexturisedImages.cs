@@ -39,16 +39,33 @@ public static class TexturisedImages
     }
 
     /// <summary>
+    /// Refuses settings no image could be texturised with, before any work: wrong layers or
+    /// iterations, or a resize or crop smaller than the layers need.
+    /// </summary>
+    /// <exception cref="TextureBiasException">One line naming the option.</exception>
+    public static void CheckOptions(Preprocessing preprocessing, TextureSynthesisOptions options)
+    {
+        TextureSynthesis.CheckOptions(options with { Size = 0 });
+        int minimum = TextureSynthesis.MinimumSide(options.Layers);
+        var (option, side) = preprocessing.Crop > 0 ? ("--crop", preprocessing.Crop) : ("--resize", preprocessing.Resize);
+        if (side > 0 && side < minimum)
+            throw new TextureBiasException($"{option} {side} is too small to texturise: VGG-19 needs at least {minimum} pixels for these layers");
+    }
+
+    /// <summary>
     /// Top-1/top-5 of <paramref name="model"/> on the texturised images of <paramref name="data"/>;
     /// missing textures are made first (<paramref name="progress"/>: images ready, images).
-    /// Unreadable images are reported and skipped.
+    /// Unreadable images, and images too small (after preprocessing) for the texture layers, are
+    /// reported and skipped.
     /// </summary>
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, VggEncoder encoder, string weightsKey,
         TextureSynthesisOptions options, string cacheDir, int batchSize = 32, Action<ImageFailure>? onFailure = null,
         Action<int, int>? progress = null, CancellationToken cancel = default)
     {
+        CheckOptions(preprocessing, options);
         var textureOptions = options with { Size = 0 }; // the texture has the preprocessed image's size
         var targets = data.Samples.Select(s => CachePath(cacheDir, s.Path, preprocessing, textureOptions, weightsKey)).ToList();
+        var failures = new Dictionary<int, string>(); // why an image has no texture
         for (int i = 0; i < targets.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -57,17 +74,24 @@ public static class TexturisedImages
             {
                 try
                 {
-                    var texture = TextureSynthesis.Synthesize(encoder, preprocessing.Geometry(ImageDecoder.Decode(path)), textureOptions, cancel: cancel);
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    ImageEncoder.Save(target, texture, SKEncodedImageFormat.Png);
+                    var image = preprocessing.Geometry(ImageDecoder.Decode(path));
+                    if (TextureSynthesis.SizeProblem(image, textureOptions) is { } problem) failures[i] = $"{problem} (after preprocessing)";
+                    else
+                    {
+                        var texture = TextureSynthesis.Synthesize(encoder, image, textureOptions, cancel: cancel);
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        ImageEncoder.Save(target, texture, SKEncodedImageFormat.Png);
+                    }
                 }
-                catch (ImageDecodeException)
+                catch (ImageDecodeException e)
                 {
-                    // reported and skipped by the evaluation below
+                    failures[i] = e.Reason; // reported and skipped by the evaluation below
                 }
             }
             progress?.Invoke(i + 1, targets.Count);
         }
-        return Evaluator.Run(model, data, (_, position) => ImageDecoder.Decode(targets[position]), batchSize, onFailure, null, cancel);
+        return Evaluator.Run(model, data, (_, position) => failures.TryGetValue(position, out var reason)
+            ? throw new ImageDecodeException(data.Samples[position].Path, reason)
+            : ImageDecoder.Decode(targets[position]), batchSize, onFailure, null, cancel);
     }
 }

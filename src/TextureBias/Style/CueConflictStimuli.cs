@@ -37,10 +37,9 @@ public static class CueConflictStimuli
     {
         if (!Directory.Exists(root)) throw new TextureBiasException($"{root}: no such {what} folder");
         var result = new List<(string, List<string>)>();
-        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        foreach (var name in FolderWalker.Subfolders(root))
         {
-            string name = Path.GetFileName(dir);
-            if (name.StartsWith('.')) continue;
+            string dir = Path.Combine(root, name);
             if (name.Any(c => char.IsDigit(c) || c is '-' or '_'))
                 throw new TextureBiasException($"{dir}: category names must not hold digits, '-' or '_' (the stimulus names would be ambiguous)");
             var images = ImageFiles.Find(new[] { dir }).ToList();
@@ -52,26 +51,44 @@ public static class CueConflictStimuli
 
     /// <summary>
     /// Makes every planned stimulus that is not there yet (outputs written atomically, so a
-    /// stopped job continues); unreadable inputs are reported, listed in <c>skipped.csv</c> and
-    /// passed over. <paramref name="progress"/> gets (stimuli done, stimuli, iteration, loss).
+    /// stopped job continues); unreadable inputs, and inputs too small for the layers (with
+    /// <see cref="IterativeStyleOptions.Size"/> 0), are reported, listed in <c>skipped.csv</c>
+    /// and passed over, as are stimuli whose file name would be too long.
+    /// <paramref name="progress"/> gets (stimuli done, stimuli, iteration, loss).
     /// </summary>
+    /// <exception cref="TextureBiasException">The options are wrong (before any work), or a folder is missing or has a bad category name.</exception>
     public static FolderJobReport Make(VggEncoder encoder, string shapesDir, string texturesDir, string outDir, IterativeStyleOptions options,
         Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
     {
+        IterativeStyleTransfer.CheckOptions(options);
         var pairs = Plan(shapesDir, texturesDir);
         Directory.CreateDirectory(outDir);
         var cache = new Dictionary<string, RgbImage?>();
         var skipped = new List<string>();
         var bad = new HashSet<string>();
+        var shapes = pairs.Select(p => p.Shape).ToHashSet();
+        void Skip(string path, string reason)
+        {
+            skipped.Add(CsvText.SkippedLine(path, reason));
+            onFailure?.Invoke(new ImageFailure(path, reason));
+        }
         RgbImage? Load(string path)
         {
             if (cache.TryGetValue(path, out var image)) return image;
-            try { image = ImageDecoder.Decode(path); }
+            try
+            {
+                image = ImageDecoder.Decode(path);
+                // Shapes are contents (they and the result pass every layer), textures styles.
+                if (IterativeStyleTransfer.SizeProblem(image, options, content: shapes.Contains(path)) is { } problem)
+                {
+                    image = null;
+                    Skip(path, problem);
+                }
+            }
             catch (ImageDecodeException e)
             {
                 image = null;
-                skipped.Add(CsvText.SkippedLine(path, e.Reason));
-                onFailure?.Invoke(new ImageFailure(path, e.Reason));
+                Skip(path, e.Reason);
             }
             if (cache.Count > 64) cache.Clear(); // bounded: shapes change slowly, textures cycle
             cache[path] = image;
@@ -79,11 +96,13 @@ public static class CueConflictStimuli
             return image;
         }
         int written = 0, kept = 0, done = 0;
+        var names = new OutputNames(outDir);
         foreach (var pair in pairs)
         {
             cancel.ThrowIfCancellationRequested();
             string target = Path.Combine(outDir, pair.Output);
-            if (File.Exists(target)) kept++;
+            if (names.Claim($"{pair.Shape} in the texture of {pair.Texture}", target) is { } refused) Skip(pair.Shape, $"with {pair.Texture}: {refused}");
+            else if (File.Exists(target)) kept++;
             else if (!bad.Contains(pair.Shape) && !bad.Contains(pair.Texture) && Load(pair.Shape) is { } shape && Load(pair.Texture) is { } texture)
             {
                 var stimulus = IterativeStyleTransfer.Transfer(encoder, shape, texture, options, (i, loss) => progress?.Invoke(done, pairs.Count, i, loss), cancel);

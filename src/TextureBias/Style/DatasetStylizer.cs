@@ -16,8 +16,12 @@ namespace TextureBias.Style;
 /// depends only on the seed and the image's relative path, so the output is the same however
 /// the job is sharded or resumed; existing outputs are kept (a killed job re-run goes on where
 /// it stopped), every output is written atomically, and unreadable content or style images are
-/// listed and skipped. Content images are decoded and outputs encoded on background threads
-/// while the networks run; memory stays flat. Styles enter AdaIN only through the mean and
+/// listed and skipped, as are images too small for the encoder and content images whose output
+/// cannot be theirs (it would leave the output folder, its name is too long, or an earlier image
+/// has it). Names map faithfully: a relative path's folders are this system's (on Linux a
+/// <c>\</c> is a character of a name). Content images are decoded and outputs encoded on
+/// background threads while the networks run; memory stays flat (both queues are bounded by
+/// count and by bytes). Styles enter AdaIN only through the mean and
 /// standard deviation of their relu4_1 features, which are cached on disk, so a style is
 /// encoded once for all jobs that share the cache.
 /// </summary>
@@ -26,36 +30,64 @@ public static class DatasetStylizer
     /// <summary>Side of Stylized-ImageNet's images and preprocessed styles.</summary>
     public const int SinSize = 224;
 
-    /// <summary>Runs the job over <paramref name="contentDir"/> with the styles in <paramref name="styleDir"/>.</summary>
+    /// <summary>
+    /// Runs the job over <paramref name="contentDir"/> with the styles in <paramref name="styleDir"/>.
+    /// <paramref name="log"/> gets the summary line, <paramref name="onFailure"/> each content
+    /// image skipped (also listed in the skipped list).
+    /// </summary>
+    /// <exception cref="TextureBiasException">The options are wrong (before any work), a folder is missing, or there are too few usable styles.</exception>
     public static DatasetStylizeReport Run(StyleTransfer transfer, string contentDir, string styleDir, string outDir, DatasetStylizeOptions options,
-        Action<int, int>? progress = null, Action<string>? log = null, CancellationToken cancel = default)
+        Action<int, int>? progress = null, Action<string>? log = null, CancellationToken cancel = default, Action<ImageFailure>? onFailure = null)
     {
-        if (options.ShardCount < 1 || options.ShardIndex < 1 || options.ShardIndex > options.ShardCount)
-            throw new TextureBiasException($"shard {options.ShardIndex}/{options.ShardCount} does not exist (use k/N with 1 ≤ k ≤ N)");
-        if (options.NumStyles < 1) throw new TextureBiasException("--num-styles must be at least 1");
-        if (options.Format is not (null or "png" or "jpg")) throw new TextureBiasException("--format must be png or jpg");
+        CheckOptions(options);
         foreach (var (dir, what) in new[] { (contentDir, "content"), (styleDir, "style") })
             if (!Directory.Exists(dir)) throw new TextureBiasException($"{dir}: no such {what} folder");
         string outRoot = Path.GetFullPath(outDir);
         Directory.CreateDirectory(outRoot);
 
         var skipped = new ConcurrentQueue<string>();
-        var styles = UsableStyles(styleDir, options.Recipe, skipped);
+        var styles = UsableStyles(styleDir, options, skipped);
         if (styles.Count < options.NumStyles)
             throw new TextureBiasException($"{styleDir}: {styles.Count} usable style images, {options.NumStyles} needed per content image");
         int excluded = skipped.Count;
         var contents = ImageFiles.Find(new[] { contentDir });
-        var mine = contents.Where((_, i) => i % options.ShardCount == options.ShardIndex - 1).ToList();
+        int failed = 0, mine = 0;
+        void Skip(string content, string reason)
+        {
+            skipped.Enqueue(CsvText.SkippedLine(content, reason));
+            failed++;
+            onFailure?.Invoke(new ImageFailure(content, reason));
+        }
 
-        // Plan: the outputs of each content image, and which exist already.
+        // Plan: the outputs of each content image, and which exist already. Every image is
+        // planned, also those of other shards, so that all shards refuse the same names.
+        var names = new OutputNames(outRoot);
         var plan = new List<(string Content, string Relative, int[] Styles, string[] Outputs)>();
         var manifest = new ConcurrentQueue<string>();
         int alreadyDone = 0;
-        foreach (var content in mine)
+        for (int index = 0; index < contents.Count; index++)
         {
-            string relative = Path.GetRelativePath(contentDir, content).Replace('\\', '/');
+            string content = contents[index];
+            string relative = RelativeKey(contentDir, content);
             var chosen = ChooseStyles(relative, styles.Count, options.NumStyles, options.Seed);
-            var outputs = chosen.Select(s => OutputPath(outRoot, relative, styles[s], options)).ToArray();
+            string[] outputs;
+            string? problem;
+            try
+            {
+                outputs = chosen.Select(s => OutputPath(outRoot, relative, styles[s], options)).ToArray();
+                problem = names.Claim(content, outputs);
+            }
+            catch (TextureBiasException e)
+            {
+                (outputs, problem) = (Array.Empty<string>(), e.Message);
+            }
+            if (index % options.ShardCount != options.ShardIndex - 1) continue;
+            mine++;
+            if (problem is not null)
+            {
+                Skip(content, problem);
+                continue;
+            }
             if (outputs.All(File.Exists))
             {
                 alreadyDone++;
@@ -68,11 +100,13 @@ public static class DatasetStylizer
         string suffix = options.ShardCount == 1 ? "" : $"-{options.ShardIndex}-of-{options.ShardCount}";
         string manifestPath = Path.Combine(outRoot, $"manifest{suffix}.csv");
         string skippedPath = Path.Combine(outRoot, $"skipped{suffix}.csv");
-        int written = 0, failed = 0, done = alreadyDone;
-        progress?.Invoke(done, mine.Count);
+        int written = 0, done = alreadyDone + failed;
+        var writeFailed = new ConcurrentDictionary<string, string>();
+        progress?.Invoke(done, mine);
         var statistics = new StyleStatistics(transfer, options.Recipe, options.StyleSize, options.StyleCache ?? Path.Combine(outRoot, ".style-cache"));
         int workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         using var writes = new BlockingCollection<Action>(4 * Math.Max(1, options.Batch));
+        var writing = new MemoryBudget(ImageBatchLoader.DefaultQueueBytes); // images made but not yet written
         var writers = Enumerable.Range(0, Math.Max(1, workers / 2)).Select(_ => Task.Run(() =>
         {
             foreach (var write in writes.GetConsumingEnumerable()) write();
@@ -80,14 +114,16 @@ public static class DatasetStylizer
         try
         {
             var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(options.ContentSize, 0);
-            var loader = new ImageBatchLoader(preprocessing, Math.Max(1, options.Batch), workers, normalize: false);
+            var loader = new ImageBatchLoader(preprocessing, Math.Max(1, options.Batch), workers, normalize: false)
+            {
+                MinimumSide = StyleTransfer.MinimumSide, MinimumSideNeededBy = StyleTransfer.EncoderName,
+            };
             var byPath = plan.ToDictionary(p => p.Content);
             void ContentFailed(ImageFailure f)
             {
-                skipped.Enqueue(CsvText.SkippedLine(f.Path, f.Reason));
-                failed++;
+                Skip(f.Path, f.Reason);
                 done++;
-                progress?.Invoke(done, mine.Count);
+                progress?.Invoke(done, mine);
             }
             foreach (var batch in loader.Batches(plan.Select(p => p.Content).ToList(), ContentFailed, cancel))
             {
@@ -96,7 +132,7 @@ public static class DatasetStylizer
                 using var noGrad = no_grad();
                 var contentFeatures = transfer.Encoder.forward(batch.Input);
                 var feats = new List<Tensor>();
-                var targets = new List<(string Relative, string Style, string Output)>();
+                var targets = new List<(string Content, string Relative, string Style, string Output)>();
                 for (int b = 0; b < batch.Paths.Count; b++)
                 {
                     var item = byPath[batch.Paths[b]];
@@ -110,15 +146,14 @@ public static class DatasetStylizer
                         var (sm, ss) = statistics.Get(style);
                         if (sm is null || ss is null)
                         {
-                            skipped.Enqueue(CsvText.SkippedLine(item.Content, $"style {style} is unreadable"));
+                            Skip(item.Content, $"style {style} is unreadable");
                             ok = false;
                             break;
                         }
                         var feat = cf.Minus(cm).div(cs).mul(ss).Plus(sm);
                         feats.Add(feat.Times(options.Alpha).Plus(cf.Times(1 - options.Alpha)));
-                        targets.Add((item.Relative, style, item.Outputs[j]));
+                        targets.Add((item.Content, item.Relative, style, item.Outputs[j]));
                     }
-                    if (!ok) failed++;
                     done++;
                 }
                 if (feats.Count > 0)
@@ -127,7 +162,9 @@ public static class DatasetStylizer
                     for (int i = 0; i < targets.Count; i++)
                     {
                         var image = RgbImage.FromTensor(images[i]);
-                        var (relative, style, output) = targets[i];
+                        var (content, relative, style, output) = targets[i];
+                        long bytes = image.Pixels.LongLength;
+                        writing.Acquire(bytes, cancel);
                         writes.Add(() =>
                         {
                             try
@@ -138,18 +175,23 @@ public static class DatasetStylizer
                             }
                             catch (Exception e) when (e is IOException or UnauthorizedAccessException or TextureBiasException)
                             {
-                                skipped.Enqueue(CsvText.SkippedLine(relative, $"cannot write {output}: {e.Message}"));
+                                writeFailed.TryAdd(content, $"cannot write {output}: {e.Message}");
+                            }
+                            finally
+                            {
+                                writing.Release(bytes);
                             }
                         }, cancel);
                     }
                 }
-                progress?.Invoke(done, mine.Count);
+                progress?.Invoke(done, mine);
             }
         }
         finally
         {
             writes.CompleteAdding();
             Task.WaitAll(writers.ToArray());
+            foreach (var (content, reason) in writeFailed.OrderBy(f => f.Key, StringComparer.Ordinal)) Skip(content, reason);
             AtomicFile.WriteText(manifestPath, "content,style,output\n" + string.Concat(manifest.OrderBy(l => l, StringComparer.Ordinal)));
             CsvText.WriteSkipped(skippedPath, skipped);
         }
@@ -174,6 +216,34 @@ public static class DatasetStylizer
         return chosen.ToArray();
     }
 
+    /// <summary>Refuses options that no job can run with, before any work.</summary>
+    /// <exception cref="TextureBiasException">One line naming the option.</exception>
+    public static void CheckOptions(DatasetStylizeOptions options)
+    {
+        if (options.ShardCount < 1 || options.ShardIndex < 1 || options.ShardIndex > options.ShardCount)
+            throw new TextureBiasException($"shard {options.ShardIndex}/{options.ShardCount} does not exist (use k/N with 1 ≤ k ≤ N)");
+        if (options.NumStyles < 1) throw new TextureBiasException("--num-styles must be at least 1");
+        if (options.NumStyles > 1 && options.Recipe == StyleRecipe.Sin)
+            throw new TextureBiasException("--num-styles above 1 needs --recipe stylize-datasets (the sin recipe names an output after its content image alone)");
+        if (options.Format is not (null or "png" or "jpg")) throw new TextureBiasException("--format must be png or jpg");
+        if (options.Recipe == StyleRecipe.StylizeDatasets)
+        {
+            StyleTransfer.CheckSize("--content-size", options.ContentSize);
+            StyleTransfer.CheckSize("--style-size", options.StyleSize);
+        }
+    }
+
+    /// <summary>
+    /// A content image's path relative to the content folder, its folders separated by '/' on
+    /// every system: the key of its style choice and its name in the manifest. Only this system's
+    /// separators separate (on Linux, <c>sub\x.png</c> is one name).
+    /// </summary>
+    private static string RelativeKey(string folder, string path)
+    {
+        string relative = Path.GetRelativePath(folder, path);
+        return Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
     /// <summary>The output file of a content image (relative path) with a style, inside <paramref name="outRoot"/>.</summary>
     public static string OutputPath(string outRoot, string relativeContent, string style, DatasetStylizeOptions options)
     {
@@ -191,16 +261,21 @@ public static class DatasetStylizer
     private static SKEncodedImageFormat Format(string path) =>
         ImageEncoder.FormatOf(path) ?? throw new TextureBiasException($"{path}: no image format for this extension");
 
-    /// <summary>The style files in sorted order, less those whose header is unreadable or (SIN) with a side under 224.</summary>
-    private static List<string> UsableStyles(string styleDir, StyleRecipe recipe, ConcurrentQueue<string> skipped)
+    /// <summary>
+    /// The style files in sorted order, less those whose header is unreadable, (SIN) with a side
+    /// under 224, or (kept at their size) too small for the encoder.
+    /// </summary>
+    private static List<string> UsableStyles(string styleDir, DatasetStylizeOptions options, ConcurrentQueue<string> skipped)
     {
         var usable = new List<string>();
         foreach (var path in ImageFiles.Find(new[] { styleDir }))
         {
             var size = ImageDecoder.ReadSize(path);
             if (size is null) skipped.Enqueue(CsvText.SkippedLine(path, "style excluded: unreadable"));
-            else if (recipe == StyleRecipe.Sin && Math.Min(size.Value.Width, size.Value.Height) < SinSize)
+            else if (options.Recipe == StyleRecipe.Sin && Math.Min(size.Value.Width, size.Value.Height) < SinSize)
                 skipped.Enqueue(CsvText.SkippedLine(path, $"style excluded: {size.Value.Width}x{size.Value.Height} is smaller than {SinSize} pixels"));
+            else if (options.Recipe == StyleRecipe.StylizeDatasets && options.StyleSize == 0 && Math.Min(size.Value.Width, size.Value.Height) < StyleTransfer.MinimumSide)
+                skipped.Enqueue(CsvText.SkippedLine(path, $"style excluded: {size.Value.Width}x{size.Value.Height} is smaller than the {StyleTransfer.MinimumSide} pixels {StyleTransfer.EncoderName} needs"));
             else usable.Add(path);
         }
         return usable;
@@ -219,7 +294,7 @@ public static class DatasetStylizer
     }
 
     private static string ManifestLine(string relative, string styleDir, string style, string outRoot, string output) =>
-        $"{CsvText.Field(relative)},{CsvText.Field(Path.GetRelativePath(styleDir, style).Replace('\\', '/'))},{CsvText.Field(Path.GetRelativePath(outRoot, output).Replace('\\', '/'))}\n";
+        $"{CsvText.Field(relative)},{CsvText.Field(RelativeKey(styleDir, style))},{CsvText.Field(RelativeKey(outRoot, output))}\n";
 
 
 
@@ -261,8 +336,12 @@ public static class DatasetStylizer
                 return (tensor(values[..channels]).view(1, channels, 1, 1), tensor(values[channels..]).view(1, channels, 1, 1));
             }
             RgbImage image;
-            try { image = PrepareStyle(ImageDecoder.Decode(style), _recipe, _styleSize); }
-            catch (ImageDecodeException) { return (null, null); }
+            try
+            {
+                image = PrepareStyle(ImageDecoder.Decode(style), _recipe, _styleSize);
+                if (StyleTransfer.SizeProblem(image, 0) is not null) return (null, null);
+            }
+            catch (TextureBiasException) { return (null, null); }
             using var scope = NewDisposeScope();
             var (mean, std) = AdaIn.MeanStd(_transfer.Encoder.forward(image.ToTensor().unsqueeze(0)));
             var both = cat(new[] { mean.flatten(), std.flatten() }).data<float>().ToArray();

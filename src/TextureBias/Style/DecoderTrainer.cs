@@ -27,8 +27,7 @@ public static class DecoderTrainer
     public static int Train(VggEncoder encoder, string contentDir, string styleDir, string outDir, DecoderTrainingOptions options,
         bool resume = false, Action<int, double, double>? progress = null, CancellationToken cancel = default)
     {
-        if (options.Batch < 1 || options.MaxIterations < 1 || options.Crop < 1 || options.ResizeTo < options.Crop || options.CheckpointInterval < 1 || options.LogInterval < 1)
-            throw new TextureBiasException("batch, iterations, crop, checkpoint and log intervals must be positive, and the resize at least the crop");
+        CheckOptions(options);
         var contents = ImageFiles.Find(new[] { contentDir });
         var styles = ImageFiles.Find(new[] { styleDir });
         if (contents.Count == 0 || styles.Count == 0) throw new TextureBiasException($"no images in {(contents.Count == 0 ? contentDir : styleDir)}");
@@ -119,6 +118,16 @@ public static class DecoderTrainer
         }
         cancel.ThrowIfCancellationRequested();
         return iteration;
+    }
+
+    /// <summary>Refuses options no training can run with, before any work.</summary>
+    /// <exception cref="TextureBiasException">One line naming the problem.</exception>
+    public static void CheckOptions(DecoderTrainingOptions options)
+    {
+        if (options.Batch < 1 || options.MaxIterations < 1 || options.Crop < 1 || options.ResizeTo < options.Crop || options.CheckpointInterval < 1 || options.LogInterval < 1)
+            throw new TextureBiasException("batch, iterations, crop, checkpoint and log intervals must be positive, and the resize at least the crop");
+        if (options.Crop < StyleTransfer.MinimumSide)
+            throw new TextureBiasException($"--crop {options.Crop} is too small: {StyleTransfer.EncoderName} needs at least {StyleTransfer.MinimumSide} pixels");
     }
 
     private static void Checkpoint(AdaInDecoder decoder, Adam adam, string outDir, int iteration, List<string> log, DecoderTrainingOptions options)

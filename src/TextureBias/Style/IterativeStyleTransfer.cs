@@ -13,10 +13,53 @@ namespace TextureBias.Style;
 /// </summary>
 public static class IterativeStyleTransfer
 {
+    /// <summary>
+    /// The smallest side (after resizing) of the content image (<paramref name="content"/> true:
+    /// it and the result pass all layers) or of the style image (the style layers), that reaches
+    /// the deepest layer used: 17 pixels with relu5_1, 9 up to relu4_x.
+    /// </summary>
+    public static int MinimumSide(IterativeStyleOptions options, bool content)
+    {
+        var style = TextureSynthesis.LayerIndices(options.StyleLayers);
+        int last = content ? Math.Max(style[^1], TextureSynthesis.LayerIndices(new[] { options.ContentLayer })[0]) : style[^1];
+        return VggEncoder.MinimumSide(last);
+    }
+
+    /// <summary>Refuses options no pair of images can be run with (layers, a too small size, iterations), before any work.</summary>
+    /// <exception cref="TextureBiasException">One line naming the option.</exception>
+    public static void CheckOptions(IterativeStyleOptions options)
+    {
+        TextureSynthesis.LayerIndices(options.StyleLayers.Append(options.ContentLayer).ToList());
+        if (options.Size < 0) throw new TextureBiasException("--size must be 0 (keep the sizes) or positive");
+        if (options.Iterations < 1) throw new TextureBiasException("--iters must be at least 1");
+        int minimum = MinimumSide(options, content: true);
+        if (options.Size > 0 && options.Size < minimum)
+            throw new TextureBiasException($"--size {options.Size} is too small: VGG-19 needs at least {minimum} pixels for these layers " +
+                $"(use --size {minimum} or more, 0 to keep the images' sizes, or shallower layers)");
+    }
+
+    /// <summary>
+    /// Null when <paramref name="image"/>, as content (<paramref name="content"/> true) or style,
+    /// is large enough after resizing to <see cref="IterativeStyleOptions.Size"/>; else why not.
+    /// </summary>
+    public static string? SizeProblem(RgbImage image, IterativeStyleOptions options, bool content)
+    {
+        int minimum = MinimumSide(options, content);
+        int shorter = options.Size > 0 ? options.Size : Math.Min(image.Width, image.Height);
+        if (shorter >= minimum) return null;
+        return options.Size > 0
+            ? $"--size {options.Size} is smaller than the {minimum} pixels VGG-19 needs for these layers"
+            : $"image is {image.Width}x{image.Height}, smaller than the {minimum} pixels VGG-19 needs for these layers";
+    }
+
     /// <summary>The content rendered in the style's texture.</summary>
+    /// <exception cref="TextureBiasException">The options are wrong, or an image is too small for the layers (<see cref="SizeProblem"/>).</exception>
     public static RgbImage Transfer(VggEncoder encoder, RgbImage content, RgbImage style, IterativeStyleOptions options,
         Action<int, double>? progress = null, CancellationToken cancel = default)
     {
+        CheckOptions(options);
+        if (SizeProblem(content, options, content: true) is { } contentProblem) throw new TextureBiasException($"content: {contentProblem}");
+        if (SizeProblem(style, options, content: false) is { } styleProblem) throw new TextureBiasException($"style: {styleProblem}");
         var styleLayers = TextureSynthesis.LayerIndices(options.StyleLayers);
         int contentLayer = TextureSynthesis.LayerIndices(new[] { options.ContentLayer })[0];
         var layers = styleLayers.Append(contentLayer).Distinct().Order().ToArray();

@@ -22,6 +22,34 @@ public sealed class StyleTransfer : IDisposable
         Decoder.eval();
     }
 
+    /// <summary>The smallest side of an image the encoder takes (up to relu4_1, after three max-pools): 9 pixels.</summary>
+    public static int MinimumSide { get; } = VggEncoder.MinimumSide(VggEncoder.AdaInLast);
+
+    /// <summary>What needs <see cref="MinimumSide"/>, in messages.</summary>
+    public const string EncoderName = "AdaIN's VGG encoder (relu4_1)";
+
+    /// <summary>Refuses a size option (shorter side after resizing; 0 keeps the size) that no image would pass the encoder with.</summary>
+    /// <exception cref="TextureBiasException">One line naming <paramref name="option"/>.</exception>
+    public static void CheckSize(string option, int size)
+    {
+        if (size < 0) throw new TextureBiasException($"{option} must be 0 (keep the size) or positive");
+        if (size > 0 && size < MinimumSide)
+            throw new TextureBiasException($"{option} {size} is too small: {EncoderName} needs at least {MinimumSide} pixels (0 keeps each image's size)");
+    }
+
+    /// <summary>
+    /// Null when <paramref name="image"/>, resized to the shorter side <paramref name="size"/>
+    /// (0: kept), can pass the encoder; else why not.
+    /// </summary>
+    public static string? SizeProblem(RgbImage image, int size)
+    {
+        int shorter = size > 0 ? size : Math.Min(image.Width, image.Height);
+        if (shorter >= MinimumSide) return null;
+        return size > 0
+            ? $"the size {size} is smaller than the {MinimumSide} pixels {EncoderName} needs"
+            : $"image is {image.Width}x{image.Height}, smaller than the {MinimumSide} pixels {EncoderName} needs";
+    }
+
     /// <summary>The VGG encoder.</summary>
     public VggEncoder Encoder { get; }
 
@@ -78,8 +106,12 @@ public sealed class StyleTransfer : IDisposable
     /// Stylises images with test.py's preprocessing (Resize of the shorter side, optional centre
     /// crop, ToTensor) and saving (×255, round, clamp): the result as written to disk.
     /// </summary>
+    /// <exception cref="TextureBiasException">An image is too small for the encoder (<see cref="SizeProblem"/>).</exception>
     public RgbImage Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, StyleOptions options)
     {
+        if (SizeProblem(content, options.ContentSize) is { } problem) throw new TextureBiasException($"content: {problem}");
+        for (int i = 0; i < styles.Count; i++)
+            if (SizeProblem(styles[i], options.StyleSize) is { } p) throw new TextureBiasException($"style {i + 1}: {p}");
         using var scope = NewDisposeScope();
         var c = new Preprocessing(options.ContentSize, options.Crop ? options.ContentSize : 0).Geometry(content).ToTensor();
         var s = styles.Select(st => new Preprocessing(options.StyleSize, options.Crop ? options.StyleSize : 0).Geometry(st).ToTensor()).ToList();

@@ -14,7 +14,9 @@ public static class StylizeBenchmark
     /// </summary>
     public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 32, int runs = 3)
     {
-        if (size < 8 || styleSize < 8 || batch < 1 || images < 1 || runs < 1) throw new TextureBiasException("sizes, batch, images and runs must be positive (sizes at least 8)");
+        int minimum = StyleTransfer.MinimumSide;
+        if (size < minimum || styleSize < minimum || batch < 1 || images < 1 || runs < 1)
+            throw new TextureBiasException($"sizes, batch, images and runs must be positive (sizes at least {minimum}, for {StyleTransfer.EncoderName})");
         using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder());
         double network;
         using (var scope = NewDisposeScope())

@@ -25,6 +25,36 @@ public static class TextureSynthesis
             .Distinct().Order().ToArray();
     }
 
+    /// <summary>
+    /// The smallest side of the image the synthesis works on that reaches the deepest of
+    /// <paramref name="layers"/> (<see cref="VggEncoder.MinimumSide"/>): 17 pixels for the
+    /// default layers (relu5_1 lies after four max-pools), 9 up to relu4_x.
+    /// </summary>
+    public static int MinimumSide(IReadOnlyList<string> layers) => VggEncoder.MinimumSide(LayerIndices(layers)[^1]);
+
+    /// <summary>Refuses options no image can be synthesised with (layers, a too small size, iterations), before any work.</summary>
+    /// <exception cref="TextureBiasException">One line naming the option.</exception>
+    public static void CheckOptions(TextureSynthesisOptions options)
+    {
+        var layers = LayerIndices(options.Layers);
+        if (options.Size < 0) throw new TextureBiasException("--size must be 0 (keep each image's size) or positive");
+        if (options.Iterations < 1) throw new TextureBiasException("--iters must be at least 1");
+        int minimum = VggEncoder.MinimumSide(layers[^1]);
+        if (options.Size > 0 && options.Size < minimum)
+            throw new TextureBiasException($"--size {options.Size} is too small: VGG-19 needs at least {minimum} pixels to reach {VggEncoder.LayerName(layers[^1])} " +
+                $"(use --size {minimum} or more, 0 to keep each image's size, or shallower --layers)");
+    }
+
+    /// <summary>
+    /// Null when a texture of <paramref name="source"/> can be made with <paramref name="options"/>;
+    /// else why not (the image, as <see cref="Prepare"/> makes it, is too small for the layers).
+    /// </summary>
+    public static string? SizeProblem(RgbImage source, TextureSynthesisOptions options)
+    {
+        int last = LayerIndices(options.Layers)[^1];
+        return options.Size > 0 ? VggEncoder.SizeProblem(options.Size, options.Size, last) : VggEncoder.SizeProblem(source.Width, source.Height, last);
+    }
+
     /// <summary>The loss weight of a layer: 1000 / channels².</summary>
     public static double LayerWeight(int channels) => 1e3 / ((double)channels * channels);
 
@@ -60,9 +90,12 @@ public static class TextureSynthesis
     /// Synthesises a texture of <paramref name="source"/>. <paramref name="progress"/> gets the
     /// evaluation count and the loss after each evaluation.
     /// </summary>
+    /// <exception cref="TextureBiasException">The options are wrong, or the image is too small for the layers (<see cref="SizeProblem"/>).</exception>
     public static RgbImage Synthesize(VggEncoder encoder, RgbImage source, TextureSynthesisOptions options,
         Action<int, double>? progress = null, CancellationToken cancel = default)
     {
+        CheckOptions(options);
+        if (SizeProblem(source, options) is { } problem) throw new TextureBiasException(problem);
         var layers = LayerIndices(options.Layers);
         var target = Prepare(source, options.Size);
         using var frozen = Freeze(encoder);
@@ -76,37 +109,46 @@ public static class TextureSynthesis
     /// <summary>
     /// Texturises every image under <paramref name="dataDir"/> into <paramref name="outDir"/>
     /// (same relative paths, PNG). Outputs are written atomically and kept on a re-run, so a
-    /// stopped job continues where it was; unreadable images are reported, listed in
-    /// <c>skipped.csv</c> and passed over. <paramref name="progress"/> gets (images done, images,
-    /// iteration, loss).
+    /// stopped job continues where it was; unreadable images, images too small for the layers
+    /// (with <see cref="TextureSynthesisOptions.Size"/> 0), and images whose output cannot be
+    /// theirs (an earlier image has it, as <c>a.jpg</c> has <c>a.png</c>'s; its name is too long)
+    /// are reported, listed in <c>skipped.csv</c> and passed over. <paramref name="progress"/>
+    /// gets (images done, images, iteration, loss).
     /// </summary>
+    /// <exception cref="TextureBiasException">The options are wrong (before any work) or the folder is missing.</exception>
     public static FolderJobReport RunFolder(VggEncoder encoder, string dataDir, string outDir, TextureSynthesisOptions options,
         Action<Data.ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
     {
+        CheckOptions(options);
         if (!Directory.Exists(dataDir)) throw new TextureBiasException($"{dataDir}: no such folder");
         var files = Data.ImageFiles.Find(new[] { dataDir });
         Directory.CreateDirectory(outDir);
         int written = 0, kept = 0, done = 0;
         var skipped = new List<string>();
+        void Skip(string file, string reason)
+        {
+            skipped.Add(Data.CsvText.SkippedLine(file, reason));
+            onFailure?.Invoke(new Data.ImageFailure(file, reason));
+        }
+        var names = new Data.OutputNames(outDir);
         foreach (var file in files)
         {
             cancel.ThrowIfCancellationRequested();
             string target = OutputPath(dataDir, file, outDir);
-            if (File.Exists(target)) kept++;
+            if (names.Claim(file, target) is { } refused) Skip(file, refused);
+            else if (File.Exists(target)) kept++;
             else
             {
-                try
+                RgbImage? source = null;
+                try { source = ImageDecoder.Decode(file); }
+                catch (ImageDecodeException e) { Skip(file, e.Reason); }
+                if (source is not null && SizeProblem(source, options) is { } problem) Skip(file, problem);
+                else if (source is not null)
                 {
-                    var source = ImageDecoder.Decode(file);
                     var result = Synthesize(encoder, source, options, (i, loss) => progress?.Invoke(done, files.Count, i, loss), cancel);
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     ImageEncoder.Save(target, result, SkiaSharp.SKEncodedImageFormat.Png);
                     written++;
-                }
-                catch (ImageDecodeException e)
-                {
-                    skipped.Add(Data.CsvText.SkippedLine(file, e.Reason));
-                    onFailure?.Invoke(new Data.ImageFailure(file, e.Reason));
                 }
             }
             done++;

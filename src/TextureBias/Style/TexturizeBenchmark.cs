@@ -10,7 +10,8 @@ public static class TexturizeBenchmark
     /// <summary>Synthesises a <paramref name="size"/>² texture of a random image <paramref name="runs"/> times.</summary>
     public static TexturizeBenchmarkResult Run(VggEncoder? encoder = null, int size = 224, int iterations = 10, int runs = 3)
     {
-        if (size < 16 || iterations < 1 || runs < 1) throw new TextureBiasException("size must be at least 16, iterations and runs positive");
+        int minimum = TextureSynthesis.MinimumSide(TextureSynthesisOptions.DefaultLayers);
+        if (size < minimum || iterations < 1 || runs < 1) throw new TextureBiasException($"size must be at least {minimum} (VGG-19 up to relu5_1), iterations and runs positive");
         using var own = encoder is null ? new VggEncoder() : null;
         var vgg = encoder ?? own!;
         vgg.eval();

@@ -24,6 +24,7 @@ public static class TrainBenchmark
         using (var sgd = new Sgd(model.parameters(), 0.01))
         using (var scope = NewDisposeScope())
         {
+            if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
             model.train();
             var x = randn(batch, 3, size, size);
             var y = randint(0, classes, new long[] { batch });

@@ -77,4 +77,20 @@ public class EvaluatorTests : TempDirTest
         Assert.Equal(100.0, result.Top5); // 3 classes: always in the top 5
         Assert.Equal(new[] { 3, 3, 3 }, result.PerClass.Select(c => c.Images));
     }
+
+    [Fact]
+    public void AnImageSmallerThanTheNetworkTakesIsSkippedNotFatal()
+    {
+        var root = MakeFolder("tiny", "0", "1");
+        TestImages.WritePng(Path.Combine(root, "1", "tiny.png"), new RgbImage(5, 4, new byte[5 * 4 * 3]));
+        manual_seed(12);
+        using var model = BagNet.BagNet9(2, width: 4); // 9-pixel patches
+        var skipped = new List<ImageFailure>();
+        var result = Evaluator.Run(model, ImageFolder.Open(new[] { root }), new Preprocessing(0, 0), batchSize: 8, skipped.Add);
+        Assert.Equal(6, result.Images);
+        Assert.Equal(1, result.Skipped);
+        var failure = Assert.Single(skipped);
+        Assert.EndsWith("tiny.png", failure.Path);
+        Assert.Equal("image is 5x4 after preprocessing, smaller than the 9 pixels bagnet9 needs", failure.Reason);
+    }
 }

@@ -92,7 +92,10 @@ internal static class LegacyTorchWriter
 
     private static void TensorValue(BinaryWriter w, Tensor tensor, List<Tensor> storages)
     {
-        var t = tensor.detach().cpu().contiguous().clone();
+        // In a scope, so that no intermediate tensor is finalised by the GC while LibTorch still
+        // reads it (a segfault in clone without one, when saving big networks while other threads allocate).
+        Tensor t;
+        using (NewDisposeScope()) t = tensor.detach().cpu().contiguous().clone().DetachFromDisposeScope();
         int key = storages.Count;
         storages.Add(t);
         Global(w, "torch._utils", "_rebuild_tensor_v2");

@@ -134,7 +134,10 @@ public static class WeightFile
             AtomicFile.Write(path, stream => LegacyTorchWriter.Write(stream, stateDict.Select(kv => (kv.Key, kv.Value)).ToList()));
             return;
         }
-        var dict = stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
+        // In a scope, so that no intermediate tensor is finalised by the GC while LibTorch still reads it.
+        Dictionary<string, Tensor> dict;
+        using (NewDisposeScope())
+            dict = stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous().DetachFromDisposeScope());
         try
         {
             AtomicFile.Write(path, stream =>
