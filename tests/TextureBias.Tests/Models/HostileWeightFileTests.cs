@@ -300,6 +300,15 @@ public class HostileWeightFileTests : TempDirTest
         Refused("bad.safetensors", Safetensors(header, Floats(4)), cause);
     }
 
+    [Fact]
+    public void MillionsOfEmptyTensorsAreRefused()
+    {
+        // Empty tensors take no bytes of the file but a native tensor each: their number is bounded.
+        var header = new StringBuilder("{");
+        for (int i = 0; i <= 200_000; i++) header.Append(i == 0 ? "" : ",").Append($"\"t{i}\":{{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}");
+        Refused("empty-tensors.safetensors", Safetensors(header.Append('}').ToString(), Array.Empty<byte>()), "more than 200,000 tensors".Replace(",", System.Globalization.NumberFormatInfo.CurrentInfo.NumberGroupSeparator));
+    }
+
     // Defect 7: malformed files crash with a stack trace: any failure is a WeightFileException.
 
     [Fact]

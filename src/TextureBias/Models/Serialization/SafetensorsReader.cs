@@ -36,6 +36,7 @@ internal static class SafetensorsReader
             if (prop.Name == "__metadata__") continue;
             string name = TorchFile.Printable(prop.Name);
             if (!names.Add(prop.Name)) throw new FormatException($"tensor {name} is named twice in the header");
+            if (names.Count > TorchFile.MaxTensors) throw new FormatException($"it holds more than {TorchFile.MaxTensors:N0} tensors (a crafted file?)");
             var e = prop.Value;
             if (e.ValueKind != JsonValueKind.Object) throw new FormatException($"tensor {name}: its header entry is not an object");
             var dtypeName = Field(e, "dtype", JsonValueKind.String, name).GetString();

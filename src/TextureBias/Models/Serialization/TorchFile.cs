@@ -44,6 +44,9 @@ internal static class TorchFile
     /// <summary>How many containers and values the tree may have (each visited once, shared ones once).</summary>
     public const long MaxNodes = 20_000_000;
 
+    /// <summary>How many tensors a file may hold; the largest published networks have a few thousand.</summary>
+    public const int MaxTensors = 200_000;
+
     public static TorchTree LoadZip(Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -264,6 +267,7 @@ internal static class TorchFile
                 case TensorRef t:
                     var storage = storages.TryGetValue(t.Storage.Key, out var st) ? st
                         : throw new FormatException($"storage {Printable(t.Storage.Key)} was never written");
+                    if (views.Count >= MaxTensors) throw new FormatException($"it holds more than {MaxTensors:N0} tensors (a crafted file?)");
                     using (var scope = NewDisposeScope())
                     {
                         // as_strided's offset counts from the storage's start, so a legacy storage view's offset is added.
