@@ -260,11 +260,20 @@ internal sealed class PickleReader
         d[key ?? "None"] = value;
     }
 
+    /// <summary>What a value is, in Python's words (list, tuple, dict, str, ...).</summary>
     internal static string Describe(object? o) => o switch
     {
         null => "None",
-        PyInstance p => p.Type.FullName + " object",
-        PyGlobal g => g.FullName,
+        PyInstance p => TorchFile.Printable(p.Type.FullName) + " object",
+        PyGlobal g => TorchFile.Printable(g.FullName),
+        PyDict => "dict",
+        List<object?> => "list",
+        object?[] => "tuple",
+        string => "str",
+        long or BigInteger => "int",
+        double => "float",
+        bool => "bool",
+        byte[] => "bytes",
         _ => o.GetType().Name,
     };
 

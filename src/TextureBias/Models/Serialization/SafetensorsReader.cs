@@ -109,5 +109,5 @@ internal static class SafetensorsReader
 
     private static long NonNegative(JsonElement x, string tensor, string field) =>
         x.ValueKind == JsonValueKind.Number && x.TryGetInt64(out long v) && v >= 0 ? v
-            : throw new FormatException($"tensor {tensor}: its {field} hold {TorchFile.Printable(x.GetRawText())}, not a non-negative whole number");
+            : throw new FormatException($"tensor {tensor}: its {field} holds {TorchFile.Printable(x.GetRawText())}, not a non-negative whole number");
 }
