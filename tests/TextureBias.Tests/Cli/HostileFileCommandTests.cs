@@ -13,12 +13,6 @@ namespace TextureBias.Tests.Cli;
 /// </summary>
 public class HostileFileCommandTests : TempDirTest
 {
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     private string Image()
     {

@@ -23,12 +23,7 @@ public sealed class WeightsCommandTests : TempDirTest, IDisposable
 
     public WeightsCommandTests()
     {
-        manual_seed(5);
-        using var model = Architectures.Create("bagnet9", 5, 4, new[] { 1, 1, 1, 1 });
-        string source = Path.Combine(_dir, "source.pth");
-        ModelWeights.Save(model, source);
-        bytes = File.ReadAllBytes(source);
-        sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        (bytes, sha) = TextureBias.Tests.Models.Zoo.ZooTest.TinyWeights(_dir, seed: 5);
         file = $"tiny-{sha[..8]}.pth";
         server.Serve("/" + file, bytes);
         string registry = Path.Combine(_dir, "registry.json");

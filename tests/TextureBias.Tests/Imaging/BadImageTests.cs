@@ -5,12 +5,6 @@ namespace TextureBias.Tests.Imaging;
 
 public class BadImageTests : TempDirTest
 {
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     private static ImageDecodeException Fails(string path)
     {

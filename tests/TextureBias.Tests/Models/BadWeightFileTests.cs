@@ -16,12 +16,6 @@ public class BadWeightFileTests : TempDirTest
         return e;
     }
 
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     [Theory]
     [InlineData("tiny-bagnet33.pth.tar")]

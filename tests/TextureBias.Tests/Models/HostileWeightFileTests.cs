@@ -17,12 +17,6 @@ public class HostileWeightFileTests : TempDirTest
     /// <summary>What a tiny crafted file may make the process allocate.</summary>
     private const long TinyFileMemory = 300L << 20;
 
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     /// <summary>Runs <paramref name="action"/> with a time bound (a hang fails the test) and returns the memory it added.</summary>
     private static long Bounded(Action action)

@@ -28,12 +28,7 @@ public abstract class ZooTest : TempDirTest, IDisposable
     {
         cache = Path.Combine(_dir, "cache");
         hub = Path.Combine(_dir, "torch", "hub", "checkpoints");
-        manual_seed(3);
-        using var model = Architectures.Create("bagnet9", 5, 4, new[] { 1, 1, 1, 1 });
-        string source = Path.Combine(_dir, "source.pth");
-        ModelWeights.Save(model, source);
-        bytes = File.ReadAllBytes(source);
-        sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        (bytes, sha) = TinyWeights(_dir, seed: 3);
         file = $"tiny-bagnet9-{sha[..8]}.pth";
         server.Serve("/w/" + file, bytes);
     }
@@ -70,5 +65,16 @@ public abstract class ZooTest : TempDirTest, IDisposable
     private protected sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
     {
         public void Report(DownloadProgress value) => report(value);
+    }
+
+    /// <summary>The bytes and SHA-256 of a tiny BagNet-9 file (5 classes, width 4, one block a stage) made with <paramref name="seed"/>.</summary>
+    internal static (byte[] Bytes, string Sha) TinyWeights(string dir, int seed)
+    {
+        manual_seed(seed);
+        using var model = Architectures.Create("bagnet9", 5, 4, new[] { 1, 1, 1, 1 });
+        string source = Path.Combine(dir, "source.pth");
+        ModelWeights.Save(model, source);
+        var data = File.ReadAllBytes(source);
+        return (data, Convert.ToHexStringLower(SHA256.HashData(data)));
     }
 }
