@@ -16,7 +16,7 @@ internal static class RobustnessCommand
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
         var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
-        var distortion = new Option<string>("--distortion") { Description = string.Join("|", Distortions.Names), Required = true };
+        var distortion = new Option<string>("--distortion") { Description = string.Join("|", Evaluation.Distortions.Names), Required = true };
         var levels = new Option<string?>("--levels") { Description = "Levels, comma-separated (default: the paper's; 0 is undistorted)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the noise", DefaultValueFactory = _ => 0 };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
@@ -35,8 +35,8 @@ internal static class RobustnessCommand
             var levelList = r.GetValue(levels) is { } text
                 ? text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x >= 0
                     ? x : throw new TextureBiasException($"--levels: '{l}' is not a non-negative number")).ToList()
-                : Distortions.DefaultLevels(kind).ToList();
-            Distortions.DefaultLevels(kind);
+                : Evaluation.Distortions.DefaultLevels(kind).ToList();
+            Evaluation.Distortions.DefaultLevels(kind);
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! });
             using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var results = CommandRunner.WithProgress($"{kind} at {levelList.Count} levels", levelList.Count * folder.Samples.Count, progress =>

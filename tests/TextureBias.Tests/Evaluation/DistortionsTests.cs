@@ -31,9 +31,9 @@ public class DistortionsTests
     public void LevelZeroIsTheIdentityAndOtherLevelsChangeTheImage(string name)
     {
         var image = Photo();
-        Assert.Equal(image.Pixels, Distortions.Apply(image, name, 0, new Random(1)).Pixels);
-        Assert.Equal(0, Distortions.DefaultLevels(name)[0]);
-        var distorted = Distortions.Apply(image, name, Distortions.DefaultLevels(name)[3], new Random(1));
+        Assert.Equal(image.Pixels, TextureBias.Evaluation.Distortions.Apply(image, name, 0, new Random(1)).Pixels);
+        Assert.Equal(0, TextureBias.Evaluation.Distortions.DefaultLevels(name)[0]);
+        var distorted = TextureBias.Evaluation.Distortions.Apply(image, name, TextureBias.Evaluation.Distortions.DefaultLevels(name)[3], new Random(1));
         Assert.Equal((image.Width, image.Height), (distorted.Width, distorted.Height));
         Assert.NotEqual(image.Pixels, distorted.Pixels);
     }
@@ -43,16 +43,16 @@ public class DistortionsTests
     {
         var image = Photo();
         // Contrast reduced by 0.5: v -> 0.5 v + 0.25, around mid-grey.
-        var contrast = Distortions.Apply(image, "contrast", 0.5, new Random(1));
+        var contrast = TextureBias.Evaluation.Distortions.Apply(image, "contrast", 0.5, new Random(1));
         Assert.InRange(contrast[3, 4, 1], Math.Round((0.5 * image[3, 4, 1] / 255.0 + 0.25) * 255) - 1, Math.Round((0.5 * image[3, 4, 1] / 255.0 + 0.25) * 255) + 1);
-        Assert.True(Detail(Distortions.Apply(image, "low-pass", 3, new Random(1))) < 0.5 * Detail(image));
-        Assert.True(Detail(Distortions.Apply(image, "high-pass", 1, new Random(1))) > 0.3 * Detail(image)); // keeps the detail
-        var noisy = Distortions.Apply(image, "uniform-noise", 0.1, new Random(1));
+        Assert.True(Detail(TextureBias.Evaluation.Distortions.Apply(image, "low-pass", 3, new Random(1))) < 0.5 * Detail(image));
+        Assert.True(Detail(TextureBias.Evaluation.Distortions.Apply(image, "high-pass", 1, new Random(1))) > 0.3 * Detail(image)); // keeps the detail
+        var noisy = TextureBias.Evaluation.Distortions.Apply(image, "uniform-noise", 0.1, new Random(1));
         Assert.True(image.Pixels.Zip(noisy.Pixels).All(p => Math.Abs(p.First - p.Second) <= 26)); // |noise| ≤ 0.1·255
         // Phase noise keeps the amplitude spectrum: the mean brightness (DC) is unchanged up to rounding and clipping.
-        var phase = Distortions.Apply(image, "phase-noise", 90, new Random(1));
+        var phase = TextureBias.Evaluation.Distortions.Apply(image, "phase-noise", 90, new Random(1));
         Assert.True(Math.Abs(phase.Pixels.Average(b => (double)b) - image.Pixels.Average(b => (double)b)) < 6);
-        Assert.Contains("unknown distortion", Assert.Throws<TextureBiasException>(() => Distortions.Apply(image, "blur", 1, new Random(1))).Message);
+        Assert.Contains("unknown distortion", Assert.Throws<TextureBiasException>(() => TextureBias.Evaluation.Distortions.Apply(image, "blur", 1, new Random(1))).Message);
     }
 }
 
@@ -62,7 +62,7 @@ public class GreyscaleTests
     public void GreyIsPilsLuminanceInThreeChannels()
     {
         var image = new RgbImage(2, 1, new byte[] { 200, 30, 60, 0, 0, 255 });
-        var grey = Distortions.Greyscale(image);
+        var grey = TextureBias.Evaluation.Distortions.Greyscale(image);
         // (200*299 + 30*587 + 60*114 + 500) / 1000 = 84; (255*114 + 500) / 1000 = 29
         Assert.Equal(new byte[] { 84, 84, 84, 29, 29, 29 }, grey.Pixels);
     }
