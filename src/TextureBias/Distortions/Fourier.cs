@@ -73,6 +73,16 @@ public static class Fourier
         for (int q = 0; q < p; q++)
             Dft(input, offset + q * stride, stride * p, m, output, outOffset + q * m, tw, step * p);
         int big = tw.Length;
+        if (p == 2)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                Complex a = output[outOffset + k], b = tw[k * step] * output[outOffset + m + k];
+                output[outOffset + k] = a + b;
+                output[outOffset + m + k] = a - b;
+            }
+            return;
+        }
         Span<Complex> y = p <= 64 ? stackalloc Complex[p] : new Complex[p];
         for (int k = 0; k < m; k++)
         {
@@ -80,8 +90,14 @@ public static class Fourier
             for (int s = 0; s < p; s++)
             {
                 int j = k + s * m;
+                int jStep = (int)((long)j * step % big), idx = 0;
                 Complex sum = y[0];
-                for (int q = 1; q < p; q++) sum += tw[(int)((long)q * j * step % big)] * y[q];
+                for (int q = 1; q < p; q++)
+                {
+                    idx += jStep;
+                    if (idx >= big) idx -= big;
+                    sum += tw[idx] * y[q];
+                }
                 output[outOffset + j] = sum;
             }
         }

@@ -144,6 +144,19 @@ public class DistortionFormulaTests
     }
 
     [Fact]
+    public void PhaseScramblingOfOddSizesWorksAndKeepsTheMean()
+    {
+        // The reference fails on odd sizes (its two halves differ in length); ours shifts what fits.
+        var img = new FloatImage(5, 3, 1, Enumerable.Range(0, 15).Select(i => 0.3 + 0.02 * i).ToArray());
+        var d = DistortionRegistry.Get("phase-scrambling");
+        var same = d.Apply(img, d.ParseLevel("0"), NoiseSource.Numpy(1));
+        Near(img.Values, same.Values, 1e-14);
+        var scrambled = d.Apply(img, d.ParseLevel("180"), NoiseSource.Numpy(1));
+        Assert.Equal((5, 3), (scrambled.Width, scrambled.Height));
+        Assert.NotEqual(img.Values, scrambled.Values);
+    }
+
+    [Fact]
     public void PowerEqualisationRefusesOtherSizesClearly() =>
         Assert.Contains("224x224", Assert.Throws<TextureBiasException>(() => Apply("power-equalisation", "pow")).Message);
 }
