@@ -79,7 +79,8 @@ internal static class DistortCommand
             var input = FloatImage.FromRgb(ImageDecoder.Decode(inPath));
             var noise = NoiseSeeds.For(npSeed, r.GetValue(seed), Path.GetFileName(inPath), lvl);
             var result = d.Apply(input, lvl, noise).ToRgb(quantisation);
-            ImageEncoder.Save(outPath, result, format);
+            if (format == SkiaSharp.SKEncodedImageFormat.Png) ImageEncoder.SavePng(outPath, result, DatasetDistorter.PngLevel);
+            else ImageEncoder.Save(outPath, result, format);
             Console.Error.WriteLine($"texturebias: {d.Name} {lvl.Condition}: {outPath}");
             return CommandRunner.Ok;
         }));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SkiaSharp;
 using TextureBias.Data;
 using TextureBias.Imaging;
 
@@ -14,6 +13,9 @@ namespace TextureBias.Distortions;
 /// </summary>
 public static class DatasetDistorter
 {
+    /// <summary>zlib level of the outputs: fast, lossless; the files are a little larger than at the default level 6.</summary>
+    public const int PngLevel = 3;
+
     /// <summary>Runs the job; <paramref name="progress"/> gets (images done, images of this shard).</summary>
     /// <exception cref="TextureBiasException">The options or the folder are wrong (before any work).</exception>
     public static DistortReport Run(IDistortion distortion, IReadOnlyList<DistortionLevel> levels, string dataDir, string outDir, DistortOptions options,
@@ -72,7 +74,7 @@ public static class DatasetDistorter
                         var noise = NoiseSeeds.For(options.NumpySeed, options.Seed, item.Relative, levels[i]);
                         var result = distortion.Apply(image, levels[i], noise).ToRgb(options.Quantisation);
                         Directory.CreateDirectory(Path.GetDirectoryName(item.Outputs[i])!);
-                        ImageEncoder.Save(item.Outputs[i], result, SKEncodedImageFormat.Png);
+                        ImageEncoder.SavePng(item.Outputs[i], result, PngLevel);
                         Interlocked.Increment(ref written);
                     }
                 }

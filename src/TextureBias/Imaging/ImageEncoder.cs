@@ -23,4 +23,33 @@ public static class ImageEncoder
             ?? throw new TextureBiasException($"{path}: cannot encode the image as {format}");
         AtomicFile.Write(path, s => data.SaveTo(s));
     }
+
+    /// <summary>
+    /// Writes <paramref name="image"/> as an opaque RGB PNG (no alpha channel) with the given zlib level
+    /// (1 fastest … 9 smallest), atomically. Lossless at every level.
+    /// </summary>
+    public static void SavePng(string path, RgbImage image, int zlibLevel = 6)
+    {
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var px = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
+        {
+            px[i] = image.Pixels[j];
+            px[i + 1] = image.Pixels[j + 1];
+            px[i + 2] = image.Pixels[j + 2];
+            px[i + 3] = 255;
+        }
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(px, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, Math.Clamp(zlibLevel, 0, 9)))
+                ?? throw new TextureBiasException($"{path}: cannot encode the image as PNG");
+            AtomicFile.Write(path, s => data.SaveTo(s));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
 }
