@@ -67,15 +67,27 @@ public sealed class FalseColourDistortion : Distortion
         for (int r = 0; r < 3; r++) y[r] = a[r, 0] * x[0] + a[r, 1] * x[1] + a[r, 2] * x[2];
     }
 
-    // np.abs(g - v).argmin(): the first index of the smallest distance (g is increasing).
+    const int Buckets = 4096;
+    static readonly Lazy<int[]> BucketStart = new(() =>
+    {
+        // BucketStart[b]: the first index whose gamma value is ≥ b / Buckets (a start for the lower-bound scan).
+        var g = ReferenceData.GammaFunction;
+        var start = new int[Buckets + 1];
+        int i = 0;
+        for (int b = 0; b <= Buckets; b++)
+        {
+            while (i < g.Length && g[i] < (double)b / Buckets) i++;
+            start[b] = i;
+        }
+        return start;
+    });
+
+    // np.abs(g - v).argmin(): the first index of the smallest distance (g is increasing, v in [0, 1]).
     static int Nearest(double[] g, double v)
     {
-        int lo = 0, hi = g.Length - 1;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) / 2;
-            if (g[mid] < v) lo = mid + 1; else hi = mid;
-        }
+        int b = (int)(v * Buckets);
+        int lo = Math.Max(0, BucketStart.Value[b] - 1);
+        while (lo < g.Length - 1 && g[lo] < v) lo++; // lo: the first index with g[lo] ≥ v (or the last)
         int best = lo;
         for (int k = Math.Max(0, lo - 1); k <= Math.Min(g.Length - 1, lo + 1); k++)
             if (Math.Abs(g[k] - v) < Math.Abs(g[best] - v) || (Math.Abs(g[k] - v) == Math.Abs(g[best] - v) && k < best)) best = k;
