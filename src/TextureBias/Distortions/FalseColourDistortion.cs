@@ -45,27 +45,38 @@ public sealed class FalseColourDistortion : Distortion
         var gamma = ReferenceData.GammaFunction;
         var v = image.Values;
         var o = new double[v.Length];
-        Span<double> p = stackalloc double[3], c = stackalloc double[3], d = stackalloc double[3];
+        var m = Flat(M);
+        var n = Flat(N);
+        var ni = Flat(NInverse);
+        var mi = Flat(MInverse);
+        double w0 = WhitePoint[0], w1 = WhitePoint[1], w2 = WhitePoint[2];
         for (int i = 0; i < v.Length; i += 3)
         {
-            for (int k = 0; k < 3; k++) p[k] = gamma[(byte)(v[i + k] * 255)]; // x * 255, astype(uint8), lookup
-            Multiply(M, p, c);
-            for (int k = 0; k < 3; k++) c[k] -= WhitePoint[k];
-            Multiply(N, c, d);
-            d[1] = -1 * d[1];
-            d[2] = -1 * d[2];
-            Multiply(NInverse, d, c);
-            for (int k = 0; k < 3; k++) c[k] += WhitePoint[k];
-            Multiply(MInverse, c, p);
-            for (int k = 0; k < 3; k++) o[i + k] = Nearest(gamma, p[k] > 1 ? 1 : p[k] < 0 ? 0 : p[k]) / 255.0;
+            // x * 255, astype(uint8), then the gamma lookup
+            double p0 = gamma[(byte)(v[i] * 255)], p1 = gamma[(byte)(v[i + 1] * 255)], p2 = gamma[(byte)(v[i + 2] * 255)];
+            // cones minus the white point
+            double c0 = m[0] * p0 + m[1] * p1 + m[2] * p2 - w0;
+            double c1 = m[3] * p0 + m[4] * p1 + m[5] * p2 - w1;
+            double c2 = m[6] * p0 + m[7] * p1 + m[8] * p2 - w2;
+            // DKL, with L−M and S−Lum negated
+            double d0 = n[0] * c0 + n[1] * c1 + n[2] * c2;
+            double d1 = -1 * (n[3] * c0 + n[4] * c1 + n[5] * c2);
+            double d2 = -1 * (n[6] * c0 + n[7] * c1 + n[8] * c2);
+            // back to cones, plus the white point
+            double e0 = ni[0] * d0 + ni[1] * d1 + ni[2] * d2 + w0;
+            double e1 = ni[3] * d0 + ni[4] * d1 + ni[5] * d2 + w1;
+            double e2 = ni[6] * d0 + ni[7] * d1 + ni[8] * d2 + w2;
+            // back to RGB, clipped, through the inverse gamma
+            o[i] = Nearest(gamma, Clip01(mi[0] * e0 + mi[1] * e1 + mi[2] * e2)) / 255.0;
+            o[i + 1] = Nearest(gamma, Clip01(mi[3] * e0 + mi[4] * e1 + mi[5] * e2)) / 255.0;
+            o[i + 2] = Nearest(gamma, Clip01(mi[6] * e0 + mi[7] * e1 + mi[8] * e2)) / 255.0;
         }
         return new FloatImage(image.Width, image.Height, 3, o);
     }
 
-    static void Multiply(double[,] a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        for (int r = 0; r < 3; r++) y[r] = a[r, 0] * x[0] + a[r, 1] * x[1] + a[r, 2] * x[2];
-    }
+    static double Clip01(double x) => x > 1 ? 1 : x < 0 ? 0 : x;
+
+    static double[] Flat(double[,] a) => [a[0, 0], a[0, 1], a[0, 2], a[1, 0], a[1, 1], a[1, 2], a[2, 0], a[2, 1], a[2, 2]];
 
     const int Buckets = 4096;
     static readonly Lazy<int[]> BucketStart = new(() =>
