@@ -71,6 +71,8 @@ internal static class DistortCommand
                     $"({chosen.Count} levels: {string.Join(", ", chosen.Select(l => l.Condition))}) in {watch.Elapsed.TotalSeconds:0.0} s; skipped inputs {report.SkippedList}");
                 return report.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
             }
+            if (r.GetValue(levels) is not null || r.GetValue(shard) != "1/1")
+                throw new TextureBiasException("--levels and --shard belong to the folder form (--data/--out-dir); one image takes --level");
             if (r.GetValue(image) is not { } inPath || r.GetValue(output) is not { } outPath || r.GetValue(level) is not { } levelText)
                 throw new TextureBiasException("give --image, --level and --out (one image), or --data and --out-dir (a folder)");
             var format = ImageEncoder.FormatOf(outPath)

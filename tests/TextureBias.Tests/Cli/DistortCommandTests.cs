@@ -28,7 +28,10 @@ public class DistortCommandTests : TempDirTest
         var unknown = CliRunner.Run("distort", "--distortion", "blur", "--level", "2", "--image", Reference("example_image.png"), "--out", output);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("unknown distortion 'blur'", unknown.Stderr);
-        foreach (var e in new[] { bad, unknown }) CliRunner.AssertNoStackTrace(e);
+        var mixed = CliRunner.Run("distort", "--distortion", "contrast", "--levels", "c10,c30", "--image", Reference("example_image.png"), "--out", output);
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("--levels and --shard belong to the folder form", mixed.Stderr);
+        foreach (var e in new[] { bad, unknown, mixed }) CliRunner.AssertNoStackTrace(e);
     }
 
     [Fact]
