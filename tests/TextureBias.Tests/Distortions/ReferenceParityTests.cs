@@ -45,6 +45,10 @@ public class ReferenceParityTests
     [Fact] public void Rotation90() => AssertSame("example_image_rotation90.png", Apply("rotation", "90"));
 
     [Fact]
+    public void PhaseScramblingEqualsNumpyWithTheSameSeed() =>
+        AssertSame("numpy_phase-scrambling_90_seed3.png", Apply("phase-scrambling", "90", NoiseSource.Numpy(3)));
+
+    [Fact]
     public void UniformNoiseThenSaltAndPepperFromOneNumpyStream()
     {
         var noise = NoiseSource.Numpy(42);
