@@ -28,6 +28,9 @@ public static class DatasetDistorter
             throw new TextureBiasException($"two levels have one condition name ({string.Join(", ", levels.Select(l => l.Condition))})");
         if (!Directory.Exists(dataDir)) throw new TextureBiasException($"{dataDir}: no such folder");
         string outRoot = Path.GetFullPath(outDir);
+        string dataRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir));
+        if (outRoot == dataRoot || outRoot.StartsWith(dataRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new TextureBiasException($"{outDir}: the output folder is inside the input folder {dataDir} (its images would be read as inputs on the next run); choose another");
         Directory.CreateDirectory(outRoot);
 
         var files = ImageFiles.Find(new[] { dataDir });

@@ -80,6 +80,9 @@ public class DistortCommandTests : TempDirTest
         Assert.InRange(files1, 1, 2);
         foreach (var rel in new[] { "cat/a.png", "dog/b.png", "dog/c.png" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "0.1", rel)), File.ReadAllBytes(Path.Combine(sharded, "0.1", rel)));
+        var inside = CliRunner.Run("distort", "--distortion", "contrast", "--data", data, "--out-dir", Path.Combine(data, "out"));
+        Assert.Equal(2, inside.ExitCode);
+        Assert.Contains("inside the input folder", inside.Stderr);
         var badShard = CliRunner.Run("distort", "--distortion", "contrast", "--data", data, "--out-dir", sharded, "--shard", "3/2");
         Assert.Equal(2, badShard.ExitCode);
         CliRunner.AssertNoStackTrace(badShard);
