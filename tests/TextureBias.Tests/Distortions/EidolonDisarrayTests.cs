@@ -12,7 +12,7 @@ namespace TextureBias.Tests.Distortions;
 public class EidolonDisarrayTests
 {
     // A checkerboard of 16-px squares (0 / 160) plus a diagonal ramp (x + y) / 8: edges at every scale.
-    private static byte[] TestImage()
+    internal static byte[] TestImage()
     {
         var img = new byte[256 * 256];
         for (int y = 0; y < 256; y++)
