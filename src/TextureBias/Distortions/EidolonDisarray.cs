@@ -84,21 +84,22 @@ public static class EidolonDisarray
 
         // DOG scale space: level k is blur(k) − blur(k+1); the last level is the coarsest blur itself.
         var spectrum = scaleSpace.Spectrum(picture.FatPlane);
-        var current = scaleSpace.BlurSpectrum(spectrum, levels[0]);
+        double[] current = new double[n], next = new double[n], scratch = new double[n], dog = new double[n];
+        scaleSpace.BlurSpectrum(spectrum, levels[0], current, scratch);
         var result = new double[n];
         var xDisplacement = new double[n];
         var yDisplacement = new double[n];
+        var xIncoherent = new double[n];
+        var yIncoherent = new double[n];
         for (int k = 0; k < count; k++)
         {
-            double[] dog;
             if (k < count - 1)
             {
-                var next = scaleSpace.BlurSpectrum(spectrum, levels[k + 1]);
-                dog = new double[n];
+                scaleSpace.BlurSpectrum(spectrum, levels[k + 1], next, scratch);
                 for (int i = 0; i < n; i++) dog[i] = current[i] - next[i];
-                current = next;
+                (current, next) = (next, current);
             }
-            else dog = current;
+            else (dog, current) = (current, dog);
 
             // Coherent element k: the sum of planes k…end (the toolbox subtracts the finer planes one by one).
             if (k > 0)
@@ -112,8 +113,8 @@ public static class EidolonDisarray
                 yPlanes[k - 1] = null!;
             }
 
-            var xIncoherent = EidolonNoise.RandomPlane(n, standardNormal);
-            var yIncoherent = EidolonNoise.RandomPlane(n, standardNormal);
+            EidolonNoise.FillRandomPlane(xIncoherent, standardNormal);
+            EidolonNoise.FillRandomPlane(yIncoherent, standardNormal);
             EidolonNoise.BlurPair(scaleSpace, xIncoherent, yIncoherent, grain);
             for (int i = 0; i < n; i++)
             {

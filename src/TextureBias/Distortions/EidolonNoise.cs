@@ -10,9 +10,13 @@ namespace TextureBias.Distortions;
 internal static class EidolonNoise
 {
     /// <summary>A raw plane: <paramref name="count"/> normals, ×127.5/max|·|, clipped to [−127, 127].</summary>
-    public static double[] RandomPlane(int count, Func<double> standardNormal)
+    public static double[] RandomPlane(int count, Func<double> standardNormal) =>
+        FillRandomPlane(new double[count], standardNormal);
+
+    /// <summary><see cref="RandomPlane"/> into <paramref name="data"/> (its whole length), which is returned.</summary>
+    public static double[] FillRandomPlane(double[] data, Func<double> standardNormal)
     {
-        var data = new double[count];
+        int count = data.Length;
         double max = 0;
         for (int i = 0; i < count; i++)
         {

@@ -49,16 +49,6 @@ internal sealed class EidolonScaleSpace
         return g;
     }
 
-    /// <summary>Blurs one plane (row-major, not changed) with the toolbox's kernel of <paramref name="sigma"/>.</summary>
-    public double[] Blur(double[] plane, double sigma)
-    {
-        var im = new double[plane.Length];
-        var re = (double[])plane.Clone();
-        _fft.Transform(re, im, inverse: false);
-        MultiplyAndInvert(re, im, sigma);
-        return re;
-    }
-
     /// <summary>
     /// Blurs two planes with the same kernel in one complex transform (the kernel is real, so the real and
     /// imaginary parts of conv(a + i·b) are conv(a) and conv(b)). Results are written back into the inputs.
@@ -78,11 +68,14 @@ internal sealed class EidolonScaleSpace
         return (re, im);
     }
 
-    /// <summary>Blurs a plane given by its <see cref="Spectrum"/> (left unchanged).</summary>
-    public double[] BlurSpectrum((double[] Re, double[] Im) spectrum, double sigma)
+    /// <summary>
+    /// Blurs a plane given by its <see cref="Spectrum"/> (left unchanged) into <paramref name="re"/>, using
+    /// <paramref name="im"/> as scratch; returns <paramref name="re"/>.
+    /// </summary>
+    public double[] BlurSpectrum((double[] Re, double[] Im) spectrum, double sigma, double[] re, double[] im)
     {
-        var re = (double[])spectrum.Re.Clone();
-        var im = (double[])spectrum.Im.Clone();
+        Array.Copy(spectrum.Re, re, re.Length);
+        Array.Copy(spectrum.Im, im, im.Length);
         MultiplyAndInvert(re, im, sigma);
         return re;
     }
