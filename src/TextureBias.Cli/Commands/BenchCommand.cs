@@ -78,6 +78,17 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
-        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize };
+        var dNames = new Option<string?>("--distortion") { Description = "Distortions to time, comma-separated (default: all)" };
+        var dSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
+        var dImages = new Option<int>("--images") { Description = "Images per measurement", DefaultValueFactory = _ => 64 };
+        var distort = new Command("distort", "Distortion speed: images/s of each distortion alone (one thread) and of a folder job end to end (all cores).") { dNames, dSize, dImages };
+        distort.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var names = r.GetValue(dNames)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            var result = TextureBias.Distortions.DistortBenchmark.Run(names, r.GetValue(dSize), r.GetValue(dImages));
+            Console.WriteLine(JsonSerializer.Serialize(result, Json));
+            return CommandRunner.Ok;
+        }));
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort };
     }
 }
