@@ -1,8 +1,8 @@
 namespace TextureBias.Distortions;
 
 /// <summary>
-/// The distortions by name. The reference's twelve are registered here; others (the eidolons) are added
-/// with <see cref="Register"/> from their own files.
+/// The distortions by name. The reference's twelve are registered here (the eidolons from
+/// <see cref="EidolonDistortion.All"/>); others can be added with <see cref="Register"/>.
 /// </summary>
 public static class DistortionRegistry
 {
@@ -18,6 +18,7 @@ public static class DistortionRegistry
             new FalseColourDistortion(), new RotationDistortion(), new SaltAndPepperDistortion(),
         })
             ByName[d.Name] = d;
+        foreach (var e in EidolonDistortion.All) ByName[e.Name] = e;
     }
 
     /// <summary>Adds (or replaces) a distortion under its name.</summary>
