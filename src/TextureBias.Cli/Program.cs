@@ -48,6 +48,7 @@ public static class Program
             ScrambleCommand.Create(),
             CorrelateCommand.Create(),
             RobustnessCommand.Create(),
+            ConsistencyCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

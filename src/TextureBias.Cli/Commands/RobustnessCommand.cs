@@ -15,8 +15,8 @@ internal static class RobustnessCommand
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
-        var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
-        var distortion = new Option<string>("--distortion") { Description = string.Join("|", Distortions.Names), Required = true };
+        var data = new Option<string?>("--data") { Description = "Image folder in the ImageFolder layout (required unless --raw-data or --humans)" };
+        var distortion = new Option<string?>("--distortion") { Description = string.Join("|", Distortions.Names) + " (required unless --raw-data or --humans)" };
         var levels = new Option<string?>("--levels") { Description = "Levels, comma-separated (default: the paper's; 0 is undistorted)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the noise", DefaultValueFactory = _ => 0 };
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
@@ -24,13 +24,19 @@ internal static class RobustnessCommand
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the levels (PNG)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var colour = new Option<bool>("--colour") { Description = "Distort the colour images (default: grey first, as the papers)" };
+        var rawData = new Option<string[]>("--raw-data") { Description = "Instead of a model: accuracy per condition of every observer in these raw-data CSV files (model-vs-human format), and pooled", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var humans = new Option<string?>("--humans") { Description = $"Instead of (or with) --raw-data: the bundled human observers of an experiment: {string.Join(", ", TextureBias.Observers.HumanObservers.Experiments)}" };
         var command = new Command("robustness", "Accuracy under image distortions (uniform noise, contrast, low-pass, high-pass, phase noise) per level.")
         {
-            arch, weights, data, distortion, levels, seed, resize, crop, plot, json, colour,
+            arch, weights, data, distortion, levels, seed, resize, crop, plot, json, colour, rawData, humans,
         };
-        PathOptions.Declare(inputFolders: [data], outputFiles: [plot]);
+        PathOptions.Declare(inputFolders: [data], inputFiles: [rawData], outputFiles: [plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            if (r.GetValue(rawData) is { Length: > 0 } || r.GetValue(humans) is not null)
+                return RawDataRobustness.Run(r.GetValue(rawData) ?? [], r.GetValue(humans), r.GetValue(plot), r.GetValue(json));
+            if (r.GetValue(data) is null || r.GetValue(distortion) is null)
+                throw new TextureBiasException("give --data DIR and --distortion KIND (a model), or --raw-data FILE... / --humans EXPERIMENT (existing trials)");
             string kind = r.GetValue(distortion)!;
             var levelList = r.GetValue(levels) is { } text
                 ? text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x >= 0

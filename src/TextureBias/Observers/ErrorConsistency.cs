@@ -70,7 +70,10 @@ public static class ErrorConsistency
         return new ConsistencyResult(nameA, nameB, Of("all", allA, allB), per.Average(p => p.Kappa), per, unmatched);
     }
 
-    /// <summary>The error consistency of every pair of <paramref name="observers"/>.</summary>
+    /// <summary>
+    /// The error consistency of every pair of <paramref name="observers"/>; the matrix holds the mean of the per-condition kappas
+    /// (kappa over all trials pooled is inflated when conditions differ in difficulty: both observers err more under the hard ones).
+    /// </summary>
     public static ConsistencyMatrix Matrix(IReadOnlyList<(string Name, IReadOnlyList<RawTrial> Trials)> observers, bool allowUnmatched = false)
     {
         if (observers.Count < 2) throw new TextureBiasException($"error consistency needs at least two observers, not {observers.Count}");
@@ -84,7 +87,7 @@ public static class ErrorConsistency
             for (int j = i + 1; j < n; j++)
             {
                 var r = Compute(observers[i].Name, observers[i].Trials, observers[j].Name, observers[j].Trials, allowUnmatched);
-                kappa[i][j] = kappa[j][i] = r.All.Kappa;
+                kappa[i][j] = kappa[j][i] = r.MeanKappa;
                 pairs.Add(r);
             }
         return new ConsistencyMatrix(observers.Select(o => o.Name).ToList(), kappa, pairs);

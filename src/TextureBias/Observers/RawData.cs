@@ -126,6 +126,26 @@ public static class RawData
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The observers of raw-data files: one per subject (<c>subj</c>) of each file, named by the subject (or by the file when
+    /// the column is empty); a subject name found in two files is prefixed with its file name ("a.csv:subject-01").
+    /// </summary>
+    public static List<(string Name, IReadOnlyList<RawTrial> Trials)> Observers(IReadOnlyList<string> files)
+    {
+        var groups = new List<(string File, string Subject, List<RawTrial> Trials)>();
+        foreach (var file in files)
+        {
+            string fileName = Path.GetFileName(file);
+            foreach (var g in Read(file).GroupBy(t => t.Subject.Length == 0 ? Path.GetFileNameWithoutExtension(file) : t.Subject))
+                groups.Add((fileName, g.Key, g.ToList()));
+        }
+        var clash = groups.GroupBy(g => g.Subject).Where(g => g.Select(x => x.File).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
+        var result = new List<(string, IReadOnlyList<RawTrial>)>();
+        foreach (var g in groups.GroupBy(g => clash.Contains(g.Subject) ? g.File + ":" + g.Subject : g.Subject))
+            result.Add((g.Key, g.SelectMany(x => x.Trials).ToList()));
+        return result;
+    }
+
     /// <summary>Accuracy per condition of every observer (<c>subj</c>) in <paramref name="trials"/>, then of all of them pooled (observer "pooled"); conditions in <see cref="ConditionOrder"/>.</summary>
     public static List<ConditionAccuracy> Accuracy(IReadOnlyList<RawTrial> trials, bool pooled = true)
     {
