@@ -17,18 +17,46 @@ internal static class ConsistencyCommand
         var unmatched = new Option<bool>("--allow-unmatched") { Description = "Leave out trials whose image the other observer has not seen under that condition (default: an error, as model-vs-human)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var output = new Option<string?>("--out") { Description = "Draw the kappa matrix as a heatmap (PNG)" };
+        var weights = new Option<string?>("--weights") { Description = "Live models: weight files or registered names, comma-separated (1000-class ImageNet models; 16-class decisions)" };
+        var arch = new Option<string?>("--arch") { Description = "The architecture of every --weights file (default: from the registry or the file)" };
+        var data = new Option<string?>("--data") { Description = "The stimuli for --weights: model-vs-human stimulus names (NNNN_exp_dnn_condition_category_...), or <condition>/<category>/ or <category>/ folders" };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (default: the checkpoint's, else 0: none, as model-vs-human)" };
+        var crop = new Option<int?>("--crop") { Description = "Centre crop side (default: the checkpoint's, else 224, as model-vs-human)" };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
+        var rawOut = new Option<string?>("--raw-data-out") { Description = "Write each model's trials to this folder as <name>.csv (raw-data format)" };
         var command = new Command("consistency", "Error consistency (Geirhos, Meding & Wichmann 2020): Cohen's kappa of observers' correct/wrong trials, matched by image, per condition and overall.")
         {
-            rawData, humans, unmatched, json, output,
+            rawData, humans, unmatched, json, output, weights, arch, data, resize, crop, batch, rawOut,
         };
-        PathOptions.Declare(inputFiles: [rawData], outputFiles: [output]);
-        command.SetAction(r => CommandRunner.Run(_ =>
+        PathOptions.Declare(inputFiles: [rawData], inputFolders: [data], outputFiles: [output], outputFolders: [rawOut]);
+        command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var observers = RawData.Observers(r.GetValue(rawData) ?? []);
+            if (r.GetValue(weights) is { } list)
+            {
+                if (r.GetValue(data) is not { } dir) throw new TextureBiasException("--weights needs --data (the stimuli to classify)");
+                CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
+                foreach (var w in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    using var model = ModelLoading.Load(r.GetValue(arch), w);
+                    string name = ZooAccess.Registered(w)?.Name ?? Path.GetFileNameWithoutExtension(w);
+                    var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), new TextureBias.Imaging.Preprocessing(0, 224));
+                    int count = Directory.Exists(dir) ? TextureBias.Data.ImageFiles.Find(new[] { dir }).Count : 0;
+                    var trials = CommandRunner.WithProgress(name, count, progress => ModelTrials.Run(model, name, dir, preprocessing, Math.Max(1, r.GetValue(batch)),
+                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), progress, cancel));
+                    cancel.ThrowIfCancellationRequested();
+                    if (r.GetValue(rawOut) is { } outDir)
+                    {
+                        Directory.CreateDirectory(outDir);
+                        RawData.Write(Path.Combine(outDir, name + ".csv"), trials);
+                    }
+                    observers.Add((name, trials));
+                }
+            }
             if (r.GetValue(humans) is { } experiment)
                 observers.AddRange(ErrorConsistency.BySubject(HumanObservers.Load().Of(experiment)));
             if (observers.Count < 2)
-                throw new TextureBiasException($"give at least two observers: --raw-data FILE... and/or --humans EXPERIMENT (found {observers.Count})");
+                throw new TextureBiasException($"give at least two observers: --raw-data FILE..., --humans EXPERIMENT and/or --weights A,B --data DIR (found {observers.Count})");
             var matrix = ErrorConsistency.Matrix(observers, r.GetValue(unmatched));
             if (r.GetValue(output) is { } png)
                 ConsistencyMatrixFigure.Save(png, matrix, "Error consistency (Cohen's κ)" + (r.GetValue(humans) is { } e ? $", {e}" : ""));
