@@ -34,7 +34,11 @@ internal static class RobustnessCommand
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             if (r.GetValue(rawData) is { Length: > 0 } || r.GetValue(humans) is not null)
+            {
+                if ((r.GetValue(arch) ?? r.GetValue(weights) ?? r.GetValue(data) ?? r.GetValue(distortion)) is not null)
+                    throw new TextureBiasException("--raw-data and --humans analyse existing trials: leave out --arch, --weights, --data and --distortion");
                 return RawDataRobustness.Run(r.GetValue(rawData) ?? [], r.GetValue(humans), r.GetValue(plot), r.GetValue(json));
+            }
             if (r.GetValue(data) is null || r.GetValue(distortion) is null)
                 throw new TextureBiasException("give --data DIR and --distortion KIND (a model), or --raw-data FILE... / --humans EXPERIMENT (existing trials)");
             string kind = r.GetValue(distortion)!;

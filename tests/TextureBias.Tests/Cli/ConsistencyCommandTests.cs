@@ -105,6 +105,10 @@ public class ConsistencyCommandTests : TempDirTest
         Assert.Equal(0, humans.ExitCode);
         Assert.Contains("pooled", humans.Stdout);
 
+        var both = CliRunner.Run("robustness", "--raw-data", a, "--arch", "resnet18");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("leave out --arch, --weights, --data and --distortion", both.Stderr);
+
         var neither = CliRunner.Run("robustness", "--arch", "resnet18");
         Assert.Equal(2, neither.ExitCode);
         Assert.Contains("give --data DIR and --distortion KIND", neither.Stderr);
