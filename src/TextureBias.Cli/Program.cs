@@ -49,6 +49,7 @@ public static class Program
             CorrelateCommand.Create(),
             RobustnessCommand.Create(),
             DistortCommand.Create(),
+            ConsistencyCommand.Create(),
             HeatmapCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

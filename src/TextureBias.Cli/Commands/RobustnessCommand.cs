@@ -16,8 +16,8 @@ internal static class RobustnessCommand
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
-        var data = new Option<string>("--data") { Description = "Image folder in the ImageFolder layout", Required = true };
-        var distortion = new Option<string>("--distortion") { Description = string.Join("|", DistortionRegistry.Names), Required = true };
+        var data = new Option<string?>("--data") { Description = "Image folder in the ImageFolder layout (required unless --raw-data or --humans)" };
+        var distortion = new Option<string?>("--distortion") { Description = string.Join("|", DistortionRegistry.Names) + " (required unless --raw-data or --humans)" };
         var levels = new Option<string?>("--levels") { Description = "Levels, comma-separated: condition strings (c10, inf, pow) or numbers (default: the reference's)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the noise (our own generator)", DefaultValueFactory = _ => 0 };
         var numpySeed = new Option<long?>("--numpy-seed") { Description = "Noise from numpy's RandomState(S) for every image, as the reference run with that seed" };
@@ -25,13 +25,23 @@ internal static class RobustnessCommand
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the levels (PNG)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("robustness", "Accuracy under the reference's image distortions (see distort) per level.")
+        var rawData = new Option<string[]>("--raw-data") { Description = "Instead of a model: accuracy per condition of every observer in these raw-data CSV files (model-vs-human format), and pooled", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var humans = new Option<string?>("--humans") { Description = $"Instead of (or with) --raw-data: the bundled human observers of an experiment: {string.Join(", ", TextureBias.Observers.HumanObservers.Experiments)}" };
+        var command = new Command("robustness", "Accuracy under the reference's image distortions (see distort) per level; or, with --raw-data/--humans, of observers' trials.")
         {
-            arch, weights, data, distortion, levels, seed, numpySeed, resize, crop, plot, json,
+            arch, weights, data, distortion, levels, seed, numpySeed, resize, crop, plot, json, rawData, humans,
         };
-        PathOptions.Declare(inputFolders: [data], outputFiles: [plot]);
+        PathOptions.Declare(inputFolders: [data], inputFiles: [rawData], outputFiles: [plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            if (r.GetValue(rawData) is { Length: > 0 } || r.GetValue(humans) is not null)
+            {
+                if ((r.GetValue(arch) ?? r.GetValue(weights) ?? r.GetValue(data) ?? r.GetValue(distortion)) is not null)
+                    throw new TextureBiasException("--raw-data and --humans analyse existing trials: leave out --arch, --weights, --data and --distortion");
+                return RawDataRobustness.Run(r.GetValue(rawData) ?? [], r.GetValue(humans), r.GetValue(plot), r.GetValue(json));
+            }
+            if (r.GetValue(data) is null || r.GetValue(distortion) is null)
+                throw new TextureBiasException("give --data DIR and --distortion KIND (a model), or --raw-data FILE... / --humans EXPERIMENT (existing trials)");
             var kind = DistortionRegistry.Get(r.GetValue(distortion)!);
             var levelList = r.GetValue(levels) is { } text
                 ? text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kind.ParseLevel).ToList()

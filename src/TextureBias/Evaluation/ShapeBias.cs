@@ -118,32 +118,12 @@ public static class ShapeBias
         return trials;
     }
 
-    /// <summary>Reads the trials of a raw-data CSV (texture-vs-shape / model-vs-human format).</summary>
-    public static List<ShapeBiasTrial> ReadRawData(string path)
-    {
-        if (!File.Exists(path)) throw new TextureBiasException($"{path}: no such file");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
-        if (lines.Count == 0) throw new TextureBiasException($"{path}: empty file");
-        var header = lines[0].Split(',').Select(h => h.Trim().Trim('"')).ToList();
-        int response = header.IndexOf("object_response"), category = header.IndexOf("category"), image = header.IndexOf("imagename");
-        if (response < 0 || category < 0 || image < 0)
-            throw new TextureBiasException($"{path}: not a raw-data file (needs the columns object_response, category, imagename)");
-        var trials = new List<ShapeBiasTrial>();
-        for (int i = 1; i < lines.Count; i++)
-        {
-            var f = lines[i].Split(',').Select(x => x.Trim().Trim('"')).ToArray();
-            if (f.Length < header.Count) throw new TextureBiasException($"{path}: line {i + 1} has {f.Length} fields, not {header.Count}");
-            trials.Add(new ShapeBiasTrial(f[image], f[category], TextureOf(f[image]), f[response]));
-        }
-        return trials;
-    }
+    /// <summary>Reads the trials of a raw-data CSV (texture-vs-shape / model-vs-human format; quoted fields allowed, see <see cref="Observers.RawData"/>).</summary>
+    public static List<ShapeBiasTrial> ReadRawData(string path) =>
+        Observers.RawData.Read(path, ["object_response", "category", "imagename"])
+            .Select(t => new ShapeBiasTrial(t.Image, t.Category, TextureOf(t.Image), t.Response)).ToList();
 
-    /// <summary>Writes trials as a raw-data CSV that texture-vs-shape's and model-vs-human's analyses read, atomically.</summary>
-    public static void WriteRawData(string path, string subject, IReadOnlyList<ShapeBiasTrial> trials)
-    {
-        var sb = new StringBuilder("subj,session,trial,rt,object_response,category,condition,imagename\n");
-        for (int i = 0; i < trials.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"{subject},session-1,{i + 1},NaN,{trials[i].Decision},{trials[i].Shape},0,{trials[i].Image}\n");
-        AtomicFile.WriteText(path, sb.ToString());
-    }
+    /// <summary>Writes trials as a raw-data CSV that texture-vs-shape's and model-vs-human's analyses read (fields quoted where needed), atomically.</summary>
+    public static void WriteRawData(string path, string subject, IReadOnlyList<ShapeBiasTrial> trials) =>
+        Observers.RawData.Write(path, trials.Select(t => new Observers.RawTrial(subject, "session-1", "0", t.Image, t.Shape, t.Decision)).ToList());
 }
