@@ -16,7 +16,8 @@ namespace TextureBias;
 /// keeps its activations under that size by running large batches in chunks. Numerics are
 /// unchanged. Set <c>TEXTUREBIAS_NO_MALLOC_TUNING=1</c> to leave glibc's defaults. On machines
 /// whose CPUID hides the caches, oneDNN is kept off kernels that crash there
-/// (<see cref="Native.OneDnnIsaGuard"/>).
+/// (<see cref="Native.OneDnnIsaGuard"/>) and NNPACK's failure to start is not logged on every
+/// convolution (<see cref="Native.NnpackWarningGuard"/>).
 /// </para>
 /// </summary>
 public static class TorchRuntime
@@ -46,6 +47,7 @@ public static class TorchRuntime
     {
         Native.OneDnnIsaGuard.Apply();
         if (!OperatingSystem.IsLinux()) return;
+        Native.NnpackWarningGuard.Apply();
         if (Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_NATIVE_FIX") != "1")
         {
             try
