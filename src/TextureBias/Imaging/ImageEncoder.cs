@@ -31,14 +31,7 @@ public static class ImageEncoder
     public static void SavePng(string path, RgbImage image, int zlibLevel = 6)
     {
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        var px = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
-        {
-            px[i] = image.Pixels[j];
-            px[i + 1] = image.Pixels[j + 1];
-            px[i + 2] = image.Pixels[j + 2];
-            px[i + 3] = 255;
-        }
+        var px = image.ToRgba();
         var handle = System.Runtime.InteropServices.GCHandle.Alloc(px, System.Runtime.InteropServices.GCHandleType.Pinned);
         try
         {

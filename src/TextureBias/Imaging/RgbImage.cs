@@ -36,6 +36,20 @@ public sealed class RgbImage
     /// <summary>The value of one channel at (x, y).</summary>
     public byte this[int x, int y, int channel] => Pixels[(y * Width + x) * 3 + channel];
 
+    /// <summary>The pixels as opaque RGBA (alpha 255), row by row, as Skia's Rgba8888 wants them.</summary>
+    internal byte[] ToRgba()
+    {
+        var px = new byte[Width * Height * 4];
+        for (int i = 0, j = 0; j < Pixels.Length; i += 4, j += 3)
+        {
+            px[i] = Pixels[j];
+            px[i + 1] = Pixels[j + 1];
+            px[i + 2] = Pixels[j + 2];
+            px[i + 3] = 255;
+        }
+        return px;
+    }
+
     /// <summary>
     /// torchvision's <c>ToTensor</c>: a float32 tensor [3,H,W] with values in [0,1].
     /// </summary>

@@ -11,14 +11,7 @@ internal static class Bitmaps
     public static SKBitmap From(RgbImage image)
     {
         var bmp = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        var px = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < image.Pixels.Length; i += 4, j += 3)
-        {
-            px[i] = image.Pixels[j];
-            px[i + 1] = image.Pixels[j + 1];
-            px[i + 2] = image.Pixels[j + 2];
-            px[i + 3] = 255;
-        }
+        var px = image.ToRgba();
         System.Runtime.InteropServices.Marshal.Copy(px, 0, bmp.GetPixels(), px.Length);
         return bmp;
     }
