@@ -59,7 +59,7 @@ public sealed class EidolonDistortion : Distortion
         else
             for (int i = 0; i < n; i++) px[3 * i] = px[3 * i + 1] = px[3 * i + 2] = ToByte(v[i]);
         var eidolon = EidolonDisarray.PartiallyCoherent(new RgbImage(image.Width, image.Height, px), level.Value,
-            Coherence, Eidolons.Grain, new LegacyGauss(noise).Next);
+            Coherence, Eidolons.Grain, new LegacyGauss(noise.Next).Next);
         var grey = new double[eidolon.Width * eidolon.Height];
         for (int i = 0; i < grey.Length; i++) grey[i] = eidolon.Pixels[3 * i] / 255.0;
         return new FloatImage(eidolon.Width, eidolon.Height, 1, grey);
@@ -70,33 +70,5 @@ public sealed class EidolonDistortion : Distortion
     {
         double s = value * 255.0;
         return s <= 0 || double.IsNaN(s) ? (byte)0 : s >= 255 ? (byte)255 : (byte)s;
-    }
-
-    // numpy's legacy_gauss (polar Box–Muller, the second value kept for the next call) on any uniform source;
-    // on NoiseSource.Numpy it is NumpyRandomState.StandardNormal.
-    private sealed class LegacyGauss(NoiseSource source)
-    {
-        private bool _has;
-        private double _next;
-
-        public double Next()
-        {
-            if (_has)
-            {
-                _has = false;
-                return _next;
-            }
-            double x1, x2, r2;
-            do
-            {
-                x1 = 2.0 * source.Next() - 1.0;
-                x2 = 2.0 * source.Next() - 1.0;
-                r2 = x1 * x1 + x2 * x2;
-            } while (r2 >= 1.0 || r2 == 0.0);
-            double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
-            _next = f * x1;
-            _has = true;
-            return f * x2;
-        }
     }
 }

@@ -14,8 +14,7 @@ public sealed class NumpyRandomState
 
     readonly uint[] _mt = new uint[N];
     int _index;
-    bool _hasGauss;
-    double _gauss;
+    readonly LegacyGauss _gauss;
 
     /// <summary>The state of <c>RandomState(seed)</c>; numpy accepts seeds 0 … 2³²−1.</summary>
     public NumpyRandomState(long seed)
@@ -26,6 +25,7 @@ public sealed class NumpyRandomState
         for (int i = 1; i < N; i++)
             _mt[i] = 1812433253U * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i;
         _index = N;
+        _gauss = new LegacyGauss(RandomSample);
     }
 
     /// <summary>The next 32-bit output of MT19937 (numpy's <c>random_bounded_uint32</c> building block).</summary>
@@ -90,23 +90,5 @@ public sealed class NumpyRandomState
     /// <c>standard_normal()</c> of the legacy generator (<c>legacy_gauss</c>): the polar Box–Muller
     /// method, which makes two values at a time and returns the second on the next call.
     /// </summary>
-    public double StandardNormal()
-    {
-        if (_hasGauss)
-        {
-            _hasGauss = false;
-            return _gauss;
-        }
-        double x1, x2, r2;
-        do
-        {
-            x1 = 2.0 * RandomSample() - 1.0;
-            x2 = 2.0 * RandomSample() - 1.0;
-            r2 = x1 * x1 + x2 * x2;
-        } while (r2 >= 1.0 || r2 == 0.0);
-        double f = Math.Sqrt(-2.0 * Math.Log(r2) / r2);
-        _gauss = f * x1;
-        _hasGauss = true;
-        return f * x2;
-    }
+    public double StandardNormal() => _gauss.Next();
 }
