@@ -66,14 +66,7 @@ internal static class TorchFile
         {
             if (pid is not object?[] t || t.Length < 5 || AsText(t[0]) != "storage")
                 throw new FormatException("malformed storage record in data.pkl");
-            long numel = PickleReader.Integer(t[4], "storage size");
-            string key = AsText(t[2]);
-            var dtype = PickleReader.StorageDtype(t[1]);
-            if (!storages.TryGetValue(key, out var s))
-                storages[key] = s = new StorageRef(key, dtype, numel);
-            else if (s.Dtype != dtype || s.Numel != numel)
-                throw new FormatException($"storage {key} is described twice, differently");
-            return s;
+            return Register(storages, t);
         }
 
         var reader = new PickleReader(new BinaryReader(new MemoryStream(ReadEntry(pkl, MaxPickleBytes, "data.pkl"))), PersistentLoad);
@@ -133,13 +126,7 @@ internal static class TorchFile
             string kind = AsText(t[0]);
             if (kind == "module") return t.Length > 1 ? t[1] : null; // a pickled container type
             if (kind != "storage" || t.Length < 6) throw new FormatException("malformed storage record");
-            long numel = PickleReader.Integer(t[4], "storage size");
-            string key = AsText(t[2]);
-            var dtype = PickleReader.StorageDtype(t[1]);
-            if (!storages.TryGetValue(key, out var root))
-                storages[key] = root = new StorageRef(key, dtype, numel);
-            else if (root.Dtype != dtype || root.Numel != numel)
-                throw new FormatException($"storage {Printable(key)} is described twice, differently");
+            var root = Register(storages, t);
             switch (t[5])
             {
                 case null:
@@ -183,6 +170,22 @@ internal static class TorchFile
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The storage a persistent id <c>('storage', type, key, location, numel, ...)</c> names, registered at its
+    /// first mention; a later mention must describe it the same way.
+    /// </summary>
+    private static StorageRef Register(Dictionary<string, StorageRef> storages, object?[] id)
+    {
+        long numel = PickleReader.Integer(id[4], "storage size");
+        string key = AsText(id[2]);
+        var dtype = PickleReader.StorageDtype(id[1]);
+        if (!storages.TryGetValue(key, out var storage))
+            storages[key] = storage = new StorageRef(key, dtype, numel);
+        else if (storage.Dtype != dtype || storage.Numel != numel)
+            throw new FormatException($"storage {Printable(key)} is described twice, differently");
+        return storage;
     }
 
     /// <summary>The bytes of a storage, refused when they overflow 64 bits.</summary>
@@ -237,11 +240,11 @@ internal static class TorchFile
         _ => throw new FormatException($"expected text, got a {PickleReader.Describe(o)}"),
     };
 
-    /// <summary>A name from the file, safe to print on one line (no control characters, at most 80 characters).</summary>
-    internal static string Printable(string s)
+    /// <summary>Text from the file, safe to print on one line: control characters replaced, at most <paramref name="max"/> characters.</summary>
+    internal static string Printable(string s, int max = 80)
     {
         var clean = new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-        return clean.Length <= 80 ? clean : clean[..77] + "...";
+        return clean.Length <= max ? clean : clean[..(max - 3)] + "...";
     }
 
     /// <summary>

@@ -29,13 +29,8 @@ public static class WeightFile
     /// The file is missing, truncated, not a weight file, holds no tensors, or is malformed in any
     /// way (every error of reading it is this exception, with a one-line reason).
     /// </exception>
-    public static Checkpoint Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new WeightFileException(path, Directory.Exists(path) ? "is a folder, not a weight file" : "no such file");
-        // Devices, pipes and /proc files report 0 bytes: refused before opening (a pipe would block).
-        if (new FileInfo(path).Length == 0) throw new WeightFileException(path, "empty file (0 bytes), or not a regular file");
-        return Reading(path, stream =>
+    public static Checkpoint Read(string path) =>
+        Reading(path, stream =>
         {
             switch (Sniff(stream))
             {
@@ -54,14 +49,10 @@ public static class WeightFile
                     throw new WeightFileException(path, "not a PyTorch or safetensors weight file (unrecognised content)");
             }
         });
-    }
 
     /// <summary>The whole unpickled tree of a PyTorch file (legacy or zip), tensors at the leaves.</summary>
-    internal static object? ReadTree(string path)
-    {
-        if (!File.Exists(path)) throw new WeightFileException(path, "no such file");
-        if (new FileInfo(path).Length == 0) throw new WeightFileException(path, "empty file (0 bytes), or not a regular file");
-        return Reading(path, stream =>
+    internal static object? ReadTree(string path) =>
+        Reading(path, stream =>
         {
             var tree = Sniff(stream) switch
             {
@@ -72,11 +63,17 @@ public static class WeightFile
             WarnAboutGlobals(path, tree);
             return tree.Root;
         });
-    }
 
-    /// <summary>Opens <paramref name="path"/> and reads it with <paramref name="read"/>; any failure becomes one <see cref="WeightFileException"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> (an existing, non-empty file) and reads it with <paramref name="read"/>;
+    /// any failure becomes one <see cref="WeightFileException"/>.
+    /// </summary>
     private static T Reading<T>(string path, Func<FileStream, T> read)
     {
+        if (!File.Exists(path))
+            throw new WeightFileException(path, Directory.Exists(path) ? "is a folder, not a weight file" : "no such file");
+        // Devices, pipes and /proc files report 0 bytes: refused before opening (a pipe would block).
+        if (new FileInfo(path).Length == 0) throw new WeightFileException(path, "empty file (0 bytes), or not a regular file");
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
@@ -111,7 +108,7 @@ public static class WeightFile
     /// <summary>Warns once per file about globals that would run code under <c>torch.load</c>.</summary>
     private static void WarnAboutGlobals(string path, TorchTree tree)
     {
-        var dangerous = tree.Globals.Where(DangerousGlobals.IsDangerous).Select(TorchFile.Printable).ToList();
+        var dangerous = tree.Globals.Where(DangerousGlobals.IsDangerous).Select(name => TorchFile.Printable(name)).ToList();
         if (dangerous.Count == 0) return;
         lock (Warned)
             if (!Warned.Add(Path.GetFullPath(path) + "\n" + string.Join(",", dangerous))) return;

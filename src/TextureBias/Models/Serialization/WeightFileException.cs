@@ -19,10 +19,5 @@ public sealed class WeightFileException : TextureBiasException
     /// The reason as one printable line: LibTorch's messages carry backtraces after the first line,
     /// and names from a crafted file may hold control characters or be very long.
     /// </summary>
-    private static string OneLine(string reason)
-    {
-        var first = reason.Split('\n')[0].TrimEnd('\r', ' ');
-        var clean = new string(first.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-        return clean.Length <= 1000 ? clean : clean[..997] + "...";
-    }
+    private static string OneLine(string reason) => TorchFile.Printable(reason.Split('\n')[0].TrimEnd('\r', ' '), 1000);
 }
