@@ -4,7 +4,7 @@ namespace TextureBias.Data;
 
 /// <summary>
 /// The 1000 ILSVRC-2012 classes in torchvision's index order (sorted WNIDs), bundled with the
-/// library from shared/data.
+/// library (Resources/imagenet-classes.txt, imagenet-wnids.txt).
 /// </summary>
 public static class ImageNetClasses
 {

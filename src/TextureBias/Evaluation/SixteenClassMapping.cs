@@ -5,7 +5,7 @@ namespace TextureBias.Evaluation;
 
 /// <summary>
 /// The 16 entry-level categories of the texture-vs-shape studies and their ImageNet classes
-/// (texture-vs-shape's <c>human_categories.py</c>, bundled from shared/data). A model's decision
+/// (texture-vs-shape's <c>human_categories.py</c>, bundled as Resources/sixteen-class-mapping.json). A model's decision
 /// is the category with the highest MEAN softmax probability over its classes; the first
 /// maximum in alphabetical order wins.
 /// </summary>

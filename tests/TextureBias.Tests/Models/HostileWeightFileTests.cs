@@ -42,6 +42,23 @@ public class HostileWeightFileTests : TempDirTest
         return error.Message;
     }
 
+    /// <summary>The weight-file warnings given while <paramref name="action"/> runs.</summary>
+    private static List<string> WarningsOf(Action action)
+    {
+        var warnings = new List<string>();
+        var previous = WeightFile.Warning;
+        WeightFile.Warning = warnings.Add;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            WeightFile.Warning = previous;
+        }
+        return warnings;
+    }
+
     private static byte[] LegacyObject(Action<PickleBuilder> build, params (string Key, long Numel, byte[] Data)[] storages)
     {
         var p = new PickleBuilder();
@@ -324,18 +341,11 @@ public class HostileWeightFileTests : TempDirTest
             .Str("payload").Global("os", "system").Mark().Str($"touch {marker}").Tuple().Reduce().SetItem()
             .Str("more").Global("builtins", "eval").Mark().Str("1+1").Tuple().Reduce().SetItem(), ("0", 2, Floats(2)));
         var path = Write("evil-checkpoint.pth.tar", file);
-        var warnings = new List<string>();
-        var previous = WeightFile.Warning;
-        WeightFile.Warning = warnings.Add;
-        try
+        var warnings = WarningsOf(() =>
         {
             using (var c = WeightFile.Read(path)) Assert.Equal(new long[] { 2 }, c.StateDict["w"].shape);
             using (var c = WeightFile.Read(path)) Assert.Single(c.StateDict);
-        }
-        finally
-        {
-            WeightFile.Warning = previous;
-        }
+        });
         var warning = Assert.Single(warnings); // once per file
         Assert.Contains("os.system", warning);
         Assert.Contains("builtins.eval", warning);
@@ -353,18 +363,11 @@ public class HostileWeightFileTests : TempDirTest
             .Str("root").Global("pathlib", "PosixPath").Mark().Str("/data/imagenet").Tuple().Reduce().SetItem()
             .Str("norm").Global("functools", "partial").Mark().Global("torch.nn.modules.batchnorm", "BatchNorm2d").Tuple().Reduce().SetItem(), ("0", 2, Floats(2)));
         var path = Write("plain-checkpoint.pth.tar", file);
-        var warnings = new List<string>();
-        var previous = WeightFile.Warning;
-        WeightFile.Warning = warnings.Add;
-        try
+        var warnings = WarningsOf(() =>
         {
             using var c = WeightFile.Read(path);
             Assert.Single(c.StateDict);
-        }
-        finally
-        {
-            WeightFile.Warning = previous;
-        }
+        });
         Assert.Empty(warnings);
     }
 
