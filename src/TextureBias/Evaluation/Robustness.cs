@@ -1,38 +1,176 @@
 using TextureBias.Data;
 using TextureBias.Distortions;
 using TextureBias.Imaging;
-using TextureBias.Models;
+using TextureBias.Observers;
+using static TorchSharp.torch;
 
 namespace TextureBias.Evaluation;
 
-/// <summary>Accuracy of a model under one of the reference's distortions at several levels (Geirhos et al.).</summary>
+/// <summary>
+/// Accuracy of one or more models under one of the reference's distortions at several levels (Geirhos et al. 2018, as the
+/// Stylized-ImageNet paper's robustness figure): each image is resized and cropped, distorted exactly as the reference
+/// generation code does and rounded to 8 bits as its stimuli were saved, then shown to every model. The images are decoded
+/// and distorted once per level on background threads, whatever the number of models.
+/// </summary>
 public static class Robustness
 {
     /// <summary>
-    /// Top-1/top-5 on <paramref name="data"/> at each level. Each image is resized and cropped, then
-    /// distorted exactly as the reference generation code does (grey first where it is) and rounded to 8
-    /// bits as its stimuli were saved. Noise: numpy's <c>RandomState(numpySeed)</c> per image when
-    /// given, else our generator seeded by <paramref name="seed"/>, the image and the level.
+    /// The eight distortions of the Stylized-ImageNet paper's robustness figure (texture-vs-shape's
+    /// <c>data-analysis.R</c>): uniform noise, contrast, high-pass, low-pass, phase noise and eidolon I, II, III.
     /// </summary>
-    public static IReadOnlyList<(DistortionLevel Level, EvaluationResult Result)> Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing,
-        IDistortion distortion, IReadOnlyList<DistortionLevel> levels, int seed = 0, long? numpySeed = null, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
+    public static IReadOnlyList<string> PaperDistortions { get; } =
+        ["uniform-noise", "contrast", "high-pass", "low-pass", "phase-scrambling", "eidolon-I", "eidolon-II", "eidolon-III"];
+
+    /// <summary>
+    /// Writes each model's trials under each distortion of <paramref name="cells"/> as a raw-data CSV,
+    /// <c>&lt;folder&gt;/&lt;distortion&gt;_&lt;model&gt;.csv</c> (characters other than letters, digits, '.', '-' and '_' in the
+    /// model's name become '-'), atomically; returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteRawData(string folder, IReadOnlyList<RobustnessCell> cells)
     {
-        var results = new List<(DistortionLevel, EvaluationResult)>();
-        for (int l = 0; l < levels.Count; l++)
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        foreach (var byDistortion in cells.GroupBy(c => c.Distortion))
+            foreach (var byModel in byDistortion.SelectMany(c => c.Trials).GroupBy(t => t.Subject))
+            {
+                string name = new(byModel.Key.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray());
+                string path = Path.Combine(folder, $"{byDistortion.Key}_{name}.csv");
+                if (written.Contains(path)) throw new TextureBiasException($"{path}: two models' trials would share this file (model names differing only in punctuation)");
+                RawData.Write(path, byModel.ToList());
+                written.Add(path);
+            }
+        return written;
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="models"/> on the image folder <paramref name="data"/> (ImageFolder layout: folders of the 16
+    /// categories, of ImageNet WNIDs, or of a network's own classes; see <see cref="RobustnessPoint"/> for what is measured)
+    /// under <paramref name="distortion"/> at each of <paramref name="levels"/>. A distortion whose output is larger than its
+    /// input (the eidolons work at 256 px) is centre-cropped back to the input's size. Cells found in
+    /// <paramref name="store"/> for the same run are taken from it; each newly computed cell is saved there at once, so a
+    /// killed run goes on where it stopped. Unreadable images are reported once (<paramref name="onFailure"/>) and skipped.
+    /// </summary>
+    public static IReadOnlyList<RobustnessCell> Evaluate(IReadOnlyList<RobustnessModel> models, string data, Preprocessing geometry,
+        IDistortion distortion, IReadOnlyList<DistortionLevel> levels, RobustnessOptions? options = null, RobustnessStore? store = null,
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        options ??= new RobustnessOptions();
+        if (models.Count == 0) throw new ArgumentException("no model to evaluate", nameof(models));
+        if (levels.Count == 0) throw new ArgumentException("no level to evaluate", nameof(levels));
+        var duplicate = models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new TextureBiasException($"two models are called '{duplicate.Key}': give each its own name");
+        var folder = ImageFolder.Open(new[] { data });
+        var scorers = models.Select(m => RobustnessScorer.For(m.Model, m.Name, folder)).ToList();
+        var paths = folder.Samples.Select(s => s.Path).ToList();
+        var relative = paths.Select(p => Path.GetRelativePath(data, p).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+        var imageNames = TrialImageNames.For(relative);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < paths.Count; i++) position.TryAdd(paths[i], i);
+        foreach (var m in models) m.Model.eval();
+
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var cells = new List<RobustnessCell>();
+        int done = 0;
+        foreach (var level in levels)
         {
-            var level = levels[l];
-            int index = l;
-            var result = Evaluator.Run(model, data,
-                (image, position) =>
-                {
-                    var shown = FloatImage.FromRgb(preprocessing.Geometry(image));
-                    var noise = NoiseSeeds.For(numpySeed, seed, data.Samples[position].Path, level);
-                    return distortion.Apply(shown, level, noise).ToRgb();
-                },
-                batchSize, onFailure, done => progress?.Invoke(index * data.Samples.Count + done), cancel, preprocessing);
-            results.Add((level, result));
+            cancel.ThrowIfCancellationRequested();
+            if (store?.TryLoad(distortion.Name, level) is { } saved)
+            {
+                cells.Add(saved);
+                done += paths.Count;
+                progress?.Invoke(done);
+                continue;
+            }
+            var cell = EvaluateLevel(models, scorers, folder, paths, relative, imageNames, position, geometry, distortion, level, options,
+                f => { if (reported.Add(f.Path)) onFailure?.Invoke(f); }, n => progress?.Invoke(done + n), cancel);
+            cancel.ThrowIfCancellationRequested();
+            store?.Save(cell);
+            cells.Add(cell);
+            done += paths.Count;
+            progress?.Invoke(done);
         }
-        return results;
+        return cells;
+    }
+
+    static RobustnessCell EvaluateLevel(IReadOnlyList<RobustnessModel> models, IReadOnlyList<RobustnessScorer> scorers, ImageFolder folder,
+        IReadOnlyList<string> paths, IReadOnlyList<string> relative, IReadOnlyList<string> imageNames, Dictionary<string, int> position,
+        Preprocessing geometry, IDistortion distortion, DistortionLevel level, RobustnessOptions options,
+        Action<ImageFailure> onFailure, Action<int> progress, CancellationToken cancel)
+    {
+        int m = models.Count, skipped = 0, seen = 0;
+        var images = new int[m];
+        var sixteen = new int[m];
+        var top1 = new int[m];
+        var top5 = new int[m];
+        var trials = new List<RawTrial>[m];
+        for (int k = 0; k < m; k++) trials[k] = [];
+        RgbImage Distort(RgbImage image, int index)
+        {
+            var shown = geometry.Geometry(image);
+            var noise = NoiseSeeds.For(options.NumpySeed, options.Seed, relative[index], level);
+            var distorted = distortion.Apply(FloatImage.FromRgb(shown), level, noise).ToRgb(options.Quantisation);
+            bool larger = distorted.Width >= shown.Width && distorted.Height >= shown.Height && (distorted.Width, distorted.Height) != (shown.Width, shown.Height);
+            return larger
+                ? Preprocessing.CropRegion(distorted, (distorted.Width - shown.Width) / 2, (distorted.Height - shown.Height) / 2, shown.Width, shown.Height)
+                : distorted;
+        }
+        var loader = new ImageBatchLoader(Distort, Math.Max(1, options.BatchSize), options.Workers, normalize: false)
+        {
+            MinimumSide = models.Max(x => x.Model.MinimumInputSize),
+            MinimumSideNeededBy = models.MaxBy(x => x.Model.MinimumInputSize)!.Model.Architecture,
+        };
+        var normalisers = models.Select(x => (Mean: tensor(x.Normalization.Mean.ToArray()).view(1, 3, 1, 1), Std: tensor(x.Normalization.Std.ToArray()).view(1, 3, 1, 1))).ToList();
+        try
+        {
+            foreach (var batch in loader.Batches(paths, f => { skipped++; onFailure(f); progress(++seen); }, cancel))
+            {
+                using (batch)
+                using (NewDisposeScope())
+                using (no_grad())
+                {
+                    var indices = batch.Paths.Select(p => position[p]).ToList();
+                    var labels = indices.Select(i => folder.Samples[i].Label).ToList();
+                    for (int k = 0; k < m; k++)
+                    {
+                        var logits = models[k].Model.forward(batch.Input.sub(normalisers[k].Mean).div(normalisers[k].Std));
+                        var scorer = scorers[k];
+                        bool[]? h1 = null, h5 = null;
+                        if (scorer.TopK)
+                        {
+                            var targets = labels.Select(scorer.Output).ToList();
+                            h1 = TopK.Hits(logits, targets, 1);
+                            h5 = TopK.Hits(logits, targets, 5);
+                        }
+                        int classes = (int)logits.shape[1];
+                        var values = logits.data<float>().ToArray();
+                        for (int i = 0; i < labels.Count; i++)
+                        {
+                            var row = values.AsSpan(i * classes, classes).ToArray();
+                            var (category, response, hit16, hit1, hit5) = scorer.Score(row, labels[i], h1?[i] ?? false, h5?[i] ?? false);
+                            images[k]++;
+                            if (hit16) sixteen[k]++;
+                            if (hit1) top1[k]++;
+                            if (hit5) top5[k]++;
+                            if (options.KeepTrials)
+                                trials[k].Add(new RawTrial(models[k].Name, "1", level.Condition, imageNames[indices[i]], category, response));
+                        }
+                    }
+                    seen += labels.Count;
+                    progress(seen);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (mean, std) in normalisers) { mean.Dispose(); std.Dispose(); }
+        }
+        var points = new List<RobustnessPoint>();
+        for (int k = 0; k < m; k++)
+        {
+            double? Fraction(bool measured, int hits) => !measured ? null : images[k] == 0 ? double.NaN : (double)hits / images[k];
+            points.Add(new RobustnessPoint(models[k].Name, distortion.Name, level.Condition, level.Value, images[k], skipped,
+                Fraction(scorers[k].SixteenClass, sixteen[k]), Fraction(scorers[k].TopK, top1[k]), Fraction(scorers[k].TopK, top5[k])));
+        }
+        return new RobustnessCell(distortion.Name, level, points, trials.SelectMany(t => t).ToList());
     }
 }

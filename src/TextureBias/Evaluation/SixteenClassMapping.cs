@@ -19,6 +19,15 @@ public static class SixteenClassMapping
     /// <summary>The ImageNet indices of each category.</summary>
     public static IReadOnlyList<int> IndicesOf(int category) => Data.Value.Indices[category];
 
+    /// <summary>The category (index into <see cref="Categories"/>) an ImageNet class belongs to, or null when it belongs to none.</summary>
+    public static int? CategoryOfImageNetIndex(int index)
+    {
+        var indices = Data.Value.Indices;
+        for (int c = 0; c < indices.Length; c++)
+            if (Array.IndexOf(indices[c], index) >= 0) return c;
+        return null;
+    }
+
     /// <summary>The score of each category: the mean of <paramref name="probabilities"/> (1000 softmax values) over its classes.</summary>
     public static double[] Scores(ReadOnlySpan<float> probabilities)
     {

@@ -107,10 +107,10 @@ public class ConsistencyCommandTests : TempDirTest
 
         var both = CliRunner.Run("robustness", "--raw-data", a, "--arch", "resnet18");
         Assert.Equal(2, both.ExitCode);
-        Assert.Contains("leave out --arch, --weights, --data and --distortion", both.Stderr);
+        Assert.Contains("leave out --arch, --weights, --onnx, --data, --distortion and --all", both.Stderr);
 
         var neither = CliRunner.Run("robustness", "--arch", "resnet18");
         Assert.Equal(2, neither.ExitCode);
-        Assert.Contains("give --data DIR and --distortion KIND", neither.Stderr);
+        Assert.Contains("give --data DIR and --distortion KIND[,KIND] or --all", neither.Stderr);
     }
 }
