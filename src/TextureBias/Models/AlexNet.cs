@@ -45,6 +45,8 @@ public sealed class AlexNet : ImageClassifier
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (Nonlinearities.Traced)
+            return Nonlinearities.Sequential(classifier, avgpool.forward(Nonlinearities.Sequential(features, x)).flatten(1)).MoveToOuterDisposeScope();
         x = avgpool.forward(features.forward(x)).flatten(1);
         return (training ? classifier.forward(x) : EvalFusion.OrderedSequential(classifier, x)).MoveToOuterDisposeScope();
     }

@@ -134,12 +134,12 @@ public sealed class BagNet : ImageClassifier
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (training)
+        if (training || Nonlinearities.Traced)
         {
             x = conv1.forward(x);
             x = conv2.forward(x);
             x = bn1.Normalize(x);
-            x = functional.relu(x, inplace: true);
+            x = Nonlinearities.Relu(x);
             x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
             return x.MoveToOuterDisposeScope();
         }
@@ -186,7 +186,7 @@ public sealed class BagNet : ImageClassifier
         // Average pooling over the whole map, as the reference's AvgPool2d(kernel = map height):
         // the same summation order, hence the same float32 result (a mean() sums differently).
         var pooled = functional.avg_pool2d(f, new[] { f.shape[2], f.shape[3] }, new long[] { 1, 1 }).flatten(1);
-        return (training ? fc.forward(pooled) : EvalFusion.OrderedLinear(fc, pooled)).MoveToOuterDisposeScope();
+        return (training || Nonlinearities.Traced ? fc.forward(pooled) : EvalFusion.OrderedLinear(fc, pooled)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

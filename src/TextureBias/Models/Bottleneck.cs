@@ -50,10 +50,10 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor o, residual;
-        if (training)
+        if (training || Nonlinearities.Traced)
         {
-            o = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
-            o = functional.relu(bn2.Normalize(conv2.forward(o)), inplace: true);
+            o = Nonlinearities.Relu(bn1.Normalize(conv1.forward(x)));
+            o = Nonlinearities.Relu(bn2.Normalize(conv2.forward(o)));
             o = bn3.Normalize(conv3.forward(o));
             residual = Shortcut is { } s ? s.Norm.Normalize(s.Conv.forward(x)) : x;
         }
@@ -93,6 +93,6 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         long diff = residual.shape[^1] - o.shape[^1];
         if (diff != 0)
             residual = residual.narrow(2, 0, residual.shape[2] - diff).narrow(3, 0, residual.shape[3] - diff);
-        return functional.relu(o.PlusInPlace(residual), inplace: true);
+        return Nonlinearities.Relu(Nonlinearities.Traced ? o.Plus(residual) : o.PlusInPlace(residual));
     }
 }

@@ -59,7 +59,7 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     public sealed override Tensor forward(Tensor x)
     {
         long n = x.shape[0];
-        if (training || n <= 1 || x.dim() != 4) return ForwardBatch(x);
+        if (training || Nonlinearities.Traced || n <= 1 || x.dim() != 4) return ForwardBatch(x);
         long perImage = Math.Max(1, Profile((int)x.shape[2], (int)x.shape[3]).LargestActivation * 4);
         long chunk = Math.Max(1, ChunkBytes / perImage);
         if (chunk >= n) return ForwardBatch(x);

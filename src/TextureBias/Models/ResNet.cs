@@ -87,10 +87,10 @@ public sealed class ResNet : ImageClassifier
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (training)
+        if (training || Nonlinearities.Traced)
         {
-            x = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
-            x = maxpool.forward(x);
+            x = Nonlinearities.Relu(bn1.Normalize(conv1.forward(x)));
+            x = Nonlinearities.MaxPool(maxpool, x);
             x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
         }
         else
@@ -109,7 +109,7 @@ public sealed class ResNet : ImageClassifier
                 }
         }
         x = avgpool.forward(x).flatten(1);
-        return (training ? fc.forward(x) : EvalFusion.OrderedLinear(fc, x)).MoveToOuterDisposeScope();
+        return (training || Nonlinearities.Traced ? fc.forward(x) : EvalFusion.OrderedLinear(fc, x)).MoveToOuterDisposeScope();
     }
 }
 
@@ -144,9 +144,9 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor o, identity;
-        if (training)
+        if (training || Nonlinearities.Traced)
         {
-            o = functional.relu(bn1.Normalize(conv1.forward(x)), inplace: true);
+            o = Nonlinearities.Relu(bn1.Normalize(conv1.forward(x)));
             o = bn2.Normalize(conv2.forward(o));
             identity = downsample is null ? x : ((BatchNorm2d)downsample.children().Last()).Normalize(((Conv2d)downsample.children().First()).forward(x));
         }
@@ -158,6 +158,6 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
             a.Dispose();
             identity = EvalFusion.Shortcut(downsample, x);
         }
-        return functional.relu(o.PlusInPlace(identity), inplace: true).MoveToOuterDisposeScope();
+        return Nonlinearities.Relu(Nonlinearities.Traced ? o.Plus(identity) : o.PlusInPlace(identity)).MoveToOuterDisposeScope();
     }
 }

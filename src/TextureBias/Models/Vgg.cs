@@ -81,7 +81,8 @@ public sealed class Vgg : ImageClassifier
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (training) x = features.forward(x);
+        if (Nonlinearities.Traced) x = Nonlinearities.Sequential(features, x);
+        else if (training) x = features.forward(x);
         else
         {
             // Inference: free each large feature map as soon as the next one exists.
@@ -95,6 +96,6 @@ public sealed class Vgg : ImageClassifier
             x = h;
         }
         x = avgpool.forward(x).flatten(1);
-        return (training ? classifier.forward(x) : EvalFusion.OrderedSequential(classifier, x)).MoveToOuterDisposeScope();
+        return (Nonlinearities.Traced ? Nonlinearities.Sequential(classifier, x) : training ? classifier.forward(x) : EvalFusion.OrderedSequential(classifier, x)).MoveToOuterDisposeScope();
     }
 }
