@@ -23,35 +23,39 @@ public sealed class ClassifiedTrials
 {
     private readonly ImageClassifier _model;
     private readonly string _subject;
-    private readonly Dictionary<string, Queue<int>> _byPath = new(StringComparer.Ordinal);
-    private readonly (string Category, string Condition, bool Sixteen, string Image)[] _images;
+    private readonly (string File, string Category, string Condition, bool Sixteen, string Image)[] _images;
     private readonly List<RawTrial> _trials = [];
+    private readonly Dictionary<string, string> _words = new(StringComparer.Ordinal); // one copy of each category, condition and response
+    private int _next;
 
     /// <summary>Plans the trials of <paramref name="files"/> (<see cref="ImageFiles.FindByInput"/>) for <paramref name="model"/>, observer <paramref name="subject"/>.</summary>
     public ClassifiedTrials(ImageClassifier model, string subject, IReadOnlyList<(string File, string Input)> files)
     {
         _model = model;
         _subject = subject;
-        var described = files.Select(f => Describe(f.File, f.Input)).ToList();
-        var names = ImageNames(files.Select((f, i) => (f.File, described[i].Condition)).ToList());
-        _images = described.Select((d, i) => (d.Category, d.Condition, d.Sixteen, names[i])).ToArray();
-        for (int i = 0; i < files.Count; i++)
-        {
-            if (!_byPath.TryGetValue(files[i].File, out var q)) _byPath[files[i].File] = q = new Queue<int>();
-            q.Enqueue(i);
-        }
+        var described = files.Select(f => Describe(f.File, f.Input)).Select(d => (Word(d.Category), Word(d.Condition), d.Sixteen)).ToList();
+        var names = ImageNames(files.Select((f, i) => (f.File, described[i].Item2)).ToList());
+        _images = described.Select((d, i) => (files[i].File, d.Item1, d.Item2, d.Sixteen, names[i])).ToArray();
     }
+
+    private string Word(string s) => _words.TryGetValue(s, out var w) ? w : _words[s] = s;
 
     /// <summary>The trials added so far, in the order they were added.</summary>
     public IReadOnlyList<RawTrial> Trials => _trials;
 
-    /// <summary>Adds the trial of a classified image (one of the planned files; a file listed twice is added twice) and returns it.</summary>
-    /// <exception cref="ArgumentException">The image is not one of the planned files (or was added more often than listed), or has no top class.</exception>
+    /// <summary>
+    /// Adds the trial of a classified image and returns it. Images come in the order of the planned files, as
+    /// <see cref="Classifier.Classify"/> yields them: files passed over (unreadable ones) have no trial.
+    /// </summary>
+    /// <exception cref="ArgumentException">The image is none of the planned files after the last one added, or has no top class.</exception>
     public RawTrial Add(Classification c)
     {
-        if (!_byPath.TryGetValue(c.Path, out var q) || q.Count == 0) throw new ArgumentException($"{c.Path} is not one of the images planned for raw data", nameof(c));
         if (c.Top.Count == 0) throw new ArgumentException($"{c.Path}: the classification has no top class", nameof(c));
-        var (category, condition, sixteen, image) = _images[q.Dequeue()];
+        int i = _next;
+        while (i < _images.Length && _images[i].File != c.Path) i++;
+        if (i == _images.Length) throw new ArgumentException($"{c.Path} is not one of the images planned for raw data after the last one added", nameof(c));
+        _next = i + 1;
+        var (_, category, condition, sixteen, image) = _images[i];
         var top = c.Top[0];
         string response;
         if (sixteen)
@@ -59,7 +63,7 @@ public sealed class ClassifiedTrials
                 : _model.NumClasses == 1000 ? SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]
                 : top.Name;
         else response = category == "na" ? top.Name : top.Wnid ?? top.Name;
-        var trial = new RawTrial(_subject, "1", condition, image, category, response);
+        var trial = new RawTrial(_subject, "1", condition, image, category, Word(response));
         _trials.Add(trial);
         return trial;
     }
