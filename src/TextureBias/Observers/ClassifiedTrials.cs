@@ -33,9 +33,9 @@ public sealed class ClassifiedTrials
     {
         _model = model;
         _subject = subject;
-        var described = files.Select(f => Describe(f.File, f.Input)).Select(d => (Word(d.Category), Word(d.Condition), d.Sixteen)).ToList();
-        var names = ImageNames(files.Select((f, i) => (f.File, described[i].Item2)).ToList());
-        _images = described.Select((d, i) => (files[i].File, d.Item1, d.Item2, d.Sixteen, names[i])).ToArray();
+        var described = files.Select(f => Describe(f.File, f.Input)).Select(d => (Category: Word(d.Category), Condition: Word(d.Condition), d.Sixteen)).ToList();
+        var names = ImageNames(files.Select((f, i) => (f.File, described[i].Condition)).ToList());
+        _images = described.Select((d, i) => (files[i].File, d.Category, d.Condition, d.Sixteen, names[i])).ToArray();
     }
 
     private string Word(string s) => _words.TryGetValue(s, out var w) ? w : _words[s] = s;
