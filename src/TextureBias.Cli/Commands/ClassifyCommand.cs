@@ -6,6 +6,7 @@ using TextureBias.Data;
 using TextureBias.Evaluation;
 using TextureBias.Imaging;
 using TextureBias.Models;
+using TextureBias.Observers;
 
 namespace TextureBias.Cli.Commands;
 
@@ -23,30 +24,34 @@ internal static class ClassifyCommand
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var logitsOut = new Option<string?>("--logits-out") { Description = "Write all logits as a float32 NumPy .npy [N,classes], rows in the printed order" };
+        var rawDataOut = new Option<string?>("--raw-data-out") { Description = "Also write one trial per image as a raw-data CSV (model-vs-human format: subj,session,trial,rt,object_response,category,condition,imagename) for robustness --raw-data and consistency" };
         var json = new Option<bool>("--json") { Description = "Print JSON Lines (one object per image) instead of text" };
         var paths = new Argument<string[]>("PATH") { Description = "Image files or folders (walked recursively, sorted by ordinal path)", Arity = ArgumentArity.OneOrMore };
         var command = new Command("classify", "Classify images with a model and print the top classes.")
         {
-            arch, weights, resize, crop, top, batch, logitsOut, json, paths,
+            arch, weights, resize, crop, top, batch, logitsOut, rawDataOut, json, paths,
         };
-        PathOptions.Declare(outputFiles: [logitsOut]);
+        PathOptions.Declare(outputFiles: [logitsOut, rawDataOut]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(
             r.GetValue(arch), r.GetValue(weights), r.GetValue(resize), r.GetValue(crop), r.GetValue(top),
-            r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(json), r.GetValue(paths)!, cancel)));
+            r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(rawDataOut), r.GetValue(json), r.GetValue(paths)!, cancel)));
         return command;
     }
 
-    private static int Run(string? arch, string? weights, int? resize, int? crop, int top, int batch, string? logitsOut, bool json, string[] inputs, CancellationToken cancel)
+    private static int Run(string? arch, string? weights, int? resize, int? crop, int top, int batch, string? logitsOut, string? rawDataOut, bool json, string[] inputs, CancellationToken cancel)
     {
         if (batch < 1) throw new TextureBiasException("--batch must be at least 1");
         if (top < 1) throw new TextureBiasException("--top must be at least 1");
         CommandRunner.CheckSizes(resize, crop);
-        var files = ImageFiles.Find(inputs);
+        var found = ImageFiles.FindByInput(inputs);
+        var files = found.Select(f => f.File).ToList();
         if (files.Count == 0) throw new TextureBiasException($"no image files found in {string.Join(", ", inputs)}");
         using var model = ModelLoading.Load(arch, weights);
         var preprocessing = CommandRunner.Preprocessing(model, resize, crop, Preprocessing.ImageNetEval);
         var classifier = new Classifier(model, preprocessing, batch);
         using var npy = logitsOut is null ? null : new NpyRowWriter(logitsOut, model.NumClasses);
+        var trials = rawDataOut is null ? null
+            : new ClassifiedTrials(model, ClassifiedTrials.SubjectName(model.Architecture, weights, ZooAccess.Registered(weights)?.Name), found);
 
         int done = 0, failed = 0;
         var watch = Stopwatch.StartNew();
@@ -62,6 +67,7 @@ internal static class ClassifyCommand
             foreach (var c in classifier.Classify(files, top, Failure, cancel))
             {
                 npy?.Append(c.Logits);
+                trials?.Add(c);
                 if (json) stdout.WriteLine(JsonSerializer.Serialize(new { c.Path, c.Top }, Json));
                 else WriteText(stdout, c);
                 done++;
@@ -84,10 +90,11 @@ internal static class ClassifyCommand
 
         cancel.ThrowIfCancellationRequested();
         npy?.Complete();
+        trials?.Write(rawDataOut!);
         double seconds = watch.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"texturebias: classified {done} image{(done == 1 ? "" : "s")}" +
             (failed > 0 ? $", skipped {failed}" : "") + $" in {seconds:0.0} s ({done / Math.Max(seconds, 1e-9):0.00} images/s)" +
-            (logitsOut is null ? "" : $"; logits in {logitsOut}"));
+            (logitsOut is null ? "" : $"; logits in {logitsOut}") + (rawDataOut is null ? "" : $"; trials in {rawDataOut}"));
         return failed > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
     }
 

@@ -12,15 +12,21 @@ public static class ImageFiles
     /// Paths keep the order in which they were given.
     /// </summary>
     /// <exception cref="TextureBiasException">A path does not exist.</exception>
-    public static List<string> Find(IEnumerable<string> paths)
+    public static List<string> Find(IEnumerable<string> paths) => FindByInput(paths).Select(f => f.File).ToList();
+
+    /// <summary>
+    /// <see cref="Find"/>, with the path each file was found by: the folder it was found under, or the file itself.
+    /// </summary>
+    /// <exception cref="TextureBiasException">A path does not exist.</exception>
+    public static List<(string File, string Input)> FindByInput(IEnumerable<string> paths)
     {
-        var result = new List<string>();
+        var result = new List<(string, string)>();
         foreach (var path in paths)
         {
-            if (File.Exists(path)) result.Add(path);
+            if (File.Exists(path)) result.Add((path, path));
             else if (Directory.Exists(path))
             {
-                result.AddRange(FolderWalker.Files(path, ImageDecoder.HasImageExtension));
+                result.AddRange(FolderWalker.Files(path, ImageDecoder.HasImageExtension).Select(f => (f, path)));
             }
             else throw new TextureBiasException($"{path}: no such file or folder");
         }

@@ -95,11 +95,15 @@ public class RobustnessFigureTests : TempDirTest
         Assert.NotEqual(Dominant(aAlone, 0, aAlone.Width, 0, aAlone.Height / 3), right);
     }
 
-    /// <summary>Runs of columns in the top third of the figure with a marker's height of colour: one per marker.</summary>
+    /// <summary>The row of the x axis: the row with the most dark pixels (the grid lines are light grey, the text short).</summary>
+    private static int XAxis(SKBitmap figure) =>
+        Enumerable.Range(0, figure.Height).MaxBy(y => Enumerable.Range(0, figure.Width).Count(x => figure.GetPixel(x, y) is var c && c.Red < 80 && c.Green < 80 && c.Blue < 80));
+
+    /// <summary>Runs of columns in the plot (down to just below the x axis, above the legend) with a marker's height of colour: one per marker.</summary>
     private static int Markers(params double[] accuracy)
     {
         using var figure = RobustnessFigure.Render([Panel("p", Model("m", accuracy))]);
-        int top = figure.Height / 3, runs = 0;
+        int top = XAxis(figure) + 7, runs = 0;
         bool inRun = false;
         for (int x = 0; x < figure.Width; x++)
         {
@@ -110,11 +114,12 @@ public class RobustnessFigureTests : TempDirTest
         return runs;
     }
 
-    /// <summary>The leftmost and rightmost column with colour in the top third of the figure, and whether every column between has some.</summary>
+    /// <summary>The leftmost and rightmost column with colour in the plot, and whether every column between has some.</summary>
     private static (int From, int To, bool Continuous) Extent(params double[] accuracy)
     {
         using var figure = RobustnessFigure.Render([Panel("p", Model("m", accuracy))]);
-        var columns = Enumerable.Range(0, figure.Width).Where(x => Enumerable.Range(0, figure.Height / 3).Any(y => Saturated(figure.GetPixel(x, y)))).ToList();
+        int bottom = XAxis(figure) + 7;
+        var columns = Enumerable.Range(0, figure.Width).Where(x => Enumerable.Range(0, bottom).Any(y => Saturated(figure.GetPixel(x, y)))).ToList();
         if (columns.Count == 0) return (-1, -1, true);
         return (columns[0], columns[^1], columns.Count == columns[^1] - columns[0] + 1);
     }
@@ -124,6 +129,7 @@ public class RobustnessFigureTests : TempDirTest
     {
         double n = double.NaN;
         Assert.Equal(5, Markers(0.9, 0.9, 0.9, 0.9, 0.9));
+        Assert.Equal(5, Markers(0.9, 0.7, 0.5, 0.2, 0)); // a marker at 0 is inside the region counted
         Assert.Equal(2, Markers(0.9, n, n, n, 0.9));
         Assert.Equal(3, Markers(0.9, n, 0.9, double.PositiveInfinity, 0.9));
         Assert.Equal((-1, -1, true), Extent(n, n, n, n, n));
