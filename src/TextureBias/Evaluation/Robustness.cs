@@ -63,7 +63,7 @@ public static class Robustness
         var scorers = models.Select(m => RobustnessScorer.For(m.Model, m.Name, folder)).ToList();
         var paths = folder.Samples.Select(s => s.Path).ToList();
         var relative = paths.Select(p => Path.GetRelativePath(data, p).Replace(Path.DirectorySeparatorChar, '/')).ToList();
-        var imageNames = TrialImageNames.For(relative);
+        var imageNames = TrialImageNames.For(paths.Select(p => (p, "")).ToList());
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < paths.Count; i++) position.TryAdd(paths[i], i);
         foreach (var m in models) m.Model.eval();

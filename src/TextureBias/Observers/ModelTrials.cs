@@ -38,12 +38,14 @@ public static class ModelTrials
         if (described.Count == 0)
             throw new TextureBiasException($"{stimuli}: no stimulus of the 16 categories (model-vs-human names NNNN_exp_dnn_condition_category_…, or <category>/ folders)");
         var what = described.ToDictionary(x => x.File, x => x.What!.Value);
+        var names = TrialImageNames.For(described.Select(x => (x.File, x.What!.Value.Condition)).ToList());
+        var nameOf = described.Select((x, i) => (x.File, names[i])).ToDictionary(x => x.File, x => x.Item2);
         var trials = new List<RawTrial>();
         int done = 0;
         foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(described.Select(x => x.File).ToList(), 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
         {
             var (category, condition) = what[c.Path];
-            trials.Add(new RawTrial(name, "1", condition, Path.GetFileName(c.Path), category, SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]));
+            trials.Add(new RawTrial(name, "1", condition, nameOf[c.Path], category, SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]));
             progress?.Invoke(++done);
         }
         return trials;

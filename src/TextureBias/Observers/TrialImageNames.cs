@@ -1,21 +1,49 @@
 namespace TextureBias.Observers;
 
-/// <summary>
-/// The <c>imagename</c> of our own trials. Trials are matched by model-vs-human's short id (<see cref="RawData.ShortImageName"/>),
-/// so the names must keep those ids unique: each image's file name when the files' short ids are all different (ImageNet
-/// names such as <c>n02085620_1234.JPEG</c> keep their id), else the path relative to the data folder with '/' and '_'
-/// written as '-' (one part, so the whole name is the id).
-/// </summary>
+/// <summary>The <c>imagename</c> of our own trials (classify, robustness, consistency of live models).</summary>
 public static class TrialImageNames
 {
-    /// <summary>The names of images given by their paths relative to the data folder ('/'-separated), in the same order.</summary>
-    public static IReadOnlyList<string> For(IReadOnlyList<string> relativePaths)
+    /// <summary>
+    /// The <c>imagename</c> of each image such that no two images of one condition share a model-vs-human image id
+    /// (<see cref="RawData.ShortImageName"/>: the part after the last "_", or the last two parts for ImageNet names). An
+    /// image keeps its file name when no other image of its condition has the same id; the others get their path relative
+    /// to the folder they share, with "/" and "_" replaced by "-" (an id of one part, the whole name, so it keeps the folder
+    /// names that tell them apart) and, should that still repeat an id, "-2", "-3", … before the extension.
+    /// </summary>
+    public static string[] For(IReadOnlyList<(string Path, string Condition)> images)
     {
-        var names = relativePaths.Select(p => p[(p.LastIndexOf('/') + 1)..]).ToList();
-        if (names.Select(RawData.ShortImageName).Distinct(StringComparer.Ordinal).Count() == names.Count) return names;
-        var flat = relativePaths.Select(p => p.Replace('/', '-').Replace('_', '-')).ToList();
-        if (flat.Distinct(StringComparer.Ordinal).Count() == flat.Count) return flat;
-        // Paths differing only in '/', '_' or '-' ("a_b/c.png" and "a-b/c.png"): number them.
-        return flat.Select((f, i) => $"{i + 1:D6}-{f}").ToList();
+        var names = new string[images.Count];
+        var keys = images.Select(im => (im.Condition, Id: RawData.ShortImageName(Path.GetFileName(im.Path)))).ToList();
+        var groups = Enumerable.Range(0, images.Count).GroupBy(i => keys[i]).ToList();
+        var used = new HashSet<(string, string)>();
+        foreach (var g in groups.Where(g => g.Count() == 1))
+        {
+            names[g.First()] = Path.GetFileName(images[g.First()].Path);
+            used.Add(g.Key);
+        }
+        foreach (var g in groups.Where(g => g.Count() > 1))
+        {
+            var full = g.Select(i => Path.GetFullPath(images[i].Path)).ToList();
+            string common = CommonFolder(full);
+            foreach (var (i, path) in g.Zip(full))
+            {
+                string candidate = Path.GetRelativePath(common, path).Replace(Path.DirectorySeparatorChar, '-').Replace('/', '-').Replace('_', '-');
+                string stem = Path.GetFileNameWithoutExtension(candidate), extension = Path.GetExtension(candidate), name = candidate;
+                for (int k = 2; used.Contains((g.Key.Condition, RawData.ShortImageName(name))); k++) name = $"{stem}-{k}{extension}";
+                used.Add((g.Key.Condition, RawData.ShortImageName(name)));
+                names[i] = name;
+            }
+        }
+        return names;
+    }
+
+    /// <summary>The deepest folder holding all of <paramref name="paths"/> (full paths of files).</summary>
+    private static string CommonFolder(IReadOnlyList<string> paths)
+    {
+        var folders = paths.Select(p => Path.GetDirectoryName(p)!.Split(Path.DirectorySeparatorChar)).ToList();
+        int n = folders.Min(f => f.Length), depth = 0;
+        while (depth < n && folders.All(f => f[depth] == folders[0][depth])) depth++;
+        string common = string.Join(Path.DirectorySeparatorChar, folders[0].Take(depth));
+        return common.Length == 0 ? Path.GetPathRoot(paths[0]) ?? "/" : common;
     }
 }

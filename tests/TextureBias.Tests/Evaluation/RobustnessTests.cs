@@ -199,15 +199,4 @@ public class RobustnessTests : TempDirTest
         public DistortionLevel ParseLevel(string text) => Levels[0];
         public FloatImage Apply(FloatImage image, DistortionLevel level, NoiseSource noise) => image;
     }
-
-    [Fact]
-    public void DuplicateImageNamesGetTrialNamesWithUniqueIds()
-    {
-        Assert.Equal(new[] { "n01_1.png", "2.png" }, TrialImageNames.For(new[] { "a/n01_1.png", "b/2.png" }));
-        var names = TrialImageNames.For(new[] { "cat/1.png", "dog/1.png", "dog/x_1.png" });
-        Assert.Equal(new[] { "cat-1.png", "dog-1.png", "dog-x-1.png" }, names);
-        Assert.Equal(3, names.Select(RawData.ShortImageName).Distinct().Count());
-        var tricky = TrialImageNames.For(new[] { "a_b/1.png", "a-b/1.png" });
-        Assert.Equal(2, tricky.Select(RawData.ShortImageName).Distinct().Count());
-    }
 }

@@ -21,13 +21,13 @@ public class ClassifiedTrialsTests : TempDirTest
     {
         // Unique names, and the same image under two conditions (as model-vs-human's stimuli): file names kept.
         List<(string, string)> plain = [("/d/0.5/cat/x.png", "0.5"), ("/d/0.9/cat/x.png", "0.9"), ("/d/0.5/dog/0001_cl_dnn_0.5_dog_40_n02085620_7.png", "0.5")];
-        var names = ClassifiedTrials.ImageNames(plain);
+        var names = TrialImageNames.For(plain);
         Assert.Equal(["x.png", "x.png", "0001_cl_dnn_0.5_dog_40_n02085620_7.png"], names);
         AssertMatchable(plain, names);
 
         // The same file name in two folders of one condition: "a_x.png" would still have the id "x.png".
         List<(string, string)> twice = [("/d/a/x.png", "0"), ("/d/b/x.png", "0"), ("/d/c/y.png", "0")];
-        names = ClassifiedTrials.ImageNames(twice);
+        names = TrialImageNames.For(twice);
         Assert.Equal(["a-x.png", "b-x.png", "y.png"], names);
         AssertMatchable(twice, names);
 
@@ -37,13 +37,13 @@ public class ClassifiedTrialsTests : TempDirTest
             ("/d/cat_1.png", "0"), ("/d/dog_1.png", "0"),
             ("/data/train/n01440764/n01440764_10026.JPEG", "0"), ("/data/val/n01440764/n01440764_10026.JPEG", "0"),
         ];
-        names = ClassifiedTrials.ImageNames(ids);
+        names = TrialImageNames.For(ids);
         Assert.Equal(["cat-1.png", "dog-1.png", "train-n01440764-n01440764-10026.JPEG", "val-n01440764-n01440764-10026.JPEG"], names);
         AssertMatchable(ids, names);
 
         // A new name that another file already has, and one file listed twice: numbered.
         List<(string, string)> taken = [("/d/a-x.png", "0"), ("/d/a/x.png", "0"), ("/d/b/x.png", "0"), ("/d/z.png", "0"), ("/d/z.png", "0")];
-        names = ClassifiedTrials.ImageNames(taken);
+        names = TrialImageNames.For(taken);
         Assert.Equal(["a-x.png", "a-x-2.png", "b-x.png", "z.png", "z-2.png"], names);
         AssertMatchable(taken, names);
     }
