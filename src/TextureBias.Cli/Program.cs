@@ -51,6 +51,7 @@ public static class Program
             DistortCommand.Create(),
             ConsistencyCommand.Create(),
             HeatmapCommand.Create(),
+            AttributeCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),
             TexturizeCommand.Create(),
