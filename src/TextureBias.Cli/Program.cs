@@ -52,6 +52,7 @@ public static class Program
             ConsistencyCommand.Create(),
             HeatmapCommand.Create(),
             AttributeCommand.Create(),
+            MaskCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),
             TexturizeCommand.Create(),
