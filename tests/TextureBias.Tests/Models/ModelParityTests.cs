@@ -8,7 +8,8 @@ namespace TextureBias.Tests.Models;
 
 /// <summary>
 /// Logits against PyTorch: an independent implementation of the official BagNet
-/// (tools/parity/reference_bagnet.py) and torchvision's resnet18/50, vgg16 and alexnet, on the same
+/// (tools/parity/reference_bagnet.py) and torchvision's resnet18/50/101/152, vgg16/19 (and _bn),
+/// densenet121/161/169/201, googlenet and alexnet, on the same
 /// formula weights and inputs (tools/fixtures/make_parity_fixtures.py).
 /// </summary>
 public class ModelParityTests
@@ -50,6 +51,16 @@ public class ModelParityTests
     [InlineData("resnet18")]
     [InlineData("resnet50")]
     [InlineData("vgg16")]
+    [InlineData("resnet101")]
+    [InlineData("resnet152")]
+    [InlineData("vgg19")]
+    [InlineData("vgg16_bn")]
+    [InlineData("vgg19_bn")]
+    [InlineData("densenet121")]
+    [InlineData("densenet161")]
+    [InlineData("densenet169")]
+    [InlineData("densenet201")]
+    [InlineData("googlenet")] // transform_input=True, as for the published weights
     public void TorchvisionModelsMatchTheReference(string arch)
     {
         using var scope = NewDisposeScope();
