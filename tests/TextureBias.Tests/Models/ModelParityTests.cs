@@ -22,10 +22,16 @@ public class ModelParityTests
         return model;
     }
 
+    /// <summary>
+    /// |difference| under <paramref name="tolerance"/>, relative to a tenth of the largest logit when
+    /// that exceeds 10: the formula weights make ResNet-152's residual sums grow to logits near 100,
+    /// where float32 rounding alone (1e-5 relative over 50 blocks) exceeds 1e-4.
+    /// </summary>
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-4)
     {
         Assert.Equal(expected.shape, actual.shape);
         double worst = (expected - actual).abs().max().item<float>();
+        tolerance *= Math.Max(1, expected.abs().max().item<float>() / 10);
         Assert.True(worst < tolerance, $"max |difference| = {worst:g3}");
         // and the comparison is not vacuous
         Assert.True(expected.abs().max().item<float>() > 0.1);
