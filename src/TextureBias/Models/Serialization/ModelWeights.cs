@@ -93,8 +93,7 @@ public static class ModelWeights
     /// </remarks>
     public static void Apply(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
-        if (model is DenseNet) stateDict = DenseNet.RemapLegacyKeys(stateDict);
-        else if (model is GoogLeNet) stateDict = GoogLeNet.DropAuxiliaryKeys(stateDict);
+        stateDict = Adapted(model, stateDict);
         var target = model.state_dict();
         var missing = target.Keys.Where(k => !stateDict.ContainsKey(k) && !IsCounter(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k) && !IsCounter(k)).ToList();
@@ -127,6 +126,18 @@ public static class ModelWeights
                 }
             }
     }
+
+    /// <summary>
+    /// A weight file's state_dict as torchvision adapts it while loading into <paramref name="model"/>:
+    /// a <see cref="DenseNet"/>'s legacy keys renamed, a <see cref="GoogLeNet"/>'s auxiliary
+    /// classifiers dropped; otherwise unchanged. Applying it twice changes nothing more.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, Tensor> Adapted(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict) => model switch
+    {
+        DenseNet => DenseNet.RemapLegacyKeys(stateDict),
+        GoogLeNet => GoogLeNet.DropAuxiliaryKeys(stateDict),
+        _ => stateDict,
+    };
 
     /// <summary>
     /// Writes the model's state_dict: <c>.safetensors</c> by extension, else PyTorch's zip format,
