@@ -127,10 +127,10 @@ public sealed partial class DenseNet : ImageClassifier
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = features.forward(x);
-        x = functional.relu(x, inplace: true);
+        x = Nonlinearities.Sequential(features, x);
+        x = Nonlinearities.Relu(x);
         x = functional.adaptive_avg_pool2d(x, new long[] { 1, 1 }).flatten(1);
-        return (training ? classifier.forward(x) : EvalFusion.OrderedLinear(classifier, x)).MoveToOuterDisposeScope();
+        return (training || Nonlinearities.Traced ? classifier.forward(x) : EvalFusion.OrderedLinear(classifier, x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -183,8 +183,8 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = inputs.Count == 1 ? inputs[0] : cat(inputs.ToArray(), 1);
-        var a = functional.relu(norm1.forward(x), inplace: true);
-        var b = functional.relu(norm2.forward(conv1.forward(a)), inplace: true);
+        var a = Nonlinearities.Relu(norm1.forward(x));
+        var b = Nonlinearities.Relu(norm2.forward(conv1.forward(a)));
         return conv2.forward(b).MoveToOuterDisposeScope();
     }
 
@@ -248,7 +248,7 @@ internal sealed class DenseTransition : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var a = functional.relu(norm.forward(x), inplace: true);
+        var a = Nonlinearities.Relu(norm.forward(x));
         return functional.avg_pool2d(conv.forward(a), 2, 2).MoveToOuterDisposeScope();
     }
 }

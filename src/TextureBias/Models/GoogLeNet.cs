@@ -69,8 +69,8 @@ public sealed class GoogLeNet : ImageClassifier
         using var noGrad = no_grad();
         foreach (var (_, m) in named_modules())
         {
-            if (m is Conv2d c) init.trunc_normal_(c.weight!, 0, 0.01, -2, 2);
-            else if (m is Linear l) init.trunc_normal_(l.weight!, 0, 0.01, -2, 2);
+            if (m is Conv2d c) TruncatedNormal.Fill(c.weight!, 0, 0.01, -2, 2);
+            else if (m is Linear l) TruncatedNormal.Fill(l.weight!, 0, 0.01, -2, 2);
             else if (m is BatchNorm2d bn) { bn.weight!.fill_(SafeScalars.One); bn.bias!.zero_(); }
         }
     }
@@ -115,22 +115,22 @@ public sealed class GoogLeNet : ImageClassifier
     {
         using var scope = NewDisposeScope();
         if (TransformInput) x = Transformed(x);
-        x = maxpool1.forward(conv1.forward(x));
-        x = maxpool2.forward(conv3.forward(conv2.forward(x)));
+        x = Nonlinearities.MaxPool(maxpool1, conv1.forward(x));
+        x = Nonlinearities.MaxPool(maxpool2, conv3.forward(conv2.forward(x)));
         foreach (var block in Stage(3)) x = Step(block, x);
-        x = maxpool3.forward(x);
+        x = Nonlinearities.MaxPool(maxpool3, x);
         foreach (var block in Stage(4)) x = Step(block, x);
-        x = maxpool4.forward(x);
+        x = Nonlinearities.MaxPool(maxpool4, x);
         foreach (var block in Stage(5)) x = Step(block, x);
         x = dropout.forward(avgpool.forward(x).flatten(1));
-        return (training ? fc.forward(x) : EvalFusion.OrderedLinear(fc, x)).MoveToOuterDisposeScope();
+        return (training || Nonlinearities.Traced ? fc.forward(x) : EvalFusion.OrderedLinear(fc, x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>block(x), freeing x at once in inference (in training autograd keeps it).</summary>
     private Tensor Step(Inception block, Tensor x)
     {
         var y = block.forward(x);
-        if (!training) x.Dispose();
+        if (!training && !Nonlinearities.Traced) x.Dispose();
         return y;
     }
 
@@ -176,8 +176,8 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var y = training ? bn.forward(conv.forward(x)) : EvalFusion.ConvBn(conv, bn, x);
-        return functional.relu(y, inplace: true);
+        var y = training || Nonlinearities.Traced ? bn.forward(conv.forward(x)) : EvalFusion.ConvBn(conv, bn, x);
+        return Nonlinearities.Relu(y);
     }
 }
 
@@ -220,7 +220,7 @@ internal sealed class Inception : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var outputs = new[] { branch1.forward(x), branch2.forward(x), branch3.forward(x), branch4.forward(x) };
+        var outputs = new[] { branch1.forward(x), branch2.forward(x), branch3.forward(x), Nonlinearities.Sequential(branch4, x) };
         return cat(outputs, 1).MoveToOuterDisposeScope();
     }
 }

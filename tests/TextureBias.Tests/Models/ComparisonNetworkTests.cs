@@ -189,6 +189,8 @@ public class ComparisonNetworkTests : TempDirTest
         // With transform_input the network sees x·std/0.5 + (mean − 0.5)/0.5, i.e. the image rescaled to [−1, 1].
         manual_seed(6);
         using var model = new GoogLeNet(7);
+        // He-initialised convolutions keep the signal through the 22 layers (torchvision's N(0, 0.01) lets it fade to the bias).
+        model.ResetParameters(new TorchSharp.torch.Generator(6UL));
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -199,7 +201,8 @@ public class ComparisonNetworkTests : TempDirTest
         var std = tensor(new[] { 0.229f, 0.224f, 0.225f }).view(1, 3, 1, 1);
         var manual = model.forward(x.mul(std).add(mean).sub(0.5).div(0.5));
         Assert.True(withTransform.allclose(manual, 1e-4, 1e-5));
-        Assert.False(withTransform.allclose(model.forward(x), 1e-3, 1e-3));
+        var plain = model.forward(x);
+        Assert.True((withTransform - plain).abs().max().item<float>() > 1e-2 * withTransform.abs().max().item<float>(), "the transform changes the logits");
     }
 
     /// <summary>Every state_dict key of torchvision's model, derived from its construction rules.</summary>
