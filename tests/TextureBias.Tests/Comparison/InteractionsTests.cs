@@ -147,4 +147,24 @@ public class InteractionsTests : TempDirTest
         Assert.Equal(-4, new PatchPair(0, 0, 6, 2, 10).Gap);
         Assert.Throws<TextureBiasException>(() => PatchPairSampler.Sample(30, 30, 17, edges, 3, new Random(1)));
     }
+
+    [Fact]
+    public void TheTargetIsTheTrueClassWhenTheModelKnowsTheFolders()
+    {
+        manual_seed(6);
+        using var model = BagNet.BagNet9(3, width: 4);
+        model.Metadata = new ModelMetadata { Classes = ["zebra", "apple", "mango"] }; // outputs in another order than the folders
+        var rng = new Random(1);
+        foreach (var name in new[] { "apple", "mango", "zebra" })
+        {
+            var px = new byte[40 * 40 * 3];
+            rng.NextBytes(px);
+            TestImages.WritePng(Path.Combine(_dir, "data", name, "a.png"), new RgbImage(40, 40, px));
+        }
+        var folder = TextureBias.Data.ImageFolder.Open([Path.Combine(_dir, "data")]);
+        var files = folder.Samples.Select(s => s.Path).ToList();
+        var options = new InteractionOptions { Patch = 8, PairsPerImage = 2, BinEdges = [0] };
+        var result = Interactions.Run(model, files, new Preprocessing(0, 0), options, folder);
+        Assert.Equal(new[] { 1, 1, 2, 2, 0, 0 }, result.Pairs.Select(p => p.Target));
+    }
 }
