@@ -34,18 +34,19 @@ internal static class InteractionsCommand
         var csv = new Option<string?>("--csv") { Description = "Per model and gap bin: pairs, correlation, non-additivity (CSV)" };
         var pairsOut = new Option<string?>("--pairs-out") { Description = "Every pair's target-logit changes Δ(p), Δ(q), Δ(p,q) (CSV)" };
         var plot = new Option<string?>("--plot") { Description = "Correlation and relative non-additivity against the gap, one line per model (PNG)" };
+        var output = new Option<string?>("--out") { Description = "Results folder, written image by image (one subfolder per model): run the same command again to go on after a stop" };
         var command = new Command("interactions", "Interactions between image parts: mask pairs of patches at a range of gaps and compare the logit change of masking both with the sum of the single changes (BagNet paper).")
         {
-            arch, weights, data, images, patch, pairs, bins, seed, fill, sigma, allLogits, batch, resize, crop, json, csv, pairsOut, plot,
+            arch, weights, data, images, patch, pairs, bins, seed, fill, sigma, allLogits, batch, resize, crop, json, csv, pairsOut, plot, output,
         };
-        PathOptions.Declare(inputFolders: [data], outputFiles: [csv, pairsOut, plot]);
+        PathOptions.Declare(inputFolders: [data], outputFiles: [csv, pairsOut, plot], outputFolders: [output]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new InteractionOptions
             {
                 Patch = r.GetValue(patch), PairsPerImage = r.GetValue(pairs), BinEdges = ParseBins(r.GetValue(bins)!), Seed = r.GetValue(seed),
                 Fill = AttributionNames.Parse(AttributionNames.Baselines, r.GetValue(fill)!, "fill"), BlurSigma = r.GetValue(sigma),
-                AllLogits = r.GetValue(allLogits), BatchSize = r.GetValue(batch),
+                AllLogits = r.GetValue(allLogits), BatchSize = r.GetValue(batch), KeepPairs = r.GetValue(pairsOut) is not null,
             };
             options.Validate();
             if (r.GetValue(images) is < 1) throw new TextureBiasException("--images must be at least 1");
@@ -58,18 +59,26 @@ internal static class InteractionsCommand
             var models = RobustnessModels.Load(r.GetValue(arch), r.GetValue(weights), null, geometry);
             try
             {
+                Preprocessing PreprocessingOf(RobustnessModel model) => geometry with { Mean = model.Normalization.Mean, Std = model.Normalization.Std };
+                var stores = models.Select(m => r.GetValue(output) is { } root
+                    ? InteractionStore.Open(Path.Combine(root, m.Name.Replace('/', '_')), new InteractionRun(m.Name, Path.GetFullPath(dir), files.Count,
+                        PreprocessingOf(m).ToString(), InteractionStore.Describe(options)))
+                    : null).ToList();
                 var results = CommandRunner.WithProgress($"interactions: {models.Count} model(s)", models.Count * files.Count, progress =>
                 {
                     var list = new List<(string, InteractionResult)>();
                     for (int m = 0; m < models.Count; m++)
                     {
                         int offset = m * files.Count;
-                        var preprocessing = geometry with { Mean = models[m].Normalization.Mean, Std = models[m].Normalization.Std };
+                        var preprocessing = PreprocessingOf(models[m]);
+                        var store = stores[m];
                         list.Add((models[m].Name, Interactions.Run(models[m].Model, files, preprocessing, options, folder,
-                            m == 0 ? f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}") : null, k => progress?.Invoke(offset + k), cancel)));
+                            m == 0 ? f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}") : null, k => progress?.Invoke(offset + k), cancel, store)));
                     }
                     return list;
                 });
+                foreach (var store in stores)
+                    if (store is { Reused: > 0 }) Console.Error.WriteLine($"texturebias: {store.Reused} image(s) read back from {store.Folder}");
                 if (results[0].Item2.Images == 0) throw new TextureBiasException($"no image of {dir} could be measured");
                 var targets = models.Select(m => folder?.KnownModelIndices(m.Model.NumClasses, m.Model.Metadata.Classes) is not null ? "true class" : "clean top-1 class").ToList();
                 if (r.GetValue(csv) is { } csvPath) AtomicFile.WriteText(csvPath, InteractionCsv.Bins(results));

@@ -33,6 +33,9 @@ public sealed record InteractionOptions
     /// <summary>Whether the statistics run over every logit (else over the target class's logit only).</summary>
     public bool AllLogits { get; init; }
 
+    /// <summary>Whether <see cref="InteractionResult.Pairs"/> keeps every pair (false: only the per-bin statistics, for long runs).</summary>
+    public bool KeepPairs { get; init; } = true;
+
     /// <summary>Network inputs per forward pass (the masked copies of one image run in chunks of this many).</summary>
     public int BatchSize { get; init; } = 32;
 

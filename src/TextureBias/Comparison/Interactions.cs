@@ -63,17 +63,19 @@ public static class Interactions
     /// image i are drawn with seed (<see cref="InteractionOptions.Seed"/>, i), so every model sees the same pairs. The target class
     /// of an image is its true class when <paramref name="folder"/> (the ImageFolder the files come from) has classes the model
     /// knows (<see cref="ImageFolder.KnownModelIndices"/>), else the clean image's top-1 class. Unreadable images and images too
-    /// small for the network or for two patches are reported through <paramref name="onFailure"/> and skipped.
+    /// small for the network or for two patches are reported through <paramref name="onFailure"/> and skipped. With
+    /// <paramref name="store"/> each image's measurements are kept as they are made, and images measured before are read back.
     /// </summary>
     public static InteractionResult Run(ImageClassifier model, IReadOnlyList<string> files, Preprocessing preprocessing, InteractionOptions options,
-        ImageFolder? folder = null, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        ImageFolder? folder = null, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
+        InteractionStore? store = null)
     {
         options.Validate();
         var indices = folder?.KnownModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
         if (indices is not null)
             foreach (var (path, label) in folder!.Samples) labelOf.TryAdd(Path.GetFullPath(path), label);
-        var stats = options.BinEdges.Select(_ => new CoMoments()).ToArray();
+        var stats = options.BinEdges.Select(_ => new BinMoments()).ToArray();
         var pairCounts = new int[options.BinEdges.Count];
         var records = new List<InteractionPairResult>();
         int images = 0, skipped = 0;
@@ -81,86 +83,65 @@ public static class Interactions
         {
             cancel.ThrowIfCancellationRequested();
             string file = files[i];
-            using (var scope = NewDisposeScope())
+            var measured = store?.TryLoad(i, file, options.BinEdges.Count);
+            if (measured is null)
             {
-                Tensor input;
-                try { input = preprocessing.Apply(ImageDecoder.Decode(file)); }
-                catch (ImageDecodeException e)
-                {
-                    Skip(file, e.Reason);
-                    progress?.Invoke(i + 1);
-                    continue;
-                }
-                int height = (int)input.shape[1], width = (int)input.shape[2];
-                string? tooSmall = Math.Min(height, width) < model.MinimumInputSize
-                    ? $"{width}×{height} after preprocessing, smaller than the {model.MinimumInputSize} pixels {model.Architecture} needs"
-                    : PatchPairSampler.MaxGap(width, height, options.Patch) < options.BinEdges[0]
-                        ? $"{width}×{height} after preprocessing: no room for two {options.Patch}×{options.Patch} patches {options.BinEdges[0]} pixels apart"
-                        : null;
-                if (tooSmall is not null)
-                {
-                    Skip(file, tooSmall);
-                    progress?.Invoke(i + 1);
-                    continue;
-                }
-                var sampled = PatchPairSampler.Sample(width, height, options.Patch, options.BinEdges, options.PairsPerImage, new Random(Seeds.Mix(options.Seed, i)), i);
-                var pairs = sampled.Select(s => s.Pair).ToList();
-                var logits = MaskedLogits(model, input, pairs, options);
-                int c = (int)logits.shape[1];
-                var values = logits.data<float>().ToArray();
-                int target = labelOf.TryGetValue(Path.GetFullPath(file), out int label) ? indices![label] : TopK.Best(values, c);
-                for (int k = 0; k < sampled.Count; k++)
-                {
-                    var (pair, bin) = sampled[k];
-                    int rp = (1 + 3 * k) * c, rq = rp + c, rpq = rq + c;
-                    float Delta(int row, int cls) => values[cls] - values[row + cls];
-                    records.Add(new InteractionPairResult(file, pair, bin, target, Delta(rp, target), Delta(rq, target), Delta(rpq, target)));
-                    pairCounts[bin]++;
-                    if (options.AllLogits)
-                        for (int cls = 0; cls < c; cls++) stats[bin].Add(Delta(rpq, cls), (double)Delta(rp, cls) + Delta(rq, cls));
-                    else
-                        stats[bin].Add(Delta(rpq, target), (double)Delta(rp, target) + Delta(rq, target));
-                }
+                int? target = labelOf.TryGetValue(Path.GetFullPath(file), out int label) ? indices![label] : null;
+                measured = MeasureImage(model, file, i, preprocessing, options, target);
+                store?.Save(i, measured);
+            }
+            if (measured.Failure is not null)
+            {
+                skipped++;
+                onFailure?.Invoke(new ImageFailure(file, measured.Failure));
+            }
+            else
+            {
                 images++;
+                foreach (var pair in measured.Pairs) pairCounts[pair.Bin]++;
+                if (options.KeepPairs) records.AddRange(measured.Pairs);
+                for (int b = 0; b < stats.Length; b++) stats[b].Merge(measured.Moments[b]);
             }
             progress?.Invoke(i + 1);
         }
-        void Skip(string file, string reason)
-        {
-            skipped++;
-            onFailure?.Invoke(new ImageFailure(file, reason));
-        }
-
         var bins = options.BinEdges.Select((low, b) => new InteractionBin(low, b + 1 < options.BinEdges.Count ? options.BinEdges[b + 1] : null,
             pairCounts[b], stats[b].Count, stats[b].Correlation, stats[b].MeanAbsDifference, stats[b].MeanAbsJoint)).ToList();
         return new InteractionResult(images, skipped, bins, records);
     }
 
-    /// <summary>Running means and co-moments of (joint, sum) pairs (Welford), for a stable correlation over many values.</summary>
-    sealed class CoMoments
+    /// <summary>
+    /// Measures one image, the <paramref name="index"/>-th of the run (its pairs are drawn with seed (<see cref="InteractionOptions.Seed"/>,
+    /// index)); the target is <paramref name="target"/>, else the clean top-1 class. An unreadable or too small image gives a failure.
+    /// </summary>
+    public static ImageInteractions MeasureImage(ImageClassifier model, string file, int index, Preprocessing preprocessing, InteractionOptions options, int? target = null)
     {
-        double _meanA, _meanB, _m2A, _m2B, _cAB, _absDiff, _absA;
-
-        public long Count { get; private set; }
-
-        public void Add(double joint, double sum)
+        using var scope = NewDisposeScope();
+        Tensor input;
+        try { input = preprocessing.Apply(ImageDecoder.Decode(file)); }
+        catch (ImageDecodeException e) { return new ImageInteractions(file, e.Reason, [], []); }
+        int height = (int)input.shape[1], width = (int)input.shape[2];
+        if (Math.Min(height, width) < model.MinimumInputSize)
+            return new ImageInteractions(file, $"{width}×{height} after preprocessing, smaller than the {model.MinimumInputSize} pixels {model.Architecture} needs", [], []);
+        if (PatchPairSampler.MaxGap(width, height, options.Patch) < options.BinEdges[0])
+            return new ImageInteractions(file, $"{width}×{height} after preprocessing: no room for two {options.Patch}×{options.Patch} patches {options.BinEdges[0]} pixels apart", [], []);
+        var sampled = PatchPairSampler.Sample(width, height, options.Patch, options.BinEdges, options.PairsPerImage, new Random(Seeds.Mix(options.Seed, index)), index);
+        var logits = MaskedLogits(model, input, sampled.Select(s => s.Pair).ToList(), options);
+        int c = (int)logits.shape[1];
+        var values = logits.data<float>().ToArray();
+        int t = target ?? TopK.Best(values, c);
+        var moments = options.BinEdges.Select(_ => new BinMoments()).ToArray();
+        var records = new List<InteractionPairResult>(sampled.Count);
+        for (int k = 0; k < sampled.Count; k++)
         {
-            Count++;
-            double da = joint - _meanA;
-            _meanA += da / Count;
-            double db = sum - _meanB;
-            _meanB += db / Count;
-            _m2A += da * (joint - _meanA);
-            _m2B += db * (sum - _meanB);
-            _cAB += da * (sum - _meanB);
-            _absDiff += Math.Abs(joint - sum);
-            _absA += Math.Abs(joint);
+            var (pair, bin) = sampled[k];
+            int rp = (1 + 3 * k) * c, rq = rp + c, rpq = rq + c;
+            float Delta(int row, int cls) => values[cls] - values[row + cls];
+            records.Add(new InteractionPairResult(file, pair, bin, t, Delta(rp, t), Delta(rq, t), Delta(rpq, t)));
+            if (options.AllLogits)
+                for (int cls = 0; cls < c; cls++) moments[bin].Add(Delta(rpq, cls), (double)Delta(rp, cls) + Delta(rq, cls));
+            else
+                moments[bin].Add(Delta(rpq, t), (double)Delta(rp, t) + Delta(rq, t));
         }
-
-        public double Correlation => Count < 2 || _m2A <= 0 || _m2B <= 0 ? double.NaN : Math.Clamp(_cAB / Math.Sqrt(_m2A * _m2B), -1, 1);
-
-        public double MeanAbsDifference => Count == 0 ? double.NaN : _absDiff / Count;
-
-        public double MeanAbsJoint => Count == 0 ? double.NaN : _absA / Count;
+        return new ImageInteractions(file, null, records, moments);
     }
 }

@@ -97,4 +97,23 @@ public class InteractionsCommandTests : TempDirTest
         Assert.Contains("no room for two 30×30 patches", r.Stderr);
         Assert.Contains("could be measured", r.Stderr);
     }
+
+    [Fact]
+    public void TheSameCommandAgainReadsTheKeptImagesBack()
+    {
+        string results = Path.Combine(_dir, "run");
+        string[] args = ["interactions", "--weights", _a, "--arch", "bagnet9", "--data", _data, "--patch", "6", "--pairs", "6", "--bins", "0,9",
+            "--resize", "0", "--crop", "0", "--json", "--out", results];
+        var first = CliRunner.Run(args);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(results, "nine", "images")).Length);
+        var second = CliRunner.Run(args);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("3 image(s) read back from", second.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        var changed = CliRunner.Run([.. args, "--seed", "1"]);
+        CliRunner.AssertNoStackTrace(changed);
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("holds the results of another run", changed.Stderr);
+    }
 }

@@ -167,4 +167,33 @@ public class InteractionsTests : TempDirTest
         var result = Interactions.Run(model, files, new Preprocessing(0, 0), options, folder);
         Assert.Equal(new[] { 1, 1, 2, 2, 0, 0 }, result.Pairs.Select(p => p.Target));
     }
+
+    [Fact]
+    public void AStoppedRunGoesOnWhereItStoppedWithTheSameNumbers()
+    {
+        manual_seed(8);
+        using var model = BagNet.BagNet9(4, width: 4);
+        var files = Images(4, 40, 36);
+        var options = new InteractionOptions { Patch = 6, PairsPerImage = 10, BinEdges = [0, 5, 10], Seed = 2 };
+        var run = new InteractionRun("nine", _dir, files.Count, "resize 0, crop 0", InteractionStore.Describe(options));
+        string folder = Path.Combine(_dir, "out");
+        var plain = Interactions.Run(model, files, new Preprocessing(0, 0), options);
+        var first = Interactions.Run(model, files, new Preprocessing(0, 0), options, store: InteractionStore.Open(folder, run));
+        File.Delete(Path.Combine(folder, "images", "000002.json")); // as if stopped before the third image was kept
+        var again = InteractionStore.Open(folder, run);
+        var second = Interactions.Run(model, files, new Preprocessing(0, 0), options, store: again);
+        Assert.Equal(3, again.Reused);
+        foreach (var result in new[] { first, second })
+        {
+            Assert.Equal(plain.Pairs, result.Pairs);
+            for (int b = 0; b < 3; b++)
+            {
+                Assert.Equal(plain.Bins[b].Pairs, result.Bins[b].Pairs);
+                Assert.Equal(plain.Bins[b].Correlation, result.Bins[b].Correlation, 12);
+                Assert.Equal(plain.Bins[b].MeanNonAdditivity, result.Bins[b].MeanNonAdditivity, 12);
+            }
+        }
+        var other = Assert.Throws<TextureBiasException>(() => InteractionStore.Open(folder, run with { Settings = InteractionStore.Describe(options with { Patch = 7 }) }));
+        Assert.Contains("holds the results of another run (patch 6, 10 pairs", other.Message);
+    }
 }
