@@ -22,7 +22,7 @@ public static class Interactions
     /// The logits [1 + 3P, C] of the normalised image <paramref name="input"/> [3,H,W] and its masked copies: row 0 the clean image,
     /// rows 1 + 3i, 2 + 3i, 3 + 3i the image with patch p, patch q, and both patches of pair i filled as <paramref name="options"/> say.
     /// </summary>
-    public static Tensor MaskedLogits(ImageClassifier model, Tensor input, IReadOnlyList<PatchPair> pairs, InteractionOptions options)
+    public static Tensor MaskedLogits(ImageClassifier model, Tensor input, IReadOnlyList<PatchPair> pairs, InteractionOptions options, CancellationToken cancel = default)
     {
         if (input.dim() != 3 || input.shape[0] != 3) throw new ArgumentException($"expected an image [3,H,W], got [{string.Join(",", input.shape)}]");
         model.eval();
@@ -34,6 +34,7 @@ public static class Interactions
         var parts = new List<Tensor>();
         for (int start = 0; start < total; start += options.BatchSize)
         {
+            cancel.ThrowIfCancellationRequested();
             int count = Math.Min(options.BatchSize, total - start);
             var batch = x.unsqueeze(0).expand(count, -1, -1, -1).clone();
             for (int j = 0; j < count; j++)
@@ -87,7 +88,7 @@ public static class Interactions
             if (measured is null)
             {
                 int? target = labelOf.TryGetValue(Path.GetFullPath(file), out int label) ? indices![label] : null;
-                measured = MeasureImage(model, file, i, preprocessing, options, target);
+                measured = MeasureImage(model, file, i, preprocessing, options, target, cancel);
                 store?.Save(i, measured);
             }
             if (measured.Failure is not null)
@@ -113,7 +114,8 @@ public static class Interactions
     /// Measures one image, the <paramref name="index"/>-th of the run (its pairs are drawn with seed (<see cref="InteractionOptions.Seed"/>,
     /// index)); the target is <paramref name="target"/>, else the clean top-1 class. An unreadable or too small image gives a failure.
     /// </summary>
-    public static ImageInteractions MeasureImage(ImageClassifier model, string file, int index, Preprocessing preprocessing, InteractionOptions options, int? target = null)
+    public static ImageInteractions MeasureImage(ImageClassifier model, string file, int index, Preprocessing preprocessing, InteractionOptions options, int? target = null,
+        CancellationToken cancel = default)
     {
         using var scope = NewDisposeScope();
         Tensor input;
@@ -125,7 +127,7 @@ public static class Interactions
         if (PatchPairSampler.MaxGap(width, height, options.Patch) < options.BinEdges[0])
             return new ImageInteractions(file, $"{width}×{height} after preprocessing: no room for two {options.Patch}×{options.Patch} patches {options.BinEdges[0]} pixels apart", [], []);
         var sampled = PatchPairSampler.Sample(width, height, options.Patch, options.BinEdges, options.PairsPerImage, new Random(Seeds.Mix(options.Seed, index)), index);
-        var logits = MaskedLogits(model, input, sampled.Select(s => s.Pair).ToList(), options);
+        var logits = MaskedLogits(model, input, sampled.Select(s => s.Pair).ToList(), options, cancel);
         int c = (int)logits.shape[1];
         var values = logits.data<float>().ToArray();
         int t = target ?? TopK.Best(values, c);
