@@ -49,6 +49,7 @@ internal static class InteractionsCommand
                 AllLogits = r.GetValue(allLogits), BatchSize = r.GetValue(batch), KeepPairs = r.GetValue(pairsOut) is not null,
             };
             options.Validate();
+            if (r.GetValue(weights) is null && r.GetValue(arch) is null) throw new TextureBiasException("give the models: --weights A[,B...] (or --arch for random weights)");
             if (r.GetValue(images) is < 1) throw new TextureBiasException("--images must be at least 1");
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
             string dir = r.GetValue(data)!;

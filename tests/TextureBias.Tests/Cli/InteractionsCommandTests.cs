@@ -80,12 +80,21 @@ public class InteractionsCommandTests : TempDirTest
     [InlineData("--bins", "0,16,8", "--bins must increase (16 then 8)")]
     [InlineData("--bins", "0,x", "--bins: 'x' is not a whole number of pixels")]
     [InlineData("--pairs", "0", "--pairs must be at least 1")]
+    [InlineData("--images", "0", "--images must be at least 1")]
     public void MistakesAreOneLine(string option, string value, string message)
     {
         var r = CliRunner.Run("interactions", "--weights", _a, "--arch", "bagnet9", "--data", _data, "--resize", "0", "--crop", "0", option, value);
         CliRunner.AssertNoStackTrace(r);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(message, r.Stderr);
+    }
+
+    [Fact]
+    public void WithoutAModelTheMessageSaysHowToGiveOne()
+    {
+        var r = CliRunner.Run("interactions", "--data", _data);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("texturebias: give the models: --weights A[,B...] (or --arch for random weights)", r.Stderr.Trim());
     }
 
     [Fact]
