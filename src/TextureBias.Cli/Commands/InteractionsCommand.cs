@@ -61,9 +61,11 @@ internal static class InteractionsCommand
             try
             {
                 Preprocessing PreprocessingOf(RobustnessModel model) => geometry with { Mean = model.Normalization.Mean, Std = model.Normalization.Std };
-                var stores = models.Select(m => r.GetValue(output) is { } root
+                var sources = r.GetValue(weights)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+                var stores = models.Select((m, i) => r.GetValue(output) is { } root
                     ? InteractionStore.Open(Path.Combine(root, m.Name.Replace('/', '_')), new InteractionRun(m.Name, Path.GetFullPath(dir), files.Count,
-                        PreprocessingOf(m).ToString(), InteractionStore.Describe(options)))
+                        PreprocessingOf(m).ToString(), InteractionStore.Describe(options),
+                        i < sources.Length ? InteractionStore.WeightsIdentity(sources[i]) : $"{m.Model.Architecture}, random weights"))
                     : null).ToList();
                 var results = CommandRunner.WithProgress($"interactions: {models.Count} model(s)", models.Count * files.Count, progress =>
                 {

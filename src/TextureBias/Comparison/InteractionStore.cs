@@ -32,6 +32,11 @@ public sealed class InteractionStore
         $"patch {options.Patch}, {options.PairsPerImage} pairs, bins {string.Join(",", options.BinEdges)}, seed {options.Seed}, fill {options.Fill.ToString().ToLowerInvariant()}" +
         $"{(options.Fill == Attribution.AttributionBaseline.Blur ? $" sigma {options.BlurSigma:R}" : "")}, {(options.AllLogits ? "all logits" : "target logit")}");
 
+    /// <summary>The identity of weights given as <paramref name="source"/>: a file's full path, size and modification time (UTC), else the name as given.</summary>
+    public static string WeightsIdentity(string source) => File.Exists(source)
+        ? string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(source)} ({new FileInfo(source).Length} bytes, {File.GetLastWriteTimeUtc(source):yyyy-MM-ddTHH:mm:ss.fffZ})")
+        : source;
+
     /// <summary>Opens (creating) the folder of <paramref name="run"/>; one that describes another run is a <see cref="TextureBiasException"/> saying what differs.</summary>
     public static InteractionStore Open(string folder, InteractionRun run)
     {
@@ -49,6 +54,7 @@ public sealed class InteractionStore
             if (old.Data != run.Data) differs.Add($"data {old.Data} vs {run.Data}");
             if (old.Preprocessing != run.Preprocessing) differs.Add($"{old.Preprocessing} vs {run.Preprocessing}");
             if (old.Settings != run.Settings) differs.Add($"{old.Settings} vs {run.Settings}");
+            if ((old.Weights ?? "") != run.Weights) differs.Add($"weights {old.Weights} vs {run.Weights}");
             if (differs.Count > 0)
                 throw new TextureBiasException($"{folder}: holds the results of another run ({string.Join("; ", differs)}); give another folder, or delete this one to start again");
         }

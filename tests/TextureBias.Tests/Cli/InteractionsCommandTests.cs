@@ -124,5 +124,10 @@ public class InteractionsCommandTests : TempDirTest
         CliRunner.AssertNoStackTrace(changed);
         Assert.Equal(2, changed.ExitCode);
         Assert.Contains("holds the results of another run", changed.Stderr);
+        File.SetLastWriteTimeUtc(_a, new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc)); // weights changed in place
+        var newWeights = CliRunner.Run(args);
+        Assert.Equal(2, newWeights.ExitCode);
+        Assert.Contains("weights ", newWeights.Stderr);
+        Assert.Contains("2020-01-02T03:04:05.000Z", newWeights.Stderr);
     }
 }
