@@ -15,7 +15,7 @@ internal static class AttributeCommand
     {
         var arch = new Option<string?>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)} (not needed with registered --weights or a known weight file)" };
         var weights = new Option<string?>("--weights") { Description = "Weight file, or a registered name (see classify)" };
-        var images = new Option<string[]>("--image") { Description = "The image; several (--image a.png b.png) need --out to be a folder", Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+        var images = new Option<string[]>("--image") { Description = "The image; several (--image a.png b.png) go to --out-dir", Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
         var classes = new Option<string?>("--class") { Description = "Class name, index or WNID; several separated by commas (default: each image's top-1 class)" };
         var method = new Option<string>("--method") { Description = string.Join("|", AttributionNames.Methods.Keys), DefaultValueFactory = _ => "integrated-gradients" };
         var baseline = new Option<string>("--baseline") { Description = "Reference input of integrated gradients, DeepLIFT and occlusion: zero (the network's zero input, the mean colour), blur, mean (the image's mean colour)", DefaultValueFactory = _ => "zero" };
@@ -27,13 +27,15 @@ internal static class AttributeCommand
         var batch = new Option<int>("--batch") { Description = "Network inputs per forward pass (path points, occluded copies)", DefaultValueFactory = _ => 16 };
         var resize = new Option<int?>("--resize") { Description = "Shorter side after resizing (0 keeps the size; default: the checkpoint's, else 256)" };
         var crop = new Option<int?>("--crop") { Description = "Centre crop side (0 for no crop; default: the checkpoint's, else 224)" };
-        var output = new Option<string>("--out") { Description = "The figure (.png); a folder for several images (<name>.png in it)", Required = true };
-        var npy = new Option<string?>("--npy") { Description = "The maps as float32 .npy ([H,W] for one class, [C,H,W] for several); a folder for several images" };
+        var output = new Option<string?>("--out") { Description = "The figure (.png) of one image" };
+        var npy = new Option<string?>("--npy") { Description = "The maps of one image as float32 .npy ([H,W] for one class, [C,H,W] for several)" };
+        var outDir = new Option<string?>("--out-dir") { Description = "Several images: a figure <name>.png each in this folder" };
+        var npyDir = new Option<string?>("--npy-dir") { Description = "Several images: the maps <name>.npy each in this folder" };
         var command = new Command("attribute", "Attribution heatmap of any network for a class: gradient × input, integrated gradients, DeepLIFT (Rescale), occlusion, or a BagNet's patch evidence.")
         {
-            arch, weights, images, classes, method, baseline, sigma, steps, rule, window, stride, batch, resize, crop, output, npy,
+            arch, weights, images, classes, method, baseline, sigma, steps, rule, window, stride, batch, resize, crop, output, npy, outDir, npyDir,
         };
-        PathOptions.Declare(inputFiles: [images]);
+        PathOptions.Declare(inputFiles: [images], outputFiles: [output, npy], outputFolders: [outDir, npyDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
@@ -53,7 +55,10 @@ internal static class AttributeCommand
             if (!(options.BlurSigma > 0)) throw new TextureBiasException("--blur-sigma must be positive");
             var files = r.GetValue(images)!;
             bool many = files.Length > 1;
-            var targets = many ? OutputNames(files, r.GetValue(output)!, r.GetValue(npy)) : [(files[0], r.GetValue(output)!, r.GetValue(npy))];
+            if (many && (r.GetValue(output) ?? r.GetValue(npy)) is not null) throw new TextureBiasException("several images: give --out-dir (and --npy-dir), not --out/--npy");
+            if (!many && (r.GetValue(outDir) ?? r.GetValue(npyDir)) is not null) throw new TextureBiasException("one image: give --out (and --npy), not --out-dir/--npy-dir");
+            if ((many ? r.GetValue(outDir) : r.GetValue(output)) is null) throw new TextureBiasException(many ? "give --out-dir FOLDER for the figures" : "give --out FIGURE.png");
+            var targets = many ? OutputNames(files, r.GetValue(outDir)!, r.GetValue(npyDir)) : [(files[0], r.GetValue(output)!, r.GetValue(npy))];
             using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), Preprocessing.ImageNetEval);
             var wanted = r.GetValue(classes)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(model.ParseClass).ToList();
@@ -105,8 +110,6 @@ internal static class AttributeCommand
     /// <summary>For several images: &lt;out&gt;/&lt;name&gt;.png (and .npy), names made unique.</summary>
     static List<(string File, string Png, string? Npy)> OutputNames(string[] files, string output, string? npy)
     {
-        if (File.Exists(output)) throw new TextureBiasException($"--out {output}: several images need a folder, and this is a file");
-        if (npy is not null && File.Exists(npy)) throw new TextureBiasException($"--npy {npy}: several images need a folder, and this is a file");
         Directory.CreateDirectory(output);
         if (npy is not null) Directory.CreateDirectory(npy);
         var stems = new HashSet<string>(StringComparer.Ordinal);

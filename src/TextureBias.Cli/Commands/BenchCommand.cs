@@ -105,6 +105,30 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
-        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort, interactions };
+        var aArch = new Option<string>("--arch") { Description = "Architecture (random weights)", DefaultValueFactory = _ => "resnet50" };
+        var aMethods = new Option<string?>("--method") { Description = "Methods to time, comma-separated (default: all that apply)" };
+        var aSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
+        var aImages = new Option<int>("--images") { Description = "Images per method", DefaultValueFactory = _ => 2 };
+        var aSteps = new Option<int>("--steps") { Description = "Integrated gradients' steps", DefaultValueFactory = _ => 50 };
+        var aBatch = new Option<int>("--batch") { Description = "Network inputs per pass", DefaultValueFactory = _ => 16 };
+        var attribute = new Command("attribute", "Attribution speed: seconds per image of each method (integrated gradients' steps in batches).") { aArch, aMethods, aSize, aImages, aSteps, aBatch };
+        attribute.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var names = r.GetValue(aMethods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Attribution.AttributionBenchmark.Run(r.GetValue(aArch)!, names, r.GetValue(aSize), r.GetValue(aImages), r.GetValue(aSteps), r.GetValue(aBatch)), Json));
+            return CommandRunner.Ok;
+        }));
+        var mArch = new Option<string>("--arch") { Description = "Architecture (random weights)", DefaultValueFactory = _ => "resnet50" };
+        var mRanking = new Option<string>("--ranking") { Description = "random or own:METHOD", DefaultValueFactory = _ => "random" };
+        var mSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
+        var mImages = new Option<int>("--images") { Description = "Images timed", DefaultValueFactory = _ => 8 };
+        var mPatch = new Option<int>("--patch") { Description = "Patch side", DefaultValueFactory = _ => 33 };
+        var mask = new Command("mask", "Masking speed: images/s of the feature-sensitivity experiment end to end (7 masked copies per image in one batch).") { mArch, mRanking, mSize, mImages, mPatch };
+        mask.SetAction(r => CommandRunner.Run(_ =>
+        {
+            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Comparison.MaskingBenchmark.Run(r.GetValue(mArch)!, r.GetValue(mRanking)!, r.GetValue(mSize), r.GetValue(mImages), r.GetValue(mPatch)), Json));
+            return CommandRunner.Ok;
+        }));
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort, attribute, mask, interactions };
     }
 }

@@ -4,7 +4,18 @@ namespace TextureBias.Models;
 public static class Architectures
 {
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[] { "bagnet9", "bagnet17", "bagnet33", "resnet18", "resnet50", "vgg16", "alexnet" };
+    public static IReadOnlyList<string> Names { get; } = new[]
+    {
+        "bagnet9", "bagnet17", "bagnet33", "resnet18", "resnet50", "resnet101", "resnet152", "vgg16", "vgg19", "vgg16_bn", "vgg19_bn",
+        "alexnet", "densenet121", "densenet161", "densenet169", "densenet201", "googlenet",
+    };
+
+    /// <summary>Whether <see cref="Create"/> takes a width and blocks per stage for the named architecture (the ResNets and BagNets).</summary>
+    public static bool IsResidual(string name)
+    {
+        string arch = name.ToLowerInvariant();
+        return arch is "bagnet9" or "bagnet17" or "bagnet33" || ResNet.StandardBlocks(arch) is not null;
+    }
 
     /// <summary>The standard width (channels of the first stage) of the ResNets and BagNets.</summary>
     public const int StandardWidth = 64;
@@ -14,7 +25,8 @@ public static class Architectures
     /// <paramref name="width"/> scales the ResNets' and BagNets' channels (64 is the papers'; smaller
     /// widths make small networks for small experiments); <paramref name="blocks"/> sets the
     /// number of residual blocks of each of the four stages (null: the architecture's own, e.g.
-    /// 3,4,6,3 for ResNet-50 and the BagNets). VGG-16 and AlexNet have only their standard form.
+    /// 3,4,6,3 for ResNet-50 and the BagNets). The VGGs, AlexNet, the DenseNets and GoogLeNet have
+    /// only their standard form (their constructors build other sizes).
     /// </summary>
     /// <exception cref="TextureBiasException">The name is unknown or the width or blocks impossible.</exception>
     public static ImageClassifier Create(string name, int numClasses = 1000, int width = StandardWidth, IReadOnlyList<int>? blocks = null)
@@ -22,20 +34,29 @@ public static class Architectures
         if (blocks is not null && (blocks.Count != 4 || blocks.Any(b => b < 1)))
             throw new TextureBiasException($"blocks must be four positive numbers, one per stage, not {string.Join(",", blocks)}");
         string arch = name.ToLowerInvariant();
-        if (blocks is not null && arch is "vgg16" or "alexnet") throw new TextureBiasException($"{arch} has no residual blocks to set");
+        bool known = Names.Contains(arch);
+        if (known && blocks is not null && !IsResidual(arch)) throw new TextureBiasException($"{arch} has no residual blocks to set");
         var b = blocks?.ToArray();
         if (width < 1) throw new TextureBiasException($"the width must be positive, not {width}");
         if (numClasses < 1) throw new TextureBiasException($"the number of classes must be positive, not {numClasses}");
-        if (arch is "vgg16" or "alexnet" && width != StandardWidth) throw new TextureBiasException($"{arch} has only its standard width");
+        if (known && !IsResidual(arch) && width != StandardWidth) throw new TextureBiasException($"{arch} has only its standard width");
         return arch switch
         {
             "bagnet9" => new BagNet("bagnet9", new[] { 1, 1, 0, 0 }, numClasses, width, b),
             "bagnet17" => new BagNet("bagnet17", new[] { 1, 1, 1, 0 }, numClasses, width, b),
             "bagnet33" => new BagNet("bagnet33", new[] { 1, 1, 1, 1 }, numClasses, width, b),
             "resnet18" => b is null ? ResNet.ResNet18(numClasses, width) : new ResNet("resnet18", false, b, numClasses, width),
-            "resnet50" => b is null ? ResNet.ResNet50(numClasses, width) : new ResNet("resnet50", true, b, numClasses, width),
+            "resnet50" or "resnet101" or "resnet152" => new ResNet(arch, true, b ?? ResNet.StandardBlocks(arch)!, numClasses, width),
             "vgg16" => Vgg.Vgg16(numClasses),
+            "vgg19" => Vgg.Vgg19(numClasses),
+            "vgg16_bn" => Vgg.Vgg16BN(numClasses),
+            "vgg19_bn" => Vgg.Vgg19BN(numClasses),
             "alexnet" => new AlexNet(numClasses),
+            "densenet121" => DenseNet.DenseNet121(numClasses),
+            "densenet161" => DenseNet.DenseNet161(numClasses),
+            "densenet169" => DenseNet.DenseNet169(numClasses),
+            "densenet201" => DenseNet.DenseNet201(numClasses),
+            "googlenet" => new GoogLeNet(numClasses),
             _ => throw new TextureBiasException($"unknown architecture '{name}' (known: {string.Join(", ", Names)})"),
         };
     }
@@ -48,15 +69,11 @@ public static class Architectures
     internal static double MinimumParameters(string name, int numClasses, int width, IReadOnlyList<int>? blocks)
     {
         string arch = name.ToLowerInvariant();
-        if (arch is "vgg16" or "alexnet") return numClasses * 4096.0;
-        int[]? standard = arch switch
-        {
-            "resnet18" => new[] { 2, 2, 2, 2 },
-            "resnet50" or "bagnet9" or "bagnet17" or "bagnet33" => new[] { 3, 4, 6, 3 },
-            _ => null,
-        };
-        if (standard is null) return 0;
-        var b = blocks ?? standard;
+        if (!Names.Contains(arch)) return 0;
+        if (arch.StartsWith("vgg", StringComparison.Ordinal) || arch == "alexnet") return numClasses * 4096.0;
+        if (arch == "googlenet") return numClasses * 1024.0;
+        if (DenseNet.Config(arch) is { } dense) return numClasses * (double)DenseNet.FinalFeatures(dense.Growth, dense.Blocks, dense.InitFeatures);
+        var b = blocks ?? (arch.StartsWith("bagnet", StringComparison.Ordinal) ? new[] { 3, 4, 6, 3 } : ResNet.StandardBlocks(arch)!);
         double features = width * 8.0 * (arch == "resnet18" ? 1 : 4);
         double total = numClasses * features;
         for (int stage = 0; stage < Math.Min(4, b.Count); stage++)

@@ -27,11 +27,24 @@ internal sealed class MacCount
         LargestActivation = Math.Max(LargestActivation, conv.out_channels * h * w);
     }
 
+    /// <summary>Records an activation of <paramref name="elements"/> per image that is not a convolution's output (a concatenation).</summary>
+    public void Activation(long elements) => LargestActivation = Math.Max(LargestActivation, elements);
+
     /// <summary>The output size of a k×k pooling with stride s and padding p.</summary>
-    public static void Pool(long k, long s, long p, ref long h, ref long w)
+    public static void Pool(long k, long s, long p, ref long h, ref long w, bool ceilMode = false)
     {
-        h = (h + 2 * p - k) / s + 1;
-        w = (w + 2 * p - k) / s + 1;
+        h = PoolSide(h, k, s, p, ceilMode);
+        w = PoolSide(w, k, s, p, ceilMode);
+    }
+
+    /// <summary>PyTorch's pooling output size; in ceil mode a last window starting in the right padding is dropped.</summary>
+    private static long PoolSide(long n, long k, long s, long p, bool ceilMode)
+    {
+        if (!ceilMode) return (n + 2 * p - k) / s + 1;
+        long span = n + 2 * p - k;
+        long o = (span >= 0 ? (span + s - 1) / s : -((-span) / s)) + 1;
+        if ((o - 1) * s >= n + p) o--;
+        return o;
     }
 
     /// <summary>Counts a linear layer.</summary>

@@ -27,6 +27,22 @@ public sealed class ResNet : ImageClassifier
     /// <summary>ResNet-50: bottleneck blocks [3,4,6,3].</summary>
     public static ResNet ResNet50(int numClasses = 1000, int width = 64) => new("resnet50", true, new[] { 3, 4, 6, 3 }, numClasses, width);
 
+    /// <summary>ResNet-101: bottleneck blocks [3,4,23,3].</summary>
+    public static ResNet ResNet101(int numClasses = 1000, int width = 64) => new("resnet101", true, new[] { 3, 4, 23, 3 }, numClasses, width);
+
+    /// <summary>ResNet-152: bottleneck blocks [3,8,36,3].</summary>
+    public static ResNet ResNet152(int numClasses = 1000, int width = 64) => new("resnet152", true, new[] { 3, 8, 36, 3 }, numClasses, width);
+
+    /// <summary>The standard blocks per stage of the named ResNet (resnet18, 50, 101, 152), or null for another name.</summary>
+    internal static int[]? StandardBlocks(string name) => name switch
+    {
+        "resnet18" => new[] { 2, 2, 2, 2 },
+        "resnet50" => new[] { 3, 4, 6, 3 },
+        "resnet101" => new[] { 3, 4, 23, 3 },
+        "resnet152" => new[] { 3, 8, 36, 3 },
+        _ => null,
+    };
+
     /// <summary>Builds a ResNet; <paramref name="width"/> is the stem width (64 in torchvision).</summary>
     public ResNet(string name, bool bottleneck, int[] layers, int numClasses = 1000, int width = 64) : base(name, numClasses)
     {

@@ -6,10 +6,12 @@ using static TorchSharp.torch.nn;
 namespace TextureBias.Models;
 
 /// <summary>
-/// torchvision's VGG (Simonyan &amp; Zisserman 2015) without batch norm: <c>features</c>
-/// (3×3 convolutions with padding 1, ReLU, 2×2 max-pools), an adaptive 7×7 average pool and
-/// the three-layer <c>classifier</c>, with torchvision's keys (<c>features.0.weight</c>, ...,
-/// <c>classifier.6.bias</c>) and initialisation.
+/// torchvision's VGG (Simonyan &amp; Zisserman 2015): <c>features</c> (3×3 convolutions with
+/// padding 1, each followed by a batch norm in the <c>_bn</c> variants, ReLU, 2×2 max-pools), an
+/// adaptive 7×7 average pool and the three-layer <c>classifier</c>, with torchvision's keys
+/// (<c>features.0.weight</c>, ..., <c>classifier.6.bias</c>; with batch norm every convolution
+/// takes three indices, conv, bn, relu, so <c>features.1</c> is the first batch norm) and
+/// initialisation.
 /// </summary>
 public sealed class Vgg : ImageClassifier
 {
@@ -17,15 +19,30 @@ public sealed class Vgg : ImageClassifier
     private readonly AdaptiveAvgPool2d avgpool;
     private readonly Sequential classifier;
 
+    /// <summary>Configuration "D" (13 convolutions).</summary>
+    private static readonly int[] ConfigD = { 64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0 };
+
+    /// <summary>Configuration "E" (16 convolutions).</summary>
+    private static readonly int[] ConfigE = { 64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0 };
+
     /// <summary>Configuration "D": VGG-16.</summary>
-    public static Vgg Vgg16(int numClasses = 1000, int widthDivisor = 1) =>
-        new("vgg16", new[] { 64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0 }, numClasses, widthDivisor);
+    public static Vgg Vgg16(int numClasses = 1000, int widthDivisor = 1) => new("vgg16", ConfigD, numClasses, widthDivisor);
+
+    /// <summary>Configuration "E": VGG-19.</summary>
+    public static Vgg Vgg19(int numClasses = 1000, int widthDivisor = 1) => new("vgg19", ConfigE, numClasses, widthDivisor);
+
+    /// <summary>VGG-16 with batch norm (torchvision's <c>vgg16_bn</c>).</summary>
+    public static Vgg Vgg16BN(int numClasses = 1000, int widthDivisor = 1) => new("vgg16_bn", ConfigD, numClasses, widthDivisor, batchNorm: true);
+
+    /// <summary>VGG-19 with batch norm (torchvision's <c>vgg19_bn</c>).</summary>
+    public static Vgg Vgg19BN(int numClasses = 1000, int widthDivisor = 1) => new("vgg19_bn", ConfigE, numClasses, widthDivisor, batchNorm: true);
 
     /// <summary>
     /// Builds a VGG from a configuration (channel counts, 0 for a max-pool).
-    /// <paramref name="widthDivisor"/> divides every width (1 for the real network).
+    /// <paramref name="widthDivisor"/> divides every width (1 for the real network);
+    /// <paramref name="batchNorm"/> puts a batch norm after each convolution.
     /// </summary>
-    public Vgg(string name, int[] config, int numClasses = 1000, int widthDivisor = 1) : base(name, numClasses)
+    public Vgg(string name, int[] config, int numClasses = 1000, int widthDivisor = 1, bool batchNorm = false) : base(name, numClasses)
     {
         features = Sequential();
         int channels = 3;
@@ -36,6 +53,7 @@ public sealed class Vgg : ImageClassifier
             {
                 int outChannels = v / widthDivisor;
                 features.append(Conv2d(channels, outChannels, 3, padding: 1));
+                if (batchNorm) features.append(BatchNorm2d(outChannels));
                 features.append(ReLU(inplace: true));
                 channels = outChannels;
             }
@@ -55,6 +73,11 @@ public sealed class Vgg : ImageClassifier
             {
                 init.kaiming_normal_(c.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
                 c.bias!.zero_();
+            }
+            else if (m is BatchNorm2d bn)
+            {
+                bn.weight!.fill_(SafeScalars.One);
+                bn.bias!.zero_();
             }
             else if (m is Linear l)
             {

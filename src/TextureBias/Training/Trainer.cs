@@ -179,8 +179,9 @@ public static class Trainer
     private static void LoadInit(ImageClassifier model, string path)
     {
         using var checkpoint = WeightFile.Read(path);
-        // Fine-tuning to another number of classes keeps the new classifier.
-        var fitting = checkpoint.StateDict.Where(kv => !model.state_dict().TryGetValue(kv.Key, out var t) || t.shape.SequenceEqual(kv.Value.shape))
+        // Fine-tuning to another number of classes keeps the new classifier. Keys are compared
+        // after torchvision's renames (a published DenseNet's norm.1 ... is the model's norm1).
+        var fitting = ModelWeights.Adapted(model, checkpoint.StateDict).Where(kv => !model.state_dict().TryGetValue(kv.Key, out var t) || t.shape.SequenceEqual(kv.Value.shape))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         var skipped = model.state_dict().Keys.Where(k => !fitting.ContainsKey(k) && !k.EndsWith("num_batches_tracked")).ToList();
         foreach (var k in skipped) fitting[k] = model.state_dict()[k];

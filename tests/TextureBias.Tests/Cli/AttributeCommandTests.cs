@@ -55,7 +55,7 @@ public class AttributeCommandTests : TempDirTest
     {
         var output = Path.Combine(_dir, "maps");
         var r = CliRunner.Run("attribute", "--arch", "resnet18", "--weights", _weights, "--image", _image, _other, "--method", "gradient-input",
-            "--resize", "0", "--crop", "0", "--out", output, "--npy", output);
+            "--resize", "0", "--crop", "0", "--out-dir", output, "--npy-dir", output);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(new[] { "a-2.npy", "a-2.png", "a.npy", "a.png" }, Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(new long[] { 48, 48 }, Npy.Load(Path.Combine(output, "a.npy")).shape);
@@ -66,6 +66,7 @@ public class AttributeCommandTests : TempDirTest
     [InlineData("--method", "bagnet", "the bagnet method needs a BagNet, not resnet18")]
     [InlineData("--baseline", "noise", "unknown baseline 'noise'")]
     [InlineData("--steps", "0", "--steps must be at least 1")]
+    [InlineData("--out-dir", "maps", "one image: give --out")]
     public void MistakesAreOneLine(string option, string value, string message)
     {
         var r = CliRunner.Run("attribute", "--arch", "resnet18", "--weights", _weights, "--image", _image, "--resize", "0", "--crop", "0",

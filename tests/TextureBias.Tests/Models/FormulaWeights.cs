@@ -10,9 +10,13 @@ namespace TextureBias.Tests.Models;
 /// </summary>
 internal static class FormulaWeights
 {
-    private static Tensor Wave(long n, int p)
+    /// <summary>Elements computed at a time: small enough for the allocator to reuse the memory (VGG's 100M-element layer).</summary>
+    private const long Chunk = 1L << 20;
+
+    /// <summary>The values of elements [start, start + n) of parameter number <paramref name="p"/>.</summary>
+    private static Tensor Wave(long start, long n, int p)
     {
-        var h = arange(n, ScalarType.Int64).mul_(2654435761L).add_((long)p * 40503 + 12345).remainder_(1L << 32);
+        var h = arange(start, start + n, ScalarType.Int64).mul_(2654435761L).add_((long)p * 40503 + 12345).remainder_(1L << 32);
         return h.to(ScalarType.Float64).div_(2147483648.0).sub_(1.0);
     }
 
@@ -23,15 +27,20 @@ internal static class FormulaWeights
         using var noGrad = no_grad();
         for (int p = 0; p < keys.Count; p++)
         {
-            using var scope = NewDisposeScope();
             var k = keys[p];
             var t = sd[k];
-            var v = Wave(t.numel(), p);
-            if (k.EndsWith("running_var")) v = v.mul(0.5).add(1.0);
-            else if (k.EndsWith("running_mean") || k.EndsWith("bias")) v = v.mul(0.1);
-            else if (t.dim() == 1) v = v.mul(0.2).add(1.0);
-            else v = v.mul(Math.Sqrt(6.0 / (t.numel() / t.shape[0])));
-            t.copy_(v.to(ScalarType.Float32).reshape(t.shape));
+            using var flat = t.view(-1);
+            for (long start = 0; start < t.numel(); start += Chunk)
+            {
+                using var scope = NewDisposeScope();
+                long n = Math.Min(Chunk, t.numel() - start);
+                var v = Wave(start, n, p);
+                if (k.EndsWith("running_var")) v = v.mul(0.5).add(1.0);
+                else if (k.EndsWith("running_mean") || k.EndsWith("bias")) v = v.mul(0.1);
+                else if (t.dim() == 1) v = v.mul(0.2).add(1.0);
+                else v = v.mul(Math.Sqrt(6.0 / (t.numel() / t.shape[0])));
+                flat.narrow(0, start, n).copy_(v.to(ScalarType.Float32));
+            }
         }
     }
 

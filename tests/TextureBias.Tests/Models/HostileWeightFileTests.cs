@@ -206,6 +206,24 @@ public class HostileWeightFileTests : TempDirTest
     }
 
     [Fact]
+    public void AnEmptyHugeClassifierOfADenseNetOrGoogLeNetIsRefusedBeforeTheModelIsBuilt()
+    {
+        // classifier.weight [500000, 0] beside a DenseNet's stem (legacy keys count too), fc.weight beside GoogLeNet's.
+        var dense = LegacyObject(p => p.EmptyDict()
+            .Str("features.conv0.weight").LegacyTensor("0", 4, 3, 7, 7).SetItem()
+            .Str("features.denseblock1.denselayer1.norm.1.weight").LegacyTensor("1", 4).SetItem()
+            .Str("classifier.weight").Tensor(s => s.LegacyStorage("2", 0), 0, new long[] { 500_000, 0 }, new long[] { 0, 1 }).SetItem(),
+            ("0", 588, Floats(588)), ("1", 4, Floats(4)), ("2", 0, Array.Empty<byte>()));
+        Assert.Contains("densenet121 with 500", Refused("huge-densenet.pth", dense, "cannot hold these weights", p => ModelWeights.LoadClassifier(null, p).Dispose()));
+        var google = LegacyObject(p => p.EmptyDict()
+            .Str("conv1.conv.weight").LegacyTensor("0", 4, 3, 7, 7).SetItem()
+            .Str("inception3a.branch1.conv.weight").LegacyTensor("1", 4).SetItem()
+            .Str("fc.weight").Tensor(s => s.LegacyStorage("2", 0), 0, new long[] { 500_000, 0 }, new long[] { 0, 1 }).SetItem(),
+            ("0", 588, Floats(588)), ("1", 4, Floats(4)), ("2", 0, Array.Empty<byte>()));
+        Assert.Contains("googlenet with 500", Refused("huge-googlenet.pth", google, "cannot hold these weights", p => ModelWeights.LoadClassifier(null, p).Dispose()));
+    }
+
+    [Fact]
     public void ManyBlocksClaimedByViewsOfOneStorageAreRefused()
     {
         // 4000 residual blocks whose weights are all views of one 16-element storage.

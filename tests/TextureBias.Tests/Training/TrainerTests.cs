@@ -55,12 +55,33 @@ public class TrainerTests : TempDirTest
         ModelWeights.Load(model, Path.Combine(run, "checkpoint.pth.tar"));
     }
 
+    [Fact]
+    public void APublishedDenseNetWithLegacyKeysInitialisesTraining()
+    {
+        // --init with a file in the published DenseNets' key spelling (norm.1, conv.1, ...) must start
+        // from its weights, not keep the fresh ones under the new names. Learning rate 0: they stay.
+        var train = MakeData("train-init", 2, 8);
+        using var source = Architectures.Create("densenet121");
+        source.ResetParameters(new TorchSharp.torch.Generator(11UL));
+        var legacy = source.state_dict().Where(kv => !kv.Key.EndsWith("num_batches_tracked"))
+            .ToDictionary(kv => kv.Key.Contains(".denselayer") ? kv.Key.Replace(".conv1.", ".conv.1.").Replace(".norm1.", ".norm.1.").Replace(".conv2.", ".conv.2.").Replace(".norm2.", ".norm.2.") : kv.Key, kv => kv.Value);
+        string init = Path.Combine(_dir, "densenet121-a639ec97.pth");
+        WeightFile.Save(init, legacy, legacy: true);
+        var run = Path.Combine(_dir, "run-init");
+        Trainer.Run("densenet121", new[] { train }, null, run, Small with { Epochs = 1, Batch = 6, NumClasses = 3, LearningRate = 0, Init = init });
+        using var trained = WeightFile.Read(Path.Combine(run, "checkpoint.pth.tar"));
+        foreach (var key in new[] { "features.denseblock1.denselayer1.conv1.weight", "features.denseblock4.denselayer16.conv2.weight", "features.conv0.weight" })
+            Assert.True(trained.StateDict[key].equal(source.state_dict()[key]).all().item<bool>(), key);
+    }
+
     [Theory]
     [InlineData("bagnet9")]
     [InlineData("bagnet17")]
     [InlineData("bagnet33")]
     [InlineData("resnet50")]
     [InlineData("vgg16")]
+    [InlineData("densenet121")]
+    [InlineData("googlenet")]
     public void EveryArchitectureTrains(string arch)
     {
         var train = MakeData("train-" + arch, 2, 6);

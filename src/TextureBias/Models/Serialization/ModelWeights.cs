@@ -57,9 +57,9 @@ public static class ModelWeights
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict;
         arch ??= GuessArchitecture(sd) ?? throw new WeightFileException(path, $"is not one of the known architectures ({string.Join(", ", Architectures.Names)}); give the architecture");
-        int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc)
+        int classes = numClasses ?? (sd.TryGetValue("fc.weight", out var fc) || sd.TryGetValue("classifier.6.weight", out fc) || sd.TryGetValue("classifier.weight", out fc)
             ? Dimension(fc, 2, 0, "the classifier's weight", path) : 1000);
-        bool residual = !arch.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && !arch.Equals("alexnet", StringComparison.OrdinalIgnoreCase);
+        bool residual = Architectures.IsResidual(arch);
         int width = residual && sd.TryGetValue("conv1.weight", out var conv1)
             ? Dimension(conv1, 4, 0, "conv1.weight", path) : Architectures.StandardWidth;
         int[]? blocks = residual ? StageBlocks(sd.Keys) : null;
@@ -86,8 +86,14 @@ public static class ModelWeights
     }
 
     /// <summary>Copies <paramref name="stateDict"/> into <paramref name="model"/>, checking keys and shapes first.</summary>
+    /// <remarks>
+    /// As torchvision does on loading: for a <see cref="DenseNet"/> the published files' legacy keys
+    /// (<c>norm.1</c>, <c>conv.1</c>, …) are renamed (<see cref="DenseNet.RemapLegacyKeys"/>); for
+    /// <see cref="GoogLeNet"/> the auxiliary classifiers' keys are dropped (<see cref="GoogLeNet.DropAuxiliaryKeys"/>).
+    /// </remarks>
     public static void Apply(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
+        stateDict = Adapted(model, stateDict);
         var target = model.state_dict();
         var missing = target.Keys.Where(k => !stateDict.ContainsKey(k) && !IsCounter(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k) && !IsCounter(k)).ToList();
@@ -120,6 +126,18 @@ public static class ModelWeights
                 }
             }
     }
+
+    /// <summary>
+    /// A weight file's state_dict as torchvision adapts it while loading into <paramref name="model"/>:
+    /// a <see cref="DenseNet"/>'s legacy keys renamed, a <see cref="GoogLeNet"/>'s auxiliary
+    /// classifiers dropped; otherwise unchanged. Applying it twice changes nothing more.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, Tensor> Adapted(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict) => model switch
+    {
+        DenseNet => DenseNet.RemapLegacyKeys(stateDict),
+        GoogLeNet => GoogLeNet.DropAuxiliaryKeys(stateDict),
+        _ => stateDict,
+    };
 
     /// <summary>
     /// Writes the model's state_dict: <c>.safetensors</c> by extension, else PyTorch's zip format,
@@ -174,15 +192,45 @@ public static class ModelWeights
     public static string? GuessArchitecture(IReadOnlyDictionary<string, Tensor> sd)
     {
         if (sd.TryGetValue("features.0.weight", out var first) && sd.ContainsKey("classifier.6.weight"))
-            return first.shape.Length == 4 && first.shape[3] == 11 ? "alexnet" : "vgg16";
+            return first.shape.Length == 4 && first.shape[3] == 11 ? "alexnet" : GuessVgg(sd);
+        if (sd.ContainsKey("features.conv0.weight")) return GuessDenseNet(sd.Keys);
+        if (sd.ContainsKey("conv1.conv.weight") && sd.ContainsKey("inception3a.branch1.conv.weight")) return "googlenet";
         if (!sd.TryGetValue("conv1.weight", out var conv1)) return null;
         if (conv1.shape.Length == 4 && conv1.shape[2] == 7)
-            return sd.ContainsKey("layer1.0.conv3.weight") ? "resnet50" : "resnet18";
+        {
+            if (!sd.ContainsKey("layer1.0.conv3.weight")) return "resnet18";
+            var blocks = StageBlocks(sd.Keys);
+            return new[] { "resnet101", "resnet152" }.FirstOrDefault(r => blocks is not null && blocks.SequenceEqual(ResNet.StandardBlocks(r)!)) ?? "resnet50";
+        }
         if (conv1.shape.Length == 4 && conv1.shape[2] == 1 && sd.ContainsKey("conv2.weight"))
         {
             bool K3(string layer) => sd.TryGetValue($"{layer}.0.conv2.weight", out var w) && w.shape.Length == 4 && w.shape[3] == 3;
             return K3("layer4") ? "bagnet33" : K3("layer3") ? "bagnet17" : "bagnet9";
         }
         return null;
+    }
+
+    /// <summary>VGG-16 or -19 by the number of convolutions in <c>features</c>, <c>_bn</c> when a batch norm follows the first.</summary>
+    private static string GuessVgg(IReadOnlyDictionary<string, Tensor> sd)
+    {
+        int convolutions = sd.Count(kv => kv.Key.StartsWith("features.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal) && kv.Value.dim() == 4);
+        string suffix = sd.ContainsKey("features.1.running_mean") ? "_bn" : "";
+        return (convolutions == 16 ? "vgg19" : "vgg16") + suffix;
+    }
+
+    /// <summary>The DenseNet whose layers per block (<c>features.denseblockN.denselayerM</c>, legacy keys too) match, else densenet121.</summary>
+    private static string GuessDenseNet(IEnumerable<string> keys)
+    {
+        var layers = new int[4];
+        foreach (var key in keys)
+        {
+            var parts = key.Split('.');
+            if (parts.Length > 3 && parts[1].StartsWith("denseblock", StringComparison.Ordinal) && parts[2].StartsWith("denselayer", StringComparison.Ordinal)
+                && int.TryParse(parts[1]["denseblock".Length..], out int block) && block is >= 1 and <= 4
+                && int.TryParse(parts[2]["denselayer".Length..], out int layer))
+                layers[block - 1] = Math.Max(layers[block - 1], layer);
+        }
+        return new[] { "densenet121", "densenet161", "densenet169", "densenet201" }
+            .FirstOrDefault(d => DenseNet.Config(d)!.Value.Blocks.SequenceEqual(layers)) ?? "densenet121";
     }
 }

@@ -12,7 +12,8 @@ public class WeightRegistryTests
         var registry = WeightRegistry.BuiltIn;
         string[] expected =
         {
-            "bagnet9", "bagnet17", "bagnet33", "resnet50", "vgg16", "resnet50_trained_on_SIN", "resnet50_trained_on_SIN_and_IN",
+            "bagnet9", "bagnet17", "bagnet33", "resnet50", "vgg16", "resnet101", "resnet152", "vgg19", "vgg16_bn", "vgg19_bn",
+            "densenet121", "densenet161", "densenet169", "densenet201", "googlenet", "resnet50_trained_on_SIN", "resnet50_trained_on_SIN_and_IN",
             "resnet50_trained_on_SIN_and_IN_then_finetuned_on_IN", "vgg16_trained_on_SIN", "alexnet_trained_on_SIN", "vgg_normalised", "decoder",
         };
         Assert.Equal(expected, registry.Entries.Select(e => e.Name));

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using TextureBias.Models;
+using static TorchSharp.torch;
+
+namespace TextureBias.Attribution;
+
+/// <summary>Times the attribution methods on an architecture with random weights and random images.</summary>
+public static class AttributionBenchmark
+{
+    /// <summary>One method's speed.</summary>
+    /// <param name="Method">The method's command-line name.</param>
+    /// <param name="SecondsPerImage">Median seconds per image (one class).</param>
+    /// <param name="ImagesPerSecond">Its inverse.</param>
+    public sealed record Entry(string Method, double SecondsPerImage, double ImagesPerSecond);
+
+    /// <summary>Times each of <paramref name="methods"/> (all but bagnet when empty) on <paramref name="images"/> images of side <paramref name="size"/>, after a warm-up.</summary>
+    public static AttributionBenchmarkResult Run(string arch, IReadOnlyList<string> methods, int size = 224, int images = 2, int steps = 50, int batch = 16)
+    {
+        using var model = Architectures.Create(arch);
+        model.eval();
+        if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
+        var kinds = methods.Count == 0
+            ? AttributionNames.Methods.Where(m => m.Value != AttributionMethod.BagNet || model is BagNet).Select(m => m.Key).ToList()
+            : methods.ToList();
+        var options = new AttributionOptions { Steps = steps, BatchSize = batch };
+        manual_seed(0);
+        using var input = randn(Math.Max(1, images), 3, size, size);
+        var targets = Enumerable.Range(0, (int)input.shape[0]).Select(i => i % model.NumClasses).ToList();
+        var entries = new List<Entry>();
+        foreach (var name in kinds)
+        {
+            var method = AttributionNames.Parse(AttributionNames.Methods, name, "method");
+            using (NewDisposeScope()) Attributions.Compute(model, input.narrow(0, 0, 1), [targets[0]], method, options); // warm-up
+            var watch = Stopwatch.StartNew();
+            using (NewDisposeScope()) Attributions.Compute(model, input, targets, method, options);
+            double perImage = watch.Elapsed.TotalSeconds / input.shape[0];
+            entries.Add(new Entry(AttributionNames.Of(method), perImage, 1 / perImage));
+        }
+        return new AttributionBenchmarkResult(arch, size, steps, batch, get_num_threads(), entries);
+    }
+}

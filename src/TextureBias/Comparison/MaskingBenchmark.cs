@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using TextureBias.Evaluation;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using static TorchSharp.torch;
+
+namespace TextureBias.Comparison;
+
+/// <summary>Times the masking experiment end to end (decode, rank, mask, one batch per image) on a generated folder, random weights.</summary>
+public static class MaskingBenchmark
+{
+    /// <summary>Images per second of <see cref="FeatureSensitivity.Run"/> for one network and one ranking (random, or the network's own <c>gradient-input</c>).</summary>
+    public static MaskingBenchmarkResult Run(string arch, string ranking = "random", int size = 224, int images = 8, int patch = 33)
+    {
+        using var model = Architectures.Create(arch);
+        string dir = Path.Combine(Path.GetTempPath(), "texturebias-bench-mask-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "n01440764"));
+            var rng = new Random(0);
+            for (int i = 0; i < images; i++)
+            {
+                var px = new byte[size * size * 3];
+                rng.NextBytes(px);
+                ImageEncoder.Save(Path.Combine(dir, "n01440764", $"{i}.png"), new RgbImage(size, size, px), SkiaSharp.SKEncodedImageFormat.Png);
+            }
+            var rankings = new[] { ranking == "random" ? PatchRanking.Random : PatchRanking.Own(Attribution.AttributionNames.Parse(Attribution.AttributionNames.Methods, ranking.Replace("own:", ""), "method")) };
+            var models = new[] { new RobustnessModel(arch, model, Preprocessing.ImageNetEval) };
+            var options = new MaskingOptions { Patch = patch };
+            var shown = new Preprocessing(0, 0);
+            FeatureSensitivity.Run(models, dir, shown, rankings, options with { MaxImages = 1 }); // warm-up
+            var watch = Stopwatch.StartNew();
+            FeatureSensitivity.Run(models, dir, shown, rankings, options);
+            double seconds = watch.Elapsed.TotalSeconds;
+            return new MaskingBenchmarkResult(arch, rankings[0].Name, size, patch, options.Steps.Count, images, get_num_threads(), images / seconds);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
