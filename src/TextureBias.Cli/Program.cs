@@ -47,6 +47,7 @@ public static class Program
             Accuracy16Command.Create(),
             ScrambleCommand.Create(),
             CorrelateCommand.Create(),
+            InteractionsCommand.Create(),
             RobustnessCommand.Create(),
             DistortCommand.Create(),
             ConsistencyCommand.Create(),

@@ -89,6 +89,22 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
+        var iArch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
+        var iSize = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 224 };
+        var iPatch = new Option<int>("--patch") { Description = "Patch side in pixels", DefaultValueFactory = _ => 33 };
+        var iPairs = new Option<int>("--pairs") { Description = "Patch pairs per image", DefaultValueFactory = _ => 20 };
+        var iBatch = new Option<int>("--batch") { Description = "Masked copies per forward pass", DefaultValueFactory = _ => 32 };
+        var iImages = new Option<int>("--images") { Description = "Timed images (after one warm-up image); the median is reported", DefaultValueFactory = _ => 3 };
+        var interactions = new Command("interactions", "Interaction measurement speed: images/s and masked copies/s (random weights and images, no decoding).")
+        {
+            iArch, iSize, iPatch, iPairs, iBatch, iImages,
+        };
+        interactions.SetAction(r => CommandRunner.Run(_ =>
+        {
+            var result = TextureBias.Comparison.InteractionBenchmark.Run(r.GetValue(iArch)!, r.GetValue(iSize), r.GetValue(iPatch), r.GetValue(iPairs), r.GetValue(iBatch), r.GetValue(iImages));
+            Console.WriteLine(JsonSerializer.Serialize(result, Json));
+            return CommandRunner.Ok;
+        }));
         var aArch = new Option<string>("--arch") { Description = "Architecture (random weights)", DefaultValueFactory = _ => "resnet50" };
         var aMethods = new Option<string?>("--method") { Description = "Methods to time, comma-separated (default: all that apply)" };
         var aSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
@@ -113,6 +129,6 @@ internal static class BenchCommand
             Console.WriteLine(JsonSerializer.Serialize(TextureBias.Comparison.MaskingBenchmark.Run(r.GetValue(mArch)!, r.GetValue(mRanking)!, r.GetValue(mSize), r.GetValue(mImages), r.GetValue(mPatch)), Json));
             return CommandRunner.Ok;
         }));
-        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort, attribute, mask };
+        return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort, attribute, mask, interactions };
     }
 }

@@ -70,6 +70,24 @@ public sealed class ImageFolder
     public int[] ModelIndices(int numClasses) => ModelIndices(numClasses, null);
 
     /// <summary>
+    /// The model output index of each class when the model knows the classes by name: the outputs of the same name in
+    /// <paramref name="modelClasses"/> (the names a checkpoint records), else the ImageNet indices when the model has 1000
+    /// outputs and every class is an ImageNet WNID; null when neither holds (the folder's classes mean nothing to the model).
+    /// </summary>
+    public int[]? KnownModelIndices(int numClasses, IReadOnlyList<string>? modelClasses)
+    {
+        if (modelClasses is not null)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < modelClasses.Count; i++) index.TryAdd(modelClasses[i], i);
+            if (Classes.All(index.ContainsKey)) return Classes.Select(c => index[c]).ToArray();
+        }
+        if (numClasses == 1000 && Classes.All(c => ImageNetClasses.IndexOfWnid(c) is not null))
+            return Classes.Select(c => ImageNetClasses.IndexOfWnid(c)!.Value).ToArray();
+        return null;
+    }
+
+    /// <summary>
     /// The model output index of each class: with <paramref name="modelClasses"/> (the names of the
     /// model's outputs, as its checkpoint records them) the output of the same name, so a folder
     /// with some of the classes, or with them in another order, is scored right; else as

@@ -1,3 +1,4 @@
+using TextureBias.Data;
 using TextureBias.Imaging;
 using TextureBias.Models;
 
@@ -5,7 +6,8 @@ namespace TextureBias.Evaluation;
 
 /// <summary>
 /// The BagNet paper's comparison of two models: the Pearson correlation between their logit
-/// vectors on each image, and how often their top-1 classes agree.
+/// vectors on each image, how often their top-1 classes agree, and (on an ImageFolder whose classes both models know)
+/// their per-class top-1 and top-5 accuracy with the correlation across classes (the paper's error distribution).
 /// </summary>
 public static class LogitCorrelation
 {
@@ -28,11 +30,22 @@ public static class LogitCorrelation
         return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
     }
 
-    /// <summary>Compares <paramref name="a"/> and <paramref name="b"/> on <paramref name="files"/> (both with <paramref name="preprocessing"/>).</summary>
+    /// <summary>
+    /// Compares <paramref name="a"/> and <paramref name="b"/> on <paramref name="files"/> (both with <paramref name="preprocessing"/>).
+    /// With <paramref name="folder"/> (the ImageFolder the files come from) whose classes both models know
+    /// (<see cref="ImageFolder.KnownModelIndices"/>), the result also holds both models' per-class top-1 and top-5 accuracy over
+    /// the images of each class (<see cref="LogitCorrelationResult.PerClass"/>), from the same logits: no second pass.
+    /// </summary>
     public static LogitCorrelationResult Compare(ImageClassifier a, ImageClassifier b, IReadOnlyList<string> files, Preprocessing preprocessing, int batchSize = 32,
-        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
+        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null, ImageFolder? folder = null)
     {
         if (a.NumClasses != b.NumClasses) throw new TextureBiasException($"the models have {a.NumClasses} and {b.NumClasses} outputs");
+        var indicesA = folder?.KnownModelIndices(a.NumClasses, a.Metadata.Classes);
+        var indicesB = folder?.KnownModelIndices(b.NumClasses, b.Metadata.Classes);
+        var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (indicesA is not null && indicesB is not null)
+            foreach (var (path, label) in folder!.Samples) labelOf.TryAdd(Path.GetFullPath(path), label);
+        var tally = new PerClassTally(folder?.Classes.Count ?? 0);
         int done = 0;
         var first = new Classifier(a, preprocessing, batchSize).Classify(files, 1, onFailure, cancel)
             .Select(c => { done++; progress?.Invoke(done); return c; }).ToDictionary(c => c.Path);
@@ -43,6 +56,7 @@ public static class LogitCorrelation
             var other = first[c.Path];
             perImage.Add((c.Path, Pearson(other.Logits, c.Logits)));
             if (other.Top[0].Index == c.Top[0].Index) agree++;
+            if (labelOf.Count > 0 && labelOf.TryGetValue(Path.GetFullPath(c.Path), out int label)) tally.Add(label, Rank(other.Logits, indicesA![label]), Rank(c.Logits, indicesB![label]));
             done++;
             progress?.Invoke(done);
         }
@@ -51,6 +65,50 @@ public static class LogitCorrelation
         foreach (var r in rs) histogram[Math.Clamp((int)Math.Floor((r + 1) / 0.1), 0, 19)]++;
         double median = rs.Count == 0 ? double.NaN : rs.Count % 2 == 1 ? rs[rs.Count / 2] : (rs[rs.Count / 2 - 1] + rs[rs.Count / 2]) / 2;
         return new LogitCorrelationResult(perImage.Count, rs.Count == 0 ? double.NaN : rs.Average(), median, histogram,
-            perImage.Count == 0 ? double.NaN : (double)agree / perImage.Count, perImage);
+            perImage.Count == 0 ? double.NaN : (double)agree / perImage.Count, perImage)
+        {
+            PerClass = indicesA is null || indicesB is null ? null : tally.Result(folder!.Classes, indicesA, indicesB),
+        };
+    }
+
+    /// <summary>The rank (0 = first) of output <paramref name="target"/> among <paramref name="logits"/>: how many logits are larger.</summary>
+    public static int Rank(IReadOnlyList<float> logits, int target)
+    {
+        float value = logits[target];
+        int rank = 0;
+        for (int i = 0; i < logits.Count; i++) if (logits[i] > value) rank++;
+        return rank;
+    }
+
+    /// <summary>Per-class accuracy from per-class top-1 and top-5 counts: the rows and the correlations across classes.</summary>
+    public static ClassAccuracyComparison PerClassAccuracy(IReadOnlyList<string> classes, int[] indicesA, int[] indicesB,
+        int[] images, int[] top1A, int[] top5A, int[] top1B, int[] top5B)
+    {
+        static double F(int k, int n) => n == 0 ? double.NaN : (double)k / n;
+        var rows = classes.Select((name, c) => new ClassAccuracyPair(name, indicesA[c], indicesB[c], images[c],
+            F(top1A[c], images[c]), F(top5A[c], images[c]), F(top1B[c], images[c]), F(top5B[c], images[c]))).ToList();
+        var present = rows.Where(r => r.Images > 0).ToList();
+        double R(Func<ClassAccuracyPair, double> x, Func<ClassAccuracyPair, double> y) => present.Count < 2 ? double.NaN
+            : Pearson(present.Select(r => (float)x(r)).ToArray(), present.Select(r => (float)y(r)).ToArray());
+        int total = images.Sum();
+        return new ClassAccuracyComparison(rows, R(r => r.Top1A, r => r.Top1B), R(r => r.Top5A, r => r.Top5B), total,
+            F(top1A.Sum(), total), F(top5A.Sum(), total), F(top1B.Sum(), total), F(top5B.Sum(), total));
+    }
+
+    sealed class PerClassTally(int classes)
+    {
+        readonly int[] _images = new int[classes], _top1A = new int[classes], _top5A = new int[classes], _top1B = new int[classes], _top5B = new int[classes];
+
+        public void Add(int label, int rankA, int rankB)
+        {
+            _images[label]++;
+            if (rankA < 1) _top1A[label]++;
+            if (rankA < 5) _top5A[label]++;
+            if (rankB < 1) _top1B[label]++;
+            if (rankB < 5) _top5B[label]++;
+        }
+
+        public ClassAccuracyComparison Result(IReadOnlyList<string> names, int[] indicesA, int[] indicesB) =>
+            PerClassAccuracy(names, indicesA, indicesB, _images, _top1A, _top5A, _top1B, _top5B);
     }
 }
