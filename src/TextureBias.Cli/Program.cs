@@ -53,6 +53,7 @@ public static class Program
             ConsistencyCommand.Create(),
             HeatmapCommand.Create(),
             AttributeCommand.Create(),
+            CompareBagNetCommand.Create(),
             MaskCommand.Create(),
             PatchesCommand.Create(),
             StylizeCommand.Create(),

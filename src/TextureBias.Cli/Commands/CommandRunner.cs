@@ -95,6 +95,31 @@ internal static class CommandRunner
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> with one bar per stage on stderr (when it is a terminal); the body reports
+    /// (stage, done, total).
+    /// </summary>
+    public static T WithStages<T>(IReadOnlyList<string> stages, Func<Action<string, int, int>?, T> body)
+    {
+        if (Console.IsErrorRedirected) return body(null);
+        T result = default!;
+        Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var tasks = stages.ToDictionary(s => s, s => ctx.AddTask(Markup.Escape(s), autoStart: false, maxValue: 1));
+                result = body((stage, done, total) =>
+                {
+                    if (!tasks.TryGetValue(stage, out var task)) return;
+                    if (!task.IsStarted) task.StartTask();
+                    task.MaxValue = Math.Max(1, total);
+                    task.Value = Math.Min(done, task.MaxValue);
+                });
+                foreach (var task in tasks.Values) task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
     /// <summary>Writes a loss curve as CSV (iteration, loss), atomically.</summary>
     internal static void WriteLosses(string path, IEnumerable<(int Iteration, double Loss)> curve) =>
         AtomicFile.WriteText(path, "iteration,loss\n" + string.Concat(curve.Select(c => FormattableString.Invariant($"{c.Iteration},{c.Loss:R}\n"))));
