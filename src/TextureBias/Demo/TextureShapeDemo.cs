@@ -58,6 +58,8 @@ public static class TextureShapeDemo
         string figures = Path.Combine(outDir, "figures");
         Directory.CreateDirectory(figures);
         var figureFiles = DrawFigures(results, outDir, worldDir, figures, options, progress, cancel);
+        var comparison = DemoComparison.Run(results, outDir, worldDir, figures, options, progress, cancel);
+        figureFiles = figureFiles with { Comparison = comparison };
         string table = DemoReport.Table(results);
         string report = Path.Combine(outDir, "report.html");
         DemoReport.Write(report, options, results, findings, figureFiles);

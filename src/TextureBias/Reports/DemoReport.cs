@@ -99,6 +99,19 @@ public static class DemoReport
         h.Append("<h2>The most informative patches</h2>\n<p>The patches of the natural test images that give the most evidence for a class, from images of that class (top row) and from all images (bottom row).</p>\n");
         foreach (var (model, file) in figures.Patches) h.Append($"<p>{E(model)}</p>").Append(Img(file, $"informative patches of {model}")).Append('\n');
 
+        if (figures.Comparison is { } cmp)
+        {
+            var bag = cmp.Result.BagNet;
+            h.Append("<h2>Do the ResNets decide like the BagNet?</h2>\n<p>The BagNet paper's second half, with the code of <code>texturebias compare-bagnet</code>: ")
+             .Append($"the natural test images are cut into 8×8-pixel squares; masking the squares with the most evidence of the natural-trained BagNet ({E(bag)}) for the true class ")
+             .Append("hurts a network that relies on the same local evidence more than masking random squares (left against right panel). ")
+             .Append("The BagNet's ranking is no oracle for the other networks: the squares that matter most to a network that sees the whole object need not be the BagNet's.</p>\n")
+             .Append(Img(cmp.Masking, "masking curves")).Append('\n')
+             .Append("<p>Interactions between image parts: two squares masked together change the logit by the sum of their single changes when the network adds up local evidence (correlation 1, ")
+             .Append("non-additivity 0). The BagNet-9 has none once no 9×9 patch sees both squares (gaps of 8 pixels and more); the ResNets, whose units see the whole image, may.</p>\n")
+             .Append(Img(cmp.Interactions, "interactions against gap")).Append('\n')
+             .Append($"<p>The whole comparison, with the per-class accuracy of each ResNet against the BagNet: <a href=\"{E(Path.GetFileName(cmp.Report))}\">{E(Path.GetFileName(cmp.Report))}</a>.</p>\n");
+        }
         h.Append("<h2>Files</h2>\n<p>Everything is in the run folder: <code>world/</code> (the image sets, in ImageFolder layout, usable with every <code>texturebias</code> command), ")
          .Append("<code>models/*/checkpoint.pth.tar</code> (PyTorch-loadable checkpoints and <code>metrics.csv</code>), <code>results/</code> (per-network numbers and texture-vs-shape raw-data CSVs for <code>texturebias shape-bias --raw-data</code>), ")
          .Append("<code>results.json</code>, <code>results.txt</code> and <code>figures/</code>. Running the demo again reuses every finished stage.</p>\n");
