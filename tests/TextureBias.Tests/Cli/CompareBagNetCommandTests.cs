@@ -12,15 +12,7 @@ public class CompareBagNetCommandTests : TempDirTest
     [Fact]
     public void OneCommandWritesTheReportWithTheThreeComparisonsAndGoesOnAfterAStop()
     {
-        var data = Path.Combine(_dir, "data");
-        var rng = new Random(9);
-        foreach (var c in new[] { "n01440764", "n02123045" })
-            for (int i = 0; i < 2; i++)
-            {
-                var px = new byte[48 * 48 * 3];
-                rng.NextBytes(px);
-                TestImages.WritePng(Path.Combine(data, c, $"{i}.png"), new RgbImage(48, 48, px));
-            }
+        var data = TestImages.RandomFolder(Path.Combine(_dir, "data"), ["n01440764", "n02123045"], 2, 48, seed: 9);
         string bagnet = Path.Combine(_dir, "bag.pth"), resnet = Path.Combine(_dir, "res.pth"), output = Path.Combine(_dir, "cmp");
         manual_seed(41);
         using (var b = Architectures.Create("bagnet9", 1000, 4, new[] { 1, 1, 1, 1 })) ModelWeights.Save(b, bagnet);

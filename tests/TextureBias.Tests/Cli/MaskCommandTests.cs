@@ -16,15 +16,7 @@ public class MaskCommandTests : TempDirTest
 
     public MaskCommandTests()
     {
-        _data = Path.Combine(_dir, "data");
-        var rng = new Random(8);
-        foreach (var c in new[] { "n01440764", "n02123045" })
-            for (int i = 0; i < 2; i++)
-            {
-                var px = new byte[48 * 48 * 3];
-                rng.NextBytes(px);
-                TestImages.WritePng(Path.Combine(_data, c, $"{i}.png"), new RgbImage(48, 48, px));
-            }
+        _data = TestImages.RandomFolder(Path.Combine(_dir, "data"), ["n01440764", "n02123045"], 2, 48, seed: 8);
         manual_seed(31);
         using (var bagnet = Architectures.Create("bagnet9", 1000, 4, new[] { 1, 1, 1, 1 })) ModelWeights.Save(bagnet, _bagnet = Path.Combine(_dir, "bag.pth"));
         manual_seed(32);

@@ -17,15 +17,7 @@ public class RobustnessCommandTests : TempDirTest
 
     public RobustnessCommandTests()
     {
-        _data = Path.Combine(_dir, "data");
-        var rng = new Random(3);
-        foreach (var c in new[] { "cat", "dog" })
-            for (int i = 0; i < 2; i++)
-            {
-                var px = new byte[32 * 32 * 3];
-                rng.NextBytes(px);
-                TestImages.WritePng(Path.Combine(_data, c, $"{c}{i}.png"), new RgbImage(32, 32, px));
-            }
+        _data = TestImages.RandomFolder(Path.Combine(_dir, "data"), ["cat", "dog"], 2, 32, seed: 3, (c, i) => $"{c}{i}.png");
         manual_seed(11);
         using var model = Architectures.Create("bagnet9", 1000, 4, new[] { 1, 1, 1, 1 });
         _a = Path.Combine(_dir, "a.pth");

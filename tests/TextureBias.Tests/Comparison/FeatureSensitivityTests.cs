@@ -15,16 +15,7 @@ public class FeatureSensitivityTests : TempDirTest
 
     string Data()
     {
-        var root = Path.Combine(_dir, "data");
-        var rng = new Random(2);
-        foreach (var c in new[] { "n01440764", "n02123045" })
-            for (int i = 0; i < 2; i++)
-            {
-                var px = new byte[40 * 40 * 3];
-                rng.NextBytes(px);
-                TestImages.WritePng(Path.Combine(root, c, $"{i}.png"), new RgbImage(40, 40, px));
-            }
-        return root;
+        return TestImages.RandomFolder(Path.Combine(_dir, "data"), ["n01440764", "n02123045"], 2, 40, seed: 2);
     }
 
     static BagNet Bag(int seed)

@@ -16,16 +16,7 @@ public class RobustnessTests : TempDirTest
     /// <summary>Random 24-px images in <paramref name="classes"/> folders under <paramref name="name"/>; returns the root.</summary>
     string Folder(string name, IEnumerable<string> classes, int perClass = 3, int seed = 4)
     {
-        var root = Path.Combine(_dir, name);
-        var rng = new Random(seed);
-        foreach (var c in classes)
-            for (int i = 0; i < perClass; i++)
-            {
-                var px = new byte[24 * 24 * 3];
-                rng.NextBytes(px);
-                TestImages.WritePng(Path.Combine(root, c, $"{c}{i}.png"), new RgbImage(24, 24, px));
-            }
-        return root;
+        return TestImages.RandomFolder(Path.Combine(_dir, name), classes, perClass, 24, seed, (c, i) => $"{c}{i}.png");
     }
 
     static BagNet ImageNetModel(int seed)
