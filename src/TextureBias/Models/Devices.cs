@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TextureBias.Models;
+
+/// <summary>
+/// The devices networks run on: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (CUDA when
+/// LibTorch sees a GPU, else the CPU), as given to <c>--device</c>. CUDA needs the CUDA build
+/// (<c>dotnet build -c Release -p:TorchBackend=cuda</c>, README "GPUs"); asking for it where it
+/// is absent is a <see cref="TextureBiasException"/> with one line. LibTorch's shape-only
+/// <c>meta</c> device is for tests: .NET code passes <c>new Device(DeviceType.META)</c>; as text it
+/// is accepted only when <see cref="MetaVariable"/> is 1.
+/// </summary>
+public static partial class Devices
+{
+    /// <summary>The LibTorch backend this library was built against: "cpu" (TorchSharp-cpu) or "cuda" (TorchSharp-cuda-linux).</summary>
+#if TEXTUREBIAS_CUDA
+    public const string Backend = "cuda";
+#else
+    public const string Backend = "cpu";
+#endif
+
+    /// <summary>The environment variable that lets the text "meta" through (tests only; not a user feature).</summary>
+    public const string MetaVariable = "TEXTUREBIAS_META_DEVICE";
+
+    /// <summary>The CPU.</summary>
+    public static Device Cpu => torch.CPU;
+
+    /// <summary>LibTorch's meta device: operations only compute shapes, and a tensor left on the CPU makes them fail.</summary>
+    public static Device Meta => new(DeviceType.META);
+
+    /// <summary>Whether <paramref name="device"/> is the CPU (null counts as the CPU: where tensors are made by default).</summary>
+    public static bool IsCpu(Device? device) => device is null || device.type == DeviceType.CPU;
+
+    /// <summary>The number of CUDA devices LibTorch sees (0 in the CPU build or without a GPU and driver).</summary>
+    public static int CudaDeviceCount() => cuda.is_available() ? cuda.device_count() : 0;
+
+    /// <summary>
+    /// The device <paramref name="text"/> names (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, <c>auto</c>),
+    /// checked against the CUDA devices present; <paramref name="option"/> names the option in errors.
+    /// </summary>
+    public static Device Parse(string text, string option = "--device") =>
+        Parse(text, NeedsCuda(text) ? CudaDeviceCount() : 0, Environment.GetEnvironmentVariable(MetaVariable) == "1", option);
+
+    /// <summary>
+    /// <see cref="Parse(string, string)"/> with <paramref name="cudaDevices"/> CUDA devices present,
+    /// and <c>meta</c> accepted when <paramref name="allowMeta"/>.
+    /// </summary>
+    public static Device Parse(string text, int cudaDevices, bool allowMeta, string option = "--device")
+    {
+        string t = (text ?? "").Trim().ToLowerInvariant();
+        if (t == "cpu") return Cpu;
+        if (t == "auto") return cudaDevices > 0 ? new Device(DeviceType.CUDA, 0) : Cpu;
+        if (t == "meta" && allowMeta) return Meta;
+        var m = CudaPattern().Match(t);
+        if (!m.Success) throw new TextureBiasException($"{option} {text}: not a device (cpu, cuda, cuda:N or auto)");
+        if (cudaDevices == 0)
+            throw new TextureBiasException($"{option} {text}: CUDA is not available (" +
+                (Backend == "cpu" ? "this build uses TorchSharp-cpu" : "no NVIDIA GPU or driver found") + "; see README 'GPUs')");
+        if (!m.Groups[1].Success) return new Device(DeviceType.CUDA, 0);
+        if (!int.TryParse(m.Groups[1].Value, out int index) || index >= cudaDevices)
+            throw new TextureBiasException($"{option} {text}: there {(cudaDevices == 1 ? "is 1 CUDA device (cuda:0)" : $"are {cudaDevices} CUDA devices (cuda:0 to cuda:{cudaDevices - 1})")}");
+        return new Device(DeviceType.CUDA, index);
+    }
+
+    /// <summary>Whether the text may name CUDA, so that LibTorch must be asked (only then).</summary>
+    private static bool NeedsCuda(string text) => (text ?? "").Trim().ToLowerInvariant() is var t && (t == "auto" || t.StartsWith("cuda"));
+
+    [GeneratedRegex(@"^cuda(?::(\d{1,4}))?$")]
+    private static partial Regex CudaPattern();
+}
