@@ -26,20 +26,22 @@ internal static class ClassifyCommand
         var logitsOut = new Option<string?>("--logits-out") { Description = "Write all logits as a float32 NumPy .npy [N,classes], rows in the printed order" };
         var rawDataOut = new Option<string?>("--raw-data-out") { Description = "Also write one trial per image as a raw-data CSV (model-vs-human format: subj,session,trial,rt,object_response,category,condition,imagename) for robustness --raw-data and consistency" };
         var json = new Option<bool>("--json") { Description = "Print JSON Lines (one object per image) instead of text" };
+        var device = DeviceOption.Create();
         var paths = new Argument<string[]>("PATH") { Description = "Image files or folders (walked recursively, sorted by ordinal path)", Arity = ArgumentArity.OneOrMore };
         var command = new Command("classify", "Classify images with a model and print the top classes.")
         {
-            arch, weights, resize, crop, top, batch, logitsOut, rawDataOut, json, paths,
+            arch, weights, resize, crop, top, batch, logitsOut, rawDataOut, json, device, paths,
         };
         PathOptions.Declare(outputFiles: [logitsOut, rawDataOut]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(
             r.GetValue(arch), r.GetValue(weights), r.GetValue(resize), r.GetValue(crop), r.GetValue(top),
-            r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(rawDataOut), r.GetValue(json), r.GetValue(paths)!, cancel)));
+            r.GetValue(batch), r.GetValue(logitsOut), r.GetValue(rawDataOut), r.GetValue(json), r.GetValue(device), r.GetValue(paths)!, cancel)));
         return command;
     }
 
-    private static int Run(string? arch, string? weights, int? resize, int? crop, int top, int batch, string? logitsOut, string? rawDataOut, bool json, string[] inputs, CancellationToken cancel)
+    private static int Run(string? arch, string? weights, int? resize, int? crop, int top, int batch, string? logitsOut, string? rawDataOut, bool json, string? deviceText, string[] inputs, CancellationToken cancel)
     {
+        var device = DeviceOption.Parse(deviceText);
         if (batch < 1) throw new TextureBiasException("--batch must be at least 1");
         if (top < 1) throw new TextureBiasException("--top must be at least 1");
         CommandRunner.CheckSizes(resize, crop);
@@ -48,7 +50,7 @@ internal static class ClassifyCommand
         if (files.Count == 0) throw new TextureBiasException($"no image files found in {string.Join(", ", inputs)}");
         using var model = ModelLoading.Load(arch, weights);
         var preprocessing = CommandRunner.Preprocessing(model, resize, crop, Preprocessing.ImageNetEval);
-        var classifier = new Classifier(model, preprocessing, batch);
+        var classifier = new Classifier(model, preprocessing, batch, device: device);
         using var npy = logitsOut is null ? null : new NpyRowWriter(logitsOut, model.NumClasses);
         var trials = rawDataOut is null ? null
             : new ClassifiedTrials(model, ClassifiedTrials.SubjectName(model.Architecture, weights, ZooAccess.Registered(weights)?.Name), found);

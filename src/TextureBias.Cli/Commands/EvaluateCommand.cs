@@ -24,14 +24,16 @@ internal static class EvaluateCommand
         var subset = new Option<string?>("--class-subset") { Description = "File listing the class folders to use (one per line)" };
         var csv = new Option<string?>("--csv") { Description = "Per-class accuracy CSV: class, index, images, top1, top5" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var device = DeviceOption.Create();
         var command = new Command("evaluate", "Top-1 and top-5 accuracy on an image folder (pytorch/examples' validation).")
         {
-            arch, weights, data, resize, crop, batch, numClasses, subset, csv, json,
+            arch, weights, data, resize, crop, batch, numClasses, subset, csv, json, device,
         };
         PathOptions.Declare(inputFolders: [data], inputFiles: [subset], outputFiles: [csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
+            var on = DeviceOption.Parse(r.GetValue(device));
             if (r.GetValue(batch) < 1) throw new TextureBiasException("--batch must be at least 1");
             var folder = ImageFolder.Open(new[] { r.GetValue(data)! }, r.GetValue(subset) is { } s ? ImageFolder.ReadClassSubset(s) : null);
             if (folder.Samples.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
@@ -39,7 +41,7 @@ internal static class EvaluateCommand
             var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), Preprocessing.ImageNetEval);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var result = CommandRunner.WithProgress($"evaluate {folder.Samples.Count} images", folder.Samples.Count,
-                progress => Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, progress, cancel));
+                progress => Evaluator.Run(model, folder, preprocessing, r.GetValue(batch), Failure, progress, cancel, on));
             cancel.ThrowIfCancellationRequested();
             if (r.GetValue(csv) is { } csvPath)
             {

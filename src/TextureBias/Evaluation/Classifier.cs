@@ -9,17 +9,23 @@ namespace TextureBias.Evaluation;
 /// <summary>
 /// Classifies image files with a model, streaming: images are decoded on background threads
 /// while the network runs (eval mode, no gradients), and results come out in input order.
-/// Unreadable or too small images are reported and skipped.
+/// Unreadable or too small images are reported and skipped. The network runs on its device (or
+/// the one given): batches are decoded on the CPU and copied there, logits come back to the CPU.
 /// </summary>
 public sealed class Classifier
 {
     private readonly ImageClassifier _model;
     private readonly ImageBatchLoader _loader;
+    private readonly Device _device;
 
-    /// <summary>Creates a classifier; the model is put in eval mode.</summary>
-    public Classifier(ImageClassifier model, Preprocessing preprocessing, int batchSize = 32, int workers = 0)
+    /// <summary>
+    /// Creates a classifier; the model is put in eval mode, and moved to <paramref name="device"/>
+    /// when one is given (else it runs where its parameters are).
+    /// </summary>
+    public Classifier(ImageClassifier model, Preprocessing preprocessing, int batchSize = 32, int workers = 0, Device? device = null)
     {
-        _model = model;
+        _model = device is null ? model : Devices.MoveTo(model, device);
+        _device = device ?? Devices.Of(model);
         _model.eval();
         _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
     }
@@ -37,7 +43,8 @@ public sealed class Classifier
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var output = _model.forward(batch.Input);
+                    var output = _model.forward(Devices.On(batch.Input, _device));
+                    output = Devices.On(output, Devices.Cpu);
                     var p = output.softmax(1);
                     logits = output.data<float>().ToArray();
                     probs = p.data<float>().ToArray();

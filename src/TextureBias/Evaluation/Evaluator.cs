@@ -13,20 +13,28 @@ namespace TextureBias.Evaluation;
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="data"/>, on <paramref name="device"/> when
+    /// one is given (the model is moved there), else where the model's parameters are.
+    /// </summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default) =>
-        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel, preprocessing);
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Device? device = null) =>
+        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel, preprocessing, device);
 
     /// <summary>
     /// Evaluates with a per-image transform (image, position in the sample list) in place of resize
     /// and crop; inputs are normalised with <paramref name="normalization"/>'s mean and std (ImageNet's when null).
     /// A folder's classes are the model's outputs of the same name when the model knows its class
     /// names (<see cref="ModelMetadata.Classes"/>), else as <see cref="ImageFolder.ModelIndices(int)"/> says.
+    /// The network runs on <paramref name="device"/> when one is given (the model is moved there), else
+    /// where its parameters are; batches are decoded on the CPU and copied there.
     /// </summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Func<RgbImage, int, RgbImage> geometry, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Preprocessing? normalization = null)
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Preprocessing? normalization = null,
+        Device? device = null)
     {
+        if (device is not null) Devices.MoveTo(model, device);
+        var on = device ?? Devices.Of(model);
         var indices = data.ModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>();
         foreach (var (path, label) in data.Samples) labelOf.TryAdd(path, label);
@@ -49,7 +57,7 @@ public static class Evaluator
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = model.forward(batch.Input);
+                var logits = Devices.On(model.forward(Devices.On(batch.Input, on)), Devices.Cpu);
                 var labels = batch.Paths.Select(p => labelOf[p]).ToList();
                 var targets = labels.Select(l => indices[l]).ToList();
                 var h1 = TopK.Hits(logits, targets, 1);

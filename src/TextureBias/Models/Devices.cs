@@ -64,6 +64,34 @@ public static partial class Devices
         return new Device(DeviceType.CUDA, index);
     }
 
+    /// <summary>The device of <paramref name="module"/>'s first parameter or buffer (the CPU for a module with neither).</summary>
+    public static Device Of(nn.Module module)
+    {
+        foreach (var p in module.parameters()) return p.device;
+        foreach (var b in module.buffers()) return b.device;
+        return Cpu;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="module"/>'s parameters and buffers to <paramref name="device"/> unless
+    /// they are there already (then nothing is copied); returns the module.
+    /// </summary>
+    public static T MoveTo<T>(T module, Device device) where T : nn.Module
+    {
+        if (!SameDevice(Of(module), device)) module.to(device);
+        return module;
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> on <paramref name="device"/>: <paramref name="x"/> itself when it is
+    /// there already, else a copy (owned by the current dispose scope).
+    /// </summary>
+    public static Tensor On(Tensor x, Device device) => SameDevice(x.device, device) ? x : x.to(device);
+
+    /// <summary>Whether two devices are the same (cuda and cuda:0 count as the same).</summary>
+    public static bool SameDevice(Device a, Device b) =>
+        a.type == b.type && (a.type != DeviceType.CUDA || Math.Max(0, a.index) == Math.Max(0, b.index));
+
     /// <summary>Whether the text may name CUDA, so that LibTorch must be asked (only then).</summary>
     private static bool NeedsCuda(string text) => (text ?? "").Trim().ToLowerInvariant() is var t && (t == "auto" || t.StartsWith("cuda"));
 

@@ -48,7 +48,7 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     /// bytes. glibc serves allocations under 32 MiB from its heap (see <see cref="TorchRuntime"/>)
     /// and reuses them; larger ones are mapped fresh and page-faulted in on every forward pass,
     /// which costs more than the convolutions for networks with large feature maps (BagNets have
-    /// no strided stem). Results are the same as for the whole batch.
+    /// no strided stem). Results are the same as for the whole batch. Only on the CPU.
     /// </summary>
     public const long ChunkBytes = 30L << 20;
 
@@ -59,7 +59,8 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     public sealed override Tensor forward(Tensor x)
     {
         long n = x.shape[0];
-        if (training || Nonlinearities.Traced || n <= 1 || x.dim() != 4) return ForwardBatch(x);
+        // Chunks are for glibc's allocator (CPU memory): on other devices the batch runs whole.
+        if (training || Nonlinearities.Traced || n <= 1 || x.dim() != 4 || x.device_type != DeviceType.CPU) return ForwardBatch(x);
         long perImage = Math.Max(1, Profile((int)x.shape[2], (int)x.shape[3]).LargestActivation * 4);
         long chunk = Math.Max(1, ChunkBytes / perImage);
         if (chunk >= n) return ForwardBatch(x);
