@@ -75,7 +75,7 @@ internal static class EvalFusion
         var xt = x.to(ScalarType.Float32).contiguous();
         var wt = weight.detach().to(ScalarType.Float32).contiguous();
         var b = bias is null ? new float[m] : bias.detach().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var result = torch.empty(n, m, ScalarType.Float32);
+        var result = torch.empty(n, m, ScalarType.Float32, device: x.device); // x is on the CPU here: the caller checks
         // Raw pointers into the tensors' native memory (it does not move), read without copies.
         nint xp, wp, op;
         fixed (byte* p = xt.bytes) xp = (nint)p;
