@@ -10,6 +10,7 @@ namespace TextureBias.Models;
 /// ONNX Runtime behind the same interface as our networks. The model takes one float32 image
 /// batch, NCHW ([N,3,H,W]) or NHWC ([N,H,W,3], detected from the input's shape), normalised
 /// with the ImageNet mean and std as torchvision models are, and returns logits [N,classes].
+/// ONNX Runtime runs it on the CPU whatever device its input is on (the logits come back there).
 /// </summary>
 public sealed class OnnxClassifier : ImageClassifier
 {
@@ -59,13 +60,15 @@ public sealed class OnnxClassifier : ImageClassifier
     protected override Tensor ForwardBatch(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var input = _channelsLast ? x.permute(0, 2, 3, 1).contiguous() : x.contiguous();
+        // ONNX Runtime (its CPU package) runs on the CPU: a batch on another device comes over, the logits go back.
+        var onCpu = Devices.On(x, Devices.Cpu);
+        var input = _channelsLast ? onCpu.permute(0, 2, 3, 1).contiguous() : onCpu.contiguous();
         var shape = input.shape.Select(d => (int)d).ToArray();
         var data = new DenseTensor<float>(input.data<float>().ToArray(), shape);
         using var results = _session.Run(new[] { NamedOnnxValue.CreateFromTensor(_input, data) });
         var logits = results.First().AsTensor<float>();
         var values = logits.ToArray();
-        return tensor(values, new long[] { x.shape[0], values.Length / x.shape[0] }).MoveToOuterDisposeScope();
+        return tensor(values, new long[] { x.shape[0], values.Length / x.shape[0] }, device: x.device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Releases the session.</summary>
