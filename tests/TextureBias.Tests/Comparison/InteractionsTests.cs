@@ -84,7 +84,10 @@ public class InteractionsTests : TempDirTest
             return m;
         }
         var value = fill == AttributionBaseline.Zero ? zeros(3, 1, 1) : x.mean([1, 2], keepdim: true);
-        Tensor Masked(Tensor mask) => x * (1 - mask) + value * mask;
+        // A kept-alive Scalar, not implicit ones: the suite runs in parallel, and an implicit Scalar may be collected mid-call.
+        using var one = 1.ToScalar();
+        using var minusOne = (-1).ToScalar();
+        Tensor Masked(Tensor mask) => (x * ones_like(mask).add(mask, minusOne)).add(value * mask, one);
         var mp = Square(record.Pair.Px, record.Pair.Py);
         var mq = Square(record.Pair.Qx, record.Pair.Qy);
         float Logit(Tensor image)
@@ -100,7 +103,7 @@ public class InteractionsTests : TempDirTest
         }
         Assert.Equal(clean - Logit(Masked(mp)), record.DeltaP, 4);
         Assert.Equal(clean - Logit(Masked(mq)), record.DeltaQ, 4);
-        Assert.Equal(clean - Logit(Masked((mp + mq).clamp_max(1))), record.DeltaPQ, 4);
+        Assert.Equal(clean - Logit(Masked(mp.add(mq, one).clamp_max(one))), record.DeltaPQ, 4);
         Assert.NotEqual(0f, record.DeltaPQ);
     }
 
