@@ -147,6 +147,12 @@ internal static class CommandRunner
         return result;
     }
 
+    /// <summary>A comma-separated list of counts (<c>--steps 0,1,2,4</c>); a word that is not one is a <see cref="TextureBiasException"/> naming <paramref name="option"/> and <paramref name="unit"/>.</summary>
+    public static List<int> Counts(string text, string option, string unit) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) ? k
+                : throw new TextureBiasException($"{option}: '{t}' is not a number of {unit}")).ToList();
+
     /// <summary>Resize and crop sizes must be 0 (keep) or positive.</summary>
     public static Preprocessing Preprocessing(int resize, int crop)
     {

@@ -36,8 +36,7 @@ internal static class CompareBagNetCommand
         {
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
             var fillKind = TextureBias.Attribution.AttributionNames.Parse(TextureBias.Attribution.AttributionNames.Baselines, r.GetValue(fill)!, "fill");
-            var stepList = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) ? k : throw new TextureBiasException($"--steps: '{t}' is not a number of squares")).ToList();
+            var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "squares");
             var options = new BagNetComparisonOptions
             {
                 Images = Math.Max(0, r.GetValue(images)), InteractionImages = Math.Max(1, r.GetValue(interactionImages)), BatchSize = Math.Max(1, r.GetValue(batch)),
@@ -47,7 +46,7 @@ internal static class CompareBagNetCommand
             options.Interactions.Validate();
             string dir = r.GetValue(output)!;
             var bag = ModelLoading.LoadBagNet(null, r.GetValue(bagnet)!, "compare-bagnet");
-            var bagModel = new RobustnessModel(ZooAccess.Registered(r.GetValue(bagnet))?.Name ?? Path.GetFileNameWithoutExtension(r.GetValue(bagnet)!), bag, bag.Metadata.EvaluationOr(geometry));
+            var bagModel = new RobustnessModel(ModelLoading.WeightsName(r.GetValue(bagnet)!), bag, bag.Metadata.EvaluationOr(geometry));
             List<RobustnessModel> loaded;
             try { loaded = RobustnessModels.Load(r.GetValue(arch), r.GetValue(models), null, geometry); }
             catch { bag.Dispose(); throw; }

@@ -39,7 +39,7 @@ internal static class ConsistencyCommand
                 foreach (var w in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     using var model = ModelLoading.Load(r.GetValue(arch), w);
-                    string name = ZooAccess.Registered(w)?.Name ?? Path.GetFileNameWithoutExtension(w);
+                    string name = ModelLoading.WeightsName(w);
                     var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), new TextureBias.Imaging.Preprocessing(0, 224));
                     int count = Directory.Exists(dir) ? TextureBias.Data.ImageFiles.Find(new[] { dir }).Count : 0;
                     var trials = CommandRunner.WithProgress(name, count, progress => ModelTrials.Run(model, name, dir, preprocessing, Math.Max(1, r.GetValue(batch)),

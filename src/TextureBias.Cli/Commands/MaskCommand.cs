@@ -40,8 +40,7 @@ internal static class MaskCommand
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
-            var stepList = r.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : throw new TextureBiasException($"--steps: '{t}' is not a number of patches")).ToList();
+            var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "patches");
             var options = new MaskingOptions
             {
                 Patch = r.GetValue(patch), Steps = stepList, Seed = r.GetValue(seed), MaxImages = Math.Max(0, r.GetValue(images)),
@@ -65,7 +64,7 @@ internal static class MaskCommand
                     }
                     var bagnet = ModelLoading.LoadBagNet(null, name, "--ranking by class evidence");
                     bagnets.Add(bagnet);
-                    return PatchRanking.ByBagNet(ZooAccess.Registered(name)?.Name ?? Path.GetFileNameWithoutExtension(name), bagnet);
+                    return PatchRanking.ByBagNet(ModelLoading.WeightsName(name), bagnet);
                 }).ToList();
                 int total = ImageFolder.Open(new[] { r.GetValue(data)! }).Samples.Count;
                 if (options.MaxImages > 0) total = Math.Min(total, options.MaxImages);

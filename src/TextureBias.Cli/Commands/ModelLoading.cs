@@ -47,6 +47,10 @@ internal static class ModelLoading
         throw new TextureBiasException($"{purpose} need a BagNet (bagnet9, bagnet17, bagnet33), not {other}");
     }
 
+    /// <summary>The name of the weights <paramref name="weights"/> in results: the registered name, else the file's name without its extension.</summary>
+    public static string WeightsName(string weights) =>
+        ZooAccess.Registered(weights)?.Name ?? Path.GetFileNameWithoutExtension(weights.TrimEnd('/'));
+
     /// <summary>A model's name in results: the registered weights' name if one was given, else its architecture.</summary>
     public static string Label(string architecture, string? weights) =>
         ZooAccess.Registered(weights)?.Name ?? architecture;

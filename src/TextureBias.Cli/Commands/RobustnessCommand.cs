@@ -67,8 +67,9 @@ internal static class RobustnessCommand
             var models = RobustnessModels.Load(r.GetValue(arch), r.GetValue(weights), r.GetValue(onnx), geometry);
             try
             {
-                var store = r.GetValue(output) is { } folder ? RobustnessStore.Open(folder, models, dir, geometry, options) : null;
-                int images = TextureBias.Data.ImageFolder.Open(new[] { dir }).Samples.Count;
+                var data = TextureBias.Data.ImageFolder.Open(new[] { dir });
+                int images = data.Samples.Count;
+                var store = r.GetValue(output) is { } folder ? RobustnessStore.Open(folder, models, dir, images, geometry, options) : null;
                 var cells = CommandRunner.WithProgress($"{string.Join(", ", kinds.Select(k => k.Name))}: {models.Count} model(s)", images * levelLists.Sum(l => l.Count), progress =>
                 {
                     var result = new List<RobustnessCell>();
@@ -76,7 +77,7 @@ internal static class RobustnessCommand
                     for (int d = 0; d < kinds.Count; d++)
                     {
                         int offset = before;
-                        var cellsOfD = Robustness.Evaluate(models, dir, geometry, kinds[d], levelLists[d], options, store,
+                        var cellsOfD = Robustness.Evaluate(models, data, dir, geometry, kinds[d], levelLists[d], options, store,
                             f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), n => progress?.Invoke(offset + n), cancel);
                         if (r.GetValue(rawOut) is { } rawFolder)
                             foreach (var file in Robustness.WriteRawData(rawFolder, cellsOfD)) Console.Error.WriteLine($"texturebias: wrote {file}");

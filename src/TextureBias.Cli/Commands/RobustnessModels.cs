@@ -46,7 +46,7 @@ internal static class RobustnessModels
     static List<string> Names(IReadOnlyList<string> sources, bool architectureOnly)
     {
         if (architectureOnly) return sources.ToList();
-        string Short(string s) => ZooAccess.Registered(s)?.Name ?? Path.GetFileNameWithoutExtension(s.TrimEnd('/'));
+        string Short(string s) => ModelLoading.WeightsName(s);
         string Long(string s) => ZooAccess.Registered(s)?.Name
             ?? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(s)) ?? "") + "/" + Path.GetFileNameWithoutExtension(s);
         var shortNames = sources.Select(Short).ToList();

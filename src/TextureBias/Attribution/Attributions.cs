@@ -160,7 +160,7 @@ public static class Attributions
                 for (int j = 0; j < n; j++)
                 {
                     var (wy, wx) = windows[start + j];
-                    copies[j].narrow(1, wy, k).narrow(2, wx, k).copy_(x0[0].narrow(1, wy, k).narrow(2, wx, k));
+                    SquareMask.Apply(copies[j], x0[0], wx, wy, k);
                 }
                 var logits = model.forward(copies).select(1, targets[i]).data<float>().ToArray();
                 for (int j = 0; j < n; j++)

@@ -31,7 +31,7 @@ public static class BagNetComparison
         if (bagnet.Model is not BagNet net) throw new TextureBiasException($"{bagnet.Name} is not a BagNet");
         if (models.Count == 0) throw new TextureBiasException("give at least one network to compare with the BagNet");
         var images = ImageFolder.Open(new[] { data });
-        var files = Spread(images.Samples.Select(s => s.Path).ToList(), options.Images);
+        var files = EvenSpread.Of(images.Samples.Select(s => s.Path).ToList(), options.Images);
         var preprocessing = geometry;
 
         var errors = new List<(string, LogitCorrelationResult)>();
@@ -53,7 +53,7 @@ public static class BagNetComparison
         {
             cancel.ThrowIfCancellationRequested();
             var model = everyone[m];
-            var store = folder is null ? null : InteractionStore.Open(Path.Combine(folder, "interactions", Safe(model.Name)),
+            var store = folder is null ? null : InteractionStore.Open(Path.Combine(folder, "interactions", FileNameText.Of(model.Name)),
                 new InteractionRun(model.Name, Path.GetFullPath(data), interactionFiles.Count, geometry.ToString(), InteractionStore.Describe(options.Interactions),
                 weights?.GetValueOrDefault(model.Name) ?? model.Model.Architecture));
             int offset = m * interactionFiles.Count;
@@ -63,8 +63,4 @@ public static class BagNetComparison
         return new BagNetComparisonResult(bagnet.Name, errors, masking, interactions);
     }
 
-    static string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '-').ToArray());
-
-    static List<string> Spread(IReadOnlyList<string> files, int max) =>
-        max <= 0 || max >= files.Count ? files.ToList() : Enumerable.Range(0, max).Select(i => files[(int)((long)i * files.Count / max)]).ToList();
 }

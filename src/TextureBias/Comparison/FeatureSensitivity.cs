@@ -31,7 +31,7 @@ public static class FeatureSensitivity
         if (options.Patch < 1) throw new TextureBiasException("the patch side must be positive");
         if (options.Steps.Count == 0 || options.Steps.Any(k => k < 0)) throw new TextureBiasException("the steps must be 0 or more patches");
         var folder = ImageFolder.Open(new[] { data });
-        var samples = Spread(folder.Samples, options.MaxImages);
+        var samples = EvenSpread.Of(folder.Samples, options.MaxImages);
         var outputs = models.Select(m => Indices(folder, m.Model, m.Name)).ToList();
         var bagnetOutputs = rankings.Where(r => r.BagNet is not null).ToDictionary(r => r.Name, r => Indices(folder, r.BagNet!, r.Name));
         foreach (var m in models) m.Model.eval();
@@ -75,8 +75,7 @@ public static class FeatureSensitivity
                             for (int p = 0; p < Math.Min(steps[s], order.Length); p++)
                             {
                                 var (y, x) = grid.Origin(order[p]);
-                                masked[s].narrow(1, y, options.Patch).narrow(2, x, options.Patch)
-                                    .copy_(fill[0].narrow(1, y, options.Patch).narrow(2, x, options.Patch));
+                                SquareMask.Apply(masked[s], fill[0], x, y, options.Patch);
                             }
                         Tensor logits;
                         using (no_grad()) logits = model.Model.forward(masked);
@@ -136,13 +135,7 @@ public static class FeatureSensitivity
     static Tensor BagNetHeatmap(BagNet bagnet, Tensor pixels, int target) =>
         Heatmap.Dense(bagnet, Normalise(pixels, bagnet.Metadata.EvaluationOr(Preprocessing.ImageNetEval))[0], [target])[0];
 
-    static Tensor Normalise(Tensor pixels, Preprocessing normalization)
-    {
-        using var scope = NewDisposeScope();
-        var mean = tensor(normalization.Mean.ToArray()).view(1, 3, 1, 1);
-        var std = tensor(normalization.Std.ToArray()).view(1, 3, 1, 1);
-        return pixels.Minus(mean).div(std).MoveToOuterDisposeScope();
-    }
+    static Tensor Normalise(Tensor pixels, Preprocessing normalization) => Preprocessing.Normalize(pixels, normalization.Mean, normalization.Std);
 
     static int[] Indices(ImageFolder folder, ImageClassifier model, string name)
     {
@@ -150,9 +143,4 @@ public static class FeatureSensitivity
         catch (TextureBiasException e) { throw new TextureBiasException($"{name}: {e.Message}"); }
     }
 
-    static List<(string Path, int Label)> Spread(IReadOnlyList<(string Path, int Label)> samples, int max)
-    {
-        if (max <= 0 || max >= samples.Count) return samples.ToList();
-        return Enumerable.Range(0, max).Select(i => samples[(int)((long)i * samples.Count / max)]).ToList();
-    }
 }

@@ -44,19 +44,12 @@ public static class Interactions
                 var pair = pairs[(row - 1) / 3];
                 int which = (row - 1) % 3;
                 var copy = batch[j];
-                if (which != 1) Mask(copy, fill, pair.Px, pair.Py, pair.Size);
-                if (which != 0) Mask(copy, fill, pair.Qx, pair.Qy, pair.Size);
+                if (which != 1) SquareMask.Apply(copy, fill, pair.Px, pair.Py, pair.Size);
+                if (which != 0) SquareMask.Apply(copy, fill, pair.Qx, pair.Qy, pair.Size);
             }
             parts.Add(model.forward(batch));
         }
         return cat(parts, 0).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Fills the <paramref name="size"/>×<paramref name="size"/> square at (<paramref name="left"/>, <paramref name="top"/>) of <paramref name="image"/> [3,H,W] with <paramref name="fill"/>'s values there, in place.</summary>
-    public static void Mask(Tensor image, Tensor fill, int left, int top, int size)
-    {
-        using var scope = NewDisposeScope();
-        image.narrow(1, top, size).narrow(2, left, size).copy_(fill.narrow(1, top, size).narrow(2, left, size));
     }
 
     /// <summary>

@@ -33,8 +33,7 @@ public static class Robustness
         foreach (var byDistortion in cells.GroupBy(c => c.Distortion))
             foreach (var byModel in byDistortion.SelectMany(c => c.Trials).GroupBy(t => t.Subject))
             {
-                string name = new(byModel.Key.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray());
-                string path = Path.Combine(folder, $"{byDistortion.Key}_{name}.csv");
+                string path = Path.Combine(folder, $"{byDistortion.Key}_{FileNameText.Of(byModel.Key)}.csv");
                 if (written.Contains(path)) throw new TextureBiasException($"{path}: two models' trials would share this file (model names differing only in punctuation)");
                 RawData.Write(path, byModel.ToList());
                 written.Add(path);
@@ -52,6 +51,15 @@ public static class Robustness
     /// </summary>
     public static IReadOnlyList<RobustnessCell> Evaluate(IReadOnlyList<RobustnessModel> models, string data, Preprocessing geometry,
         IDistortion distortion, IReadOnlyList<DistortionLevel> levels, RobustnessOptions? options = null, RobustnessStore? store = null,
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default) =>
+        Evaluate(models, ImageFolder.Open(new[] { data }), data, geometry, distortion, levels, options, store, onFailure, progress, cancel);
+
+    /// <summary>
+    /// <see cref="Evaluate(IReadOnlyList{RobustnessModel}, string, Preprocessing, IDistortion, IReadOnlyList{DistortionLevel}, RobustnessOptions?, RobustnessStore?, Action{ImageFailure}?, Action{int}?, CancellationToken)"/>
+    /// on <paramref name="folder"/>, the folder <paramref name="data"/> already read (so that a run over several distortions reads it once).
+    /// </summary>
+    public static IReadOnlyList<RobustnessCell> Evaluate(IReadOnlyList<RobustnessModel> models, ImageFolder folder, string data, Preprocessing geometry,
+        IDistortion distortion, IReadOnlyList<DistortionLevel> levels, RobustnessOptions? options = null, RobustnessStore? store = null,
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
     {
         options ??= new RobustnessOptions();
@@ -59,7 +67,6 @@ public static class Robustness
         if (levels.Count == 0) throw new ArgumentException("no level to evaluate", nameof(levels));
         var duplicate = models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new TextureBiasException($"two models are called '{duplicate.Key}': give each its own name");
-        var folder = ImageFolder.Open(new[] { data });
         var scorers = models.Select(m => RobustnessScorer.For(m.Model, m.Name, folder)).ToList();
         var paths = folder.Samples.Select(s => s.Path).ToList();
         var relative = paths.Select(p => Path.GetRelativePath(data, p).Replace(Path.DirectorySeparatorChar, '/')).ToList();
@@ -119,50 +126,42 @@ public static class Robustness
             MinimumSide = models.Max(x => x.Model.MinimumInputSize),
             MinimumSideNeededBy = models.MaxBy(x => x.Model.MinimumInputSize)!.Model.Architecture,
         };
-        var normalisers = models.Select(x => (Mean: tensor(x.Normalization.Mean.ToArray()).view(1, 3, 1, 1), Std: tensor(x.Normalization.Std.ToArray()).view(1, 3, 1, 1))).ToList();
-        try
+        foreach (var batch in loader.Batches(paths, f => { skipped++; onFailure(f); progress(++seen); }, cancel))
         {
-            foreach (var batch in loader.Batches(paths, f => { skipped++; onFailure(f); progress(++seen); }, cancel))
+            using (batch)
+            using (NewDisposeScope())
+            using (no_grad())
             {
-                using (batch)
-                using (NewDisposeScope())
-                using (no_grad())
+                var indices = batch.Paths.Select(p => position[p]).ToList();
+                var labels = indices.Select(i => folder.Samples[i].Label).ToList();
+                for (int k = 0; k < m; k++)
                 {
-                    var indices = batch.Paths.Select(p => position[p]).ToList();
-                    var labels = indices.Select(i => folder.Samples[i].Label).ToList();
-                    for (int k = 0; k < m; k++)
+                    var logits = models[k].Model.forward(Preprocessing.Normalize(batch.Input, models[k].Normalization.Mean, models[k].Normalization.Std));
+                    var scorer = scorers[k];
+                    bool[]? h1 = null, h5 = null;
+                    if (scorer.TopK)
                     {
-                        var logits = models[k].Model.forward(batch.Input.sub(normalisers[k].Mean).div(normalisers[k].Std));
-                        var scorer = scorers[k];
-                        bool[]? h1 = null, h5 = null;
-                        if (scorer.TopK)
-                        {
-                            var targets = labels.Select(scorer.Output).ToList();
-                            h1 = TopK.Hits(logits, targets, 1);
-                            h5 = TopK.Hits(logits, targets, 5);
-                        }
-                        int classes = (int)logits.shape[1];
-                        var values = logits.data<float>().ToArray();
-                        for (int i = 0; i < labels.Count; i++)
-                        {
-                            var row = values.AsSpan(i * classes, classes).ToArray();
-                            var (category, response, hit16, hit1, hit5) = scorer.Score(row, labels[i], h1?[i] ?? false, h5?[i] ?? false);
-                            images[k]++;
-                            if (hit16) sixteen[k]++;
-                            if (hit1) top1[k]++;
-                            if (hit5) top5[k]++;
-                            if (options.KeepTrials)
-                                trials[k].Add(new RawTrial(models[k].Name, "1", level.Condition, imageNames[indices[i]], category, response));
-                        }
+                        var targets = labels.Select(scorer.Output).ToList();
+                        h1 = TopK.Hits(logits, targets, 1);
+                        h5 = TopK.Hits(logits, targets, 5);
                     }
-                    seen += labels.Count;
-                    progress(seen);
+                    int classes = (int)logits.shape[1];
+                    var values = logits.data<float>().ToArray();
+                    for (int i = 0; i < labels.Count; i++)
+                    {
+                        var row = values.AsSpan(i * classes, classes).ToArray();
+                        var (category, response, hit16, hit1, hit5) = scorer.Score(row, labels[i], h1?[i] ?? false, h5?[i] ?? false);
+                        images[k]++;
+                        if (hit16) sixteen[k]++;
+                        if (hit1) top1[k]++;
+                        if (hit5) top5[k]++;
+                        if (options.KeepTrials)
+                            trials[k].Add(new RawTrial(models[k].Name, "1", level.Condition, imageNames[indices[i]], category, response));
+                    }
                 }
+                seen += labels.Count;
+                progress(seen);
             }
-        }
-        finally
-        {
-            foreach (var (mean, std) in normalisers) { mean.Dispose(); std.Dispose(); }
         }
         var points = new List<RobustnessPoint>();
         for (int k = 0; k < m; k++)

@@ -32,9 +32,12 @@ public sealed class RobustnessStore
     /// Opens (creating) the results folder of the run described by the arguments; a folder whose <c>run.json</c> describes
     /// another run is a <see cref="TextureBiasException"/> saying what differs.
     /// </summary>
-    public static RobustnessStore Open(string folder, IReadOnlyList<RobustnessModel> models, string data, Preprocessing geometry, RobustnessOptions options)
+    public static RobustnessStore Open(string folder, IReadOnlyList<RobustnessModel> models, string data, Preprocessing geometry, RobustnessOptions options) =>
+        Open(folder, models, data, ImageFolder.Open(new[] { data }).Samples.Count, geometry, options);
+
+    /// <summary><see cref="Open(string, IReadOnlyList{RobustnessModel}, string, Preprocessing, RobustnessOptions)"/> for a data folder already known to hold <paramref name="images"/> images.</summary>
+    public static RobustnessStore Open(string folder, IReadOnlyList<RobustnessModel> models, string data, int images, Preprocessing geometry, RobustnessOptions options)
     {
-        int images = ImageFolder.Open(new[] { data }).Samples.Count;
         var run = new RobustnessRun(models.Select(m => m.Name).ToList(), Path.GetFullPath(data), images, $"resize {geometry.Resize}, crop {geometry.Crop}",
             options.NumpySeed is { } s ? $"numpy RandomState({s})" : $"seed {options.Seed}", options.Quantisation.ToString().ToLowerInvariant());
         if (File.Exists(folder)) throw new TextureBiasException($"{folder}: is a file, not a results folder");
@@ -83,12 +86,12 @@ public sealed class RobustnessStore
 
     (string Csv, string Json) Files(string distortion, DistortionLevel level)
     {
-        string stem = Path.Combine(Folder, Safe(distortion), Safe(level.Condition));
+        string stem = Path.Combine(Folder, Checked(distortion), Checked(level.Condition));
         return (stem + ".csv", stem + ".json");
     }
 
-    static string Safe(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_') && name != "." && name != ".."
+    static string Checked(string name) =>
+        FileNameText.IsPlain(name)
             ? name
             : throw new TextureBiasException($"'{name}' cannot name a file in a results folder");
 }

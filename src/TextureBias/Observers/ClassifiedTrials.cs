@@ -17,7 +17,7 @@ namespace TextureBias.Observers;
 /// </list>
 /// Images directly in an input folder, and image files given themselves, have their own folder as category folder and
 /// condition "0". The image name is the file name, unless that would give two trials of one condition the same
-/// model-vs-human image id (<see cref="RawData.ShortImageName"/>, by which trials are matched): see <see cref="ImageNames"/>.
+/// model-vs-human image id (<see cref="RawData.ShortImageName"/>, by which trials are matched): see <see cref="TrialImageNames.For"/>.
 /// </summary>
 public sealed class ClassifiedTrials
 {

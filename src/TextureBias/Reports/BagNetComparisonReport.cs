@@ -20,7 +20,6 @@ public static class BagNetComparisonReport
         static string P(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("0.000", CultureInfo.InvariantCulture);
         string Img(string file, string alt) => $"<img src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(file))}\" alt=\"{E(alt)}\">";
-        string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '-').ToArray());
 
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TextureBias: do deep networks decide like BagNets?</title>\n<style>\n")
@@ -48,7 +47,7 @@ public static class BagNetComparisonReport
         foreach (var (model, r) in result.Errors)
         {
             if (r.PerClass is null) continue;
-            string file = Path.Combine(figures, $"per-class-{Safe(model)}.png");
+            string file = Path.Combine(figures, $"per-class-{FileNameText.Of(model)}.png");
             ClassAccuracyScatter.Save(file, r.PerClass, result.BagNet, model);
             h.Append(Img(file, $"per-class accuracy, {result.BagNet} against {model}")).Append('\n');
         }
