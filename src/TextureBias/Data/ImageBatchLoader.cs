@@ -54,6 +54,13 @@ public sealed class ImageBatchLoader
     /// <summary>Images per batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>
+    /// Whether batches are made in pinned (page-locked) host memory, for non-blocking copies to a
+    /// GPU (<see cref="Models.Devices.Upload"/>); set it with <see cref="Models.Devices.PinsMemory"/>.
+    /// Pinned memory needs the CUDA build and a GPU.
+    /// </summary>
+    public bool PinMemory { get; init; }
+
     /// <summary>Decoding threads.</summary>
     public int Workers { get; }
 
@@ -194,12 +201,18 @@ public sealed class ImageBatchLoader
         return chw;
     }
 
-    private static ImageBatch Stack(List<Decoded> items)
+    private ImageBatch Stack(List<Decoded> items)
     {
         int h = items[0].Height, w = items[0].Width, per = 3 * h * w;
         var all = new float[items.Count * per];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Chw!, 0, all, i * per, per);
         var input = torch.tensor(all, new long[] { items.Count, 3, h, w });
+        if (PinMemory)
+        {
+            var pinned = input.pin_memory();
+            input.Dispose();
+            input = pinned;
+        }
         return new ImageBatch(input, items.Select(d => d.Path).ToList());
     }
 }

@@ -27,7 +27,7 @@ public sealed class Classifier
         _model = device is null ? model : Devices.MoveTo(model, device);
         _device = device ?? Devices.Of(model);
         _model.eval();
-        _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
+        _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { PinMemory = Devices.PinsMemory(_device), MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
     }
 
     /// <summary>Classifies <paramref name="paths"/>; yields one result per readable image, in order.</summary>
@@ -43,7 +43,7 @@ public sealed class Classifier
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var output = _model.forward(Devices.On(batch.Input, _device));
+                    var output = _model.forward(Devices.Upload(batch.Input, _device));
                     output = Devices.On(output, Devices.Cpu);
                     var p = output.softmax(1);
                     logits = output.data<float>().ToArray();

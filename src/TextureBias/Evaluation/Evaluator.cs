@@ -43,7 +43,7 @@ public static class Evaluator
         var top1 = new int[n];
         var top5 = new int[n];
         model.eval();
-        var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization) { MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
+        var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization) { PinMemory = Devices.PinsMemory(on), MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
         void Failure(ImageFailure f)
         {
             skipped++;
@@ -57,7 +57,7 @@ public static class Evaluator
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = Devices.On(model.forward(Devices.On(batch.Input, on)), Devices.Cpu);
+                var logits = Devices.On(model.forward(Devices.Upload(batch.Input, on)), Devices.Cpu);
                 var labels = batch.Paths.Select(p => labelOf[p]).ToList();
                 var targets = labels.Select(l => indices[l]).ToList();
                 var h1 = TopK.Hits(logits, targets, 1);

@@ -88,6 +88,43 @@ public static partial class Devices
     /// </summary>
     public static Tensor On(Tensor x, Device device) => SameDevice(x.device, device) ? x : x.to(device);
 
+    /// <summary>
+    /// <paramref name="x"/> (an input batch made on the CPU) on <paramref name="device"/>: itself
+    /// when it is there already; to CUDA from pinned memory (see
+    /// <see cref="Data.ImageBatchLoader.PinMemory"/>) the copy is non-blocking, so the GPU copies
+    /// while the host goes on; the copy is owned by the current dispose scope.
+    /// </summary>
+    public static Tensor Upload(Tensor x, Device device)
+    {
+        if (SameDevice(x.device, device)) return x;
+        bool pinned = x.device_type == DeviceType.CPU && device.type == DeviceType.CUDA && x.is_pinned();
+        return x.to(device, non_blocking: pinned);
+    }
+
+    /// <summary>
+    /// cuDNN's benchmark mode (PyTorch's <c>torch.backends.cudnn.benchmark</c>): cuDNN times its
+    /// convolution algorithms for each new input shape and keeps the fastest; worth it when the
+    /// shapes are fixed (training and evaluation at one crop size), a cost when every image has
+    /// its own. Process-wide; off by default, as in PyTorch; no effect on the CPU.
+    /// </summary>
+    public static bool CudnnBenchmark
+    {
+        get => Native.LibTorchContext.CudnnBenchmark;
+        set => Native.LibTorchContext.CudnnBenchmark = value;
+    }
+
+    /// <summary>
+    /// Turns cuDNN's benchmark mode on when <paramref name="device"/> is CUDA and the inputs have
+    /// <paramref name="fixedSize"/>: what the commands do before a job.
+    /// </summary>
+    public static void TuneFor(Device device, bool fixedSize)
+    {
+        if (device.type == DeviceType.CUDA && fixedSize) CudnnBenchmark = true;
+    }
+
+    /// <summary>Whether input batches bound for <paramref name="device"/> should be made in pinned (page-locked) host memory: for CUDA.</summary>
+    public static bool PinsMemory(Device? device) => device is not null && device.type == DeviceType.CUDA;
+
     /// <summary>Whether two devices are the same (cuda and cuda:0 count as the same).</summary>
     public static bool SameDevice(Device a, Device b) =>
         a.type == b.type && (a.type != DeviceType.CUDA || Math.Max(0, a.index) == Math.Max(0, b.index));

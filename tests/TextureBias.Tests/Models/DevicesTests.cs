@@ -82,4 +82,18 @@ public class DevicesTests
         Assert.True(Devices.IsCpu(null));
         Assert.False(Devices.IsCpu(Devices.Meta));
     }
+
+    [Fact]
+    public void Upload_keeps_a_batch_already_there_copies_it_elsewhere_and_pins_only_for_CUDA()
+    {
+        using var x = ones(2, 3);
+        Assert.Same(x, Devices.Upload(x, Devices.Cpu));
+        using var onMeta = Devices.Upload(x, Devices.Meta);
+        Assert.Equal(DeviceType.META, onMeta.device_type);
+        Assert.Equal(x.shape, onMeta.shape);
+        Assert.False(Devices.PinsMemory(Devices.Cpu));
+        Assert.False(Devices.PinsMemory(Devices.Meta));
+        Assert.False(Devices.PinsMemory(null));
+        Assert.True(Devices.PinsMemory(new Device(DeviceType.CUDA, 1)));
+    }
 }
