@@ -1,6 +1,7 @@
 using TextureBias.Models;
 using TorchSharp;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace TextureBias.Tests.Models;
 
