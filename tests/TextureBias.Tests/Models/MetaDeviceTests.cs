@@ -26,14 +26,6 @@ public class MetaDeviceTests
 {
     public static TheoryData<string> Names() => new(Architectures.Names);
 
-    /// <summary>Makes meta LibTorch's default device until disposed (process-wide: hence the collection).</summary>
-    private sealed class DefaultDeviceMeta : IDisposable
-    {
-        public DefaultDeviceMeta() => set_default_device(Devices.Meta);
-
-        public void Dispose() => set_default_device(Devices.Cpu);
-    }
-
     [Fact]
     public void Tensors_made_without_a_device_land_on_meta_and_mixing_them_with_CPU_tensors_fails()
     {
