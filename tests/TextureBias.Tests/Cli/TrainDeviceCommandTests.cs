@@ -53,13 +53,13 @@ public class TrainDeviceCommandTests : TempDirTest
     [Fact]
     public void Bench_train_reports_its_device_and_precision()
     {
-        var r = CliRunner.Run("bench", "train", "--arch", "resnet18", "--batch", "2", "--size", "32", "--steps", "1", "--device", "cpu", "--amp", "fp16");
+        var r = CliRunner.Run("bench", "train", "--arch", "resnet18", "--batch", "2", "--size", "32", "--steps", "1", "--device", "cpu", "--amp", "bf16");
         CliRunner.AssertNoStackTrace(r);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout.Trim());
         var o = doc.RootElement;
         Assert.Equal("cpu", o.GetProperty("device").GetString());
-        Assert.Equal("fp16", o.GetProperty("amp").GetString());
+        Assert.Equal("bf16", o.GetProperty("amp").GetString());
         Assert.True(o.GetProperty("in_memory_images_per_s").GetDouble() > 0);
         Assert.True(o.GetProperty("end_to_end_images_per_s").GetDouble() > 0);
     }
