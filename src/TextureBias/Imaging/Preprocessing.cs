@@ -71,8 +71,8 @@ public sealed record Preprocessing(int Resize = 256, int Crop = 224)
     {
         using var scope = NewDisposeScope();
         var shape = chw.dim() == 4 ? new long[] { 1, 3, 1, 1 } : new long[] { 3, 1, 1 };
-        var mean = tensor(channelMean.ToArray()).reshape(shape);
-        var std = tensor(channelStd.ToArray()).reshape(shape);
+        var mean = tensor(channelMean.ToArray(), device: chw.device).reshape(shape);
+        var std = tensor(channelStd.ToArray(), device: chw.device).reshape(shape);
         return Models.SafeScalars.Minus(chw, mean).div_(std).MoveToOuterDisposeScope();
     }
 

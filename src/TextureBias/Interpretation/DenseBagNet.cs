@@ -41,7 +41,7 @@ internal sealed class DenseBagNet : IDisposable
             var shortcut = b.Shortcut is { } s ? Fold(s.Conv, s.Norm) : null;
             _blocks.Add(new Block(layers, shortcut, b.Stride, b.OutputChannels));
         }
-        var index = tensor(classes.Select(c => (long)c).ToArray());
+        var index = tensor(classes.Select(c => (long)c).ToArray(), device: model.Classifier.weight!.device);
         _classWeight = model.Classifier.weight!.detach().index_select(0, index);
         _classBias = model.Classifier.bias!.detach().index_select(0, index);
         _classes = classes.Count;
@@ -72,7 +72,7 @@ internal sealed class DenseBagNet : IDisposable
     public Tensor Tile(Tensor input, int rows, int cols)
     {
         using var scope = NewDisposeScope();
-        var output = empty(64, _classes, rows, cols);
+        var output = empty(new long[] { 64, _classes, rows, cols }, device: input.device);
         // Channels-last layout (NHWC strides): oneDNN's convolutions run faster on it, and every
         // later operation keeps it.
         var stem = _stem.Apply(input).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
@@ -131,7 +131,7 @@ internal sealed class DenseBagNet : IDisposable
         var features = maps.narrow(2, 0, rows).narrow(3, 0, cols);
         long count2 = features.shape[0];
         var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
-        var logits = EvalFusion.OrderedLinear(flat, _classWeight, _classBias).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
+        var logits = (flat.device_type == DeviceType.CPU ? EvalFusion.OrderedLinear(flat, _classWeight, _classBias) : nn.functional.linear(flat, _classWeight, _classBias)).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
         for (int p = 0; p < count2; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
         maps.Dispose();
     }

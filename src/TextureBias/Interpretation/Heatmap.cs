@@ -37,7 +37,7 @@ public static class Heatmap
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var padded = Pad(x, q, extraBottom: 8, extraRight: 8, padding); // room to round tiles up to whole cells
-        var result = zeros(classes.Count, h, w);
+        var result = zeros(classes.Count, h, w, device: x.device);
         using var dense = new DenseBagNet(model, classes);
         // Tiles of at most `tile` pixels, split evenly (in whole stride-8 cells) so no thin
         // remainder tile pays the full margin of q-1 pixels.
