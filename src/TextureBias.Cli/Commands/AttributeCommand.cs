@@ -63,6 +63,7 @@ internal static class AttributeCommand
             var targets = many ? OutputNames(files, r.GetValue(outDir)!, r.GetValue(npyDir)) : [(files[0], r.GetValue(output)!, r.GetValue(npy))];
             using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), Preprocessing.ImageNetEval);
+            Devices.TuneFor(on, fixedSize: preprocessing.Crop > 0);
             var wanted = r.GetValue(classes)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(model.ParseClass).ToList();
             int failed = 0;
             foreach (var (file, png, values) in targets)

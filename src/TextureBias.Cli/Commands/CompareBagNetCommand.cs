@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using TextureBias.Comparison;
 using TextureBias.Data;
 using TextureBias.Evaluation;
+using TextureBias.Models;
 using TextureBias.Reports;
 
 namespace TextureBias.Cli.Commands;
@@ -37,6 +38,7 @@ internal static class CompareBagNetCommand
         {
             var on = DeviceOption.Parse(r.GetValue(device));
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             var fillKind = TextureBias.Attribution.AttributionNames.Parse(TextureBias.Attribution.AttributionNames.Baselines, r.GetValue(fill)!, "fill");
             var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "squares");
             var options = new BagNetComparisonOptions

@@ -54,6 +54,7 @@ internal static class InteractionsCommand
             if (r.GetValue(weights) is null && r.GetValue(arch) is null) throw new TextureBiasException("give the models: --weights A[,B...] (or --arch for random weights)");
             if (r.GetValue(images) is < 1) throw new TextureBiasException("--images must be at least 1");
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             string dir = r.GetValue(data)!;
             var files = ImageFiles.Find([dir]).Order(StringComparer.Ordinal).ToList();
             if (r.GetValue(images) is { } n) files = files.Take(n).ToList();

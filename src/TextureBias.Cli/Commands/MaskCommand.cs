@@ -42,6 +42,7 @@ internal static class MaskCommand
         {
             var on = DeviceOption.Parse(r.GetValue(device));
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "patches");
             var options = new MaskingOptions
             {
