@@ -35,17 +35,14 @@ public static class AttributionBenchmark
             var method = AttributionNames.Parse(AttributionNames.Methods, name, "method");
             using (NewDisposeScope()) Attributions.Compute(model, input.narrow(0, 0, 1), [targets[0]], method, options); // warm-up
             var watch = Stopwatch.StartNew();
-            using (NewDisposeScope()) Synchronize(Attributions.Compute(model, input, targets, method, options));
+            using (NewDisposeScope())
+            {
+                Attributions.Compute(model, input, targets, method, options);
+                Evaluation.BenchmarkClock.Synchronize(device);
+            }
             double perImage = watch.Elapsed.TotalSeconds / input.shape[0];
             entries.Add(new Entry(AttributionNames.Of(method), perImage, 1 / perImage));
         }
         return new AttributionBenchmarkResult(arch, size, steps, batch, get_num_threads(), entries);
-    }
-
-    /// <summary>Waits for the device's queued work on <paramref name="result"/> (a copy of one value to the CPU) so that the time is the computation's.</summary>
-    static void Synchronize(Tensor result)
-    {
-        using var scope = NewDisposeScope();
-        Devices.On(result.flatten()[0], Devices.Cpu).item<float>();
     }
 }

@@ -35,8 +35,6 @@ public static class BagNetComparison
         var images = ImageFolder.Open(new[] { data });
         var files = EvenSpread.Of(images.Samples.Select(s => s.Path).ToList(), options.Images);
         var preprocessing = geometry;
-        if (device is not null)
-            foreach (var m in models.Prepend(bagnet)) Devices.MoveTo(m.Model, device); // the error distribution's classifiers run where the networks are
 
         var errors = new List<(string, LogitCorrelationResult)>();
         for (int m = 0; m < models.Count; m++)
@@ -44,7 +42,7 @@ public static class BagNetComparison
             cancel.ThrowIfCancellationRequested();
             int offset = m * 2 * files.Count;
             errors.Add((models[m].Name, LogitCorrelation.Compare(bagnet.Model, models[m].Model, files, preprocessing with { Mean = models[m].Normalization.Mean, Std = models[m].Normalization.Std },
-                options.BatchSize, onFailure, cancel, n => progress?.Invoke(Stages[0], offset + n, 2 * files.Count * models.Count), images)));
+                options.BatchSize, onFailure, cancel, n => progress?.Invoke(Stages[0], offset + n, 2 * files.Count * models.Count), images, device)));
         }
 
         var everyone = new[] { bagnet }.Concat(models).ToList();
