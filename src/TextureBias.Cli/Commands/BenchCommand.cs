@@ -62,13 +62,17 @@ internal static class BenchCommand
         var tBatch = new Option<int>("--batch") { Description = "Images per step", DefaultValueFactory = _ => 32 };
         var tSize = new Option<int>("--size") { Description = "Training crop side", DefaultValueFactory = _ => 224 };
         var tSteps = new Option<int>("--steps") { Description = "Timed steps (and batches of generated images)", DefaultValueFactory = _ => 3 };
+        var tDevice = DeviceOption.Create();
+        var tAmp = AmpOption.Create();
         var trainBench = new Command("train", "Training speed: the step on tensors in memory, and end to end from a generated image folder through the loader.")
         {
-            tArch, tBatch, tSize, tSteps,
+            tArch, tBatch, tSize, tSteps, tDevice, tAmp,
         };
         trainBench.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = TextureBias.Training.TrainBenchmark.Run(r.GetValue(tArch)!, r.GetValue(tBatch), r.GetValue(tSize), r.GetValue(tSteps));
+            var on = DeviceOption.Parse(r.GetValue(tDevice));
+            var precision = AmpOption.Parse(r.GetValue(tAmp));
+            var result = TextureBias.Training.TrainBenchmark.Run(r.GetValue(tArch)!, r.GetValue(tBatch), r.GetValue(tSize), r.GetValue(tSteps), on, precision);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
