@@ -31,13 +31,15 @@ internal static class AttributeCommand
         var npy = new Option<string?>("--npy") { Description = "The maps of one image as float32 .npy ([H,W] for one class, [C,H,W] for several)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Several images: a figure <name>.png each in this folder" };
         var npyDir = new Option<string?>("--npy-dir") { Description = "Several images: the maps <name>.npy each in this folder" };
+        var device = DeviceOption.Create();
         var command = new Command("attribute", "Attribution heatmap of any network for a class: gradient × input, integrated gradients, DeepLIFT (Rescale), occlusion, or a BagNet's patch evidence.")
         {
-            arch, weights, images, classes, method, baseline, sigma, steps, rule, window, stride, batch, resize, crop, output, npy, outDir, npyDir,
+            arch, weights, images, classes, method, baseline, sigma, steps, rule, window, stride, batch, resize, crop, output, npy, outDir, npyDir, device,
         };
         PathOptions.Declare(inputFiles: [images], outputFiles: [output, npy], outputFolders: [outDir, npyDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             var kind = AttributionNames.Parse(AttributionNames.Methods, r.GetValue(method)!, "method");
             var options = new AttributionOptions
@@ -61,6 +63,7 @@ internal static class AttributeCommand
             var targets = many ? OutputNames(files, r.GetValue(outDir)!, r.GetValue(npyDir)) : [(files[0], r.GetValue(output)!, r.GetValue(npy))];
             using var model = ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
             var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), Preprocessing.ImageNetEval);
+            Devices.TuneFor(on, fixedSize: preprocessing.Crop > 0);
             var wanted = r.GetValue(classes)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(model.ParseClass).ToList();
             int failed = 0;
             foreach (var (file, png, values) in targets)
@@ -75,7 +78,7 @@ internal static class AttributeCommand
                     continue;
                 }
                 var watch = Stopwatch.StartNew();
-                using var maps = AttributionMaps.Compute(model, picture, preprocessing, wanted, kind, options);
+                using var maps = AttributionMaps.Compute(model, picture, preprocessing, wanted, kind, options, on);
                 if (values is not null)
                 {
                     using var saved = maps.Classes.Count == 1 ? maps.Maps[0] : maps.Maps.alias();

@@ -104,13 +104,16 @@ internal static class BenchCommand
         var iPairs = new Option<int>("--pairs") { Description = "Patch pairs per image", DefaultValueFactory = _ => 20 };
         var iBatch = new Option<int>("--batch") { Description = "Masked copies per forward pass", DefaultValueFactory = _ => 32 };
         var iImages = new Option<int>("--images") { Description = "Timed images (after one warm-up image); the median is reported", DefaultValueFactory = _ => 3 };
+        var iDevice = DeviceOption.Create();
         var interactions = new Command("interactions", "Interaction measurement speed: images/s and masked copies/s (random weights and images, no decoding).")
         {
-            iArch, iSize, iPatch, iPairs, iBatch, iImages,
+            iArch, iSize, iPatch, iPairs, iBatch, iImages, iDevice,
         };
         interactions.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = TextureBias.Comparison.InteractionBenchmark.Run(r.GetValue(iArch)!, r.GetValue(iSize), r.GetValue(iPatch), r.GetValue(iPairs), r.GetValue(iBatch), r.GetValue(iImages));
+            var on = DeviceOption.Parse(r.GetValue(iDevice));
+            Devices.TuneFor(on, fixedSize: true);
+            var result = TextureBias.Comparison.InteractionBenchmark.Run(r.GetValue(iArch)!, r.GetValue(iSize), r.GetValue(iPatch), r.GetValue(iPairs), r.GetValue(iBatch), r.GetValue(iImages), on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
@@ -120,11 +123,14 @@ internal static class BenchCommand
         var aImages = new Option<int>("--images") { Description = "Images per method", DefaultValueFactory = _ => 2 };
         var aSteps = new Option<int>("--steps") { Description = "Integrated gradients' steps", DefaultValueFactory = _ => 50 };
         var aBatch = new Option<int>("--batch") { Description = "Network inputs per pass", DefaultValueFactory = _ => 16 };
-        var attribute = new Command("attribute", "Attribution speed: seconds per image of each method (integrated gradients' steps in batches).") { aArch, aMethods, aSize, aImages, aSteps, aBatch };
+        var aDevice = DeviceOption.Create();
+        var attribute = new Command("attribute", "Attribution speed: seconds per image of each method (integrated gradients' steps in batches).") { aArch, aMethods, aSize, aImages, aSteps, aBatch, aDevice };
         attribute.SetAction(r => CommandRunner.Run(_ =>
         {
+            var on = DeviceOption.Parse(r.GetValue(aDevice));
+            Devices.TuneFor(on, fixedSize: true);
             var names = r.GetValue(aMethods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Attribution.AttributionBenchmark.Run(r.GetValue(aArch)!, names, r.GetValue(aSize), r.GetValue(aImages), r.GetValue(aSteps), r.GetValue(aBatch)), Json));
+            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Attribution.AttributionBenchmark.Run(r.GetValue(aArch)!, names, r.GetValue(aSize), r.GetValue(aImages), r.GetValue(aSteps), r.GetValue(aBatch), on), Json));
             return CommandRunner.Ok;
         }));
         var mArch = new Option<string>("--arch") { Description = "Architecture (random weights)", DefaultValueFactory = _ => "resnet50" };
@@ -132,10 +138,13 @@ internal static class BenchCommand
         var mSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
         var mImages = new Option<int>("--images") { Description = "Images timed", DefaultValueFactory = _ => 8 };
         var mPatch = new Option<int>("--patch") { Description = "Patch side", DefaultValueFactory = _ => 33 };
-        var mask = new Command("mask", "Masking speed: images/s of the feature-sensitivity experiment end to end (7 masked copies per image in one batch).") { mArch, mRanking, mSize, mImages, mPatch };
+        var mDevice = DeviceOption.Create();
+        var mask = new Command("mask", "Masking speed: images/s of the feature-sensitivity experiment end to end (7 masked copies per image in one batch).") { mArch, mRanking, mSize, mImages, mPatch, mDevice };
         mask.SetAction(r => CommandRunner.Run(_ =>
         {
-            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Comparison.MaskingBenchmark.Run(r.GetValue(mArch)!, r.GetValue(mRanking)!, r.GetValue(mSize), r.GetValue(mImages), r.GetValue(mPatch)), Json));
+            var on = DeviceOption.Parse(r.GetValue(mDevice));
+            Devices.TuneFor(on, fixedSize: true);
+            Console.WriteLine(JsonSerializer.Serialize(TextureBias.Comparison.MaskingBenchmark.Run(r.GetValue(mArch)!, r.GetValue(mRanking)!, r.GetValue(mSize), r.GetValue(mImages), r.GetValue(mPatch), on), Json));
             return CommandRunner.Ok;
         }));
         return new Command("bench", "Benchmarks; each prints one JSON line.") { forward, heatmap, stylize, trainBench, texturize, distort, attribute, mask, interactions };

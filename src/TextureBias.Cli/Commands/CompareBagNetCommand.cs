@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using TextureBias.Comparison;
 using TextureBias.Data;
 using TextureBias.Evaluation;
+using TextureBias.Models;
 using TextureBias.Reports;
 
 namespace TextureBias.Cli.Commands;
@@ -27,14 +28,17 @@ internal static class CompareBagNetCommand
         var resize = new Option<int>("--resize") { Description = "Shorter side after resizing (0 keeps the size)", DefaultValueFactory = _ => 256 };
         var crop = new Option<int>("--crop") { Description = "Centre crop side (0 for no crop)", DefaultValueFactory = _ => 224 };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
+        var device = DeviceOption.Create();
         var command = new Command("compare-bagnet", "The BagNet paper's comparison: error distribution, feature sensitivity (masking) and interactions between image parts of deep networks against a BagNet, as an HTML report.")
         {
-            data, bagnet, models, arch, output, images, interactionImages, patch, steps, pairs, fill, resize, crop, batch,
+            data, bagnet, models, arch, output, images, interactionImages, patch, steps, pairs, fill, resize, crop, batch, device,
         };
         PathOptions.Declare(inputFolders: [data], outputFolders: [output]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             var fillKind = TextureBias.Attribution.AttributionNames.Parse(TextureBias.Attribution.AttributionNames.Baselines, r.GetValue(fill)!, "fill");
             var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "squares");
             var options = new BagNetComparisonOptions
@@ -58,7 +62,7 @@ internal static class CompareBagNetCommand
                 Directory.CreateDirectory(dir);
                 var result = CommandRunner.WithStages(BagNetComparison.Stages, report =>
                     BagNetComparison.Run(bagModel, loaded, r.GetValue(data)!, geometry, options, dir, report,
-                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, weights));
+                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, weights, on));
                 string html = Path.Combine(dir, "report.html");
                 BagNetComparisonReport.Write(html, Path.Combine(dir, "figures"), result, options, r.GetValue(data)!);
                 AtomicFile.WriteText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new

@@ -35,13 +35,15 @@ internal static class InteractionsCommand
         var pairsOut = new Option<string?>("--pairs-out") { Description = "Every pair's target-logit changes Δ(p), Δ(q), Δ(p,q) (CSV)" };
         var plot = new Option<string?>("--plot") { Description = "Correlation and relative non-additivity against the gap, one line per model (PNG)" };
         var output = new Option<string?>("--out") { Description = "Results folder, written image by image (one subfolder per model): run the same command again to go on after a stop" };
+        var device = DeviceOption.Create();
         var command = new Command("interactions", "Interactions between image parts: mask pairs of patches at a range of gaps and compare the logit change of masking both with the sum of the single changes (BagNet paper).")
         {
-            arch, weights, data, images, patch, pairs, bins, seed, fill, sigma, allLogits, batch, resize, crop, json, csv, pairsOut, plot, output,
+            arch, weights, data, images, patch, pairs, bins, seed, fill, sigma, allLogits, batch, resize, crop, json, csv, pairsOut, plot, output, device,
         };
         PathOptions.Declare(inputFolders: [data], outputFiles: [csv, pairsOut, plot], outputFolders: [output]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             var options = new InteractionOptions
             {
                 Patch = r.GetValue(patch), PairsPerImage = r.GetValue(pairs), BinEdges = ParseBins(r.GetValue(bins)!), Seed = r.GetValue(seed),
@@ -52,6 +54,7 @@ internal static class InteractionsCommand
             if (r.GetValue(weights) is null && r.GetValue(arch) is null) throw new TextureBiasException("give the models: --weights A[,B...] (or --arch for random weights)");
             if (r.GetValue(images) is < 1) throw new TextureBiasException("--images must be at least 1");
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             string dir = r.GetValue(data)!;
             var files = ImageFiles.Find([dir]).Order(StringComparer.Ordinal).ToList();
             if (r.GetValue(images) is { } n) files = files.Take(n).ToList();
@@ -76,7 +79,7 @@ internal static class InteractionsCommand
                         var preprocessing = PreprocessingOf(models[m]);
                         var store = stores[m];
                         list.Add((models[m].Name, Interactions.Run(models[m].Model, files, preprocessing, options, folder,
-                            m == 0 ? f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}") : null, k => progress?.Invoke(offset + k), cancel, store)));
+                            m == 0 ? f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}") : null, k => progress?.Invoke(offset + k), cancel, store, on)));
                     }
                     return list;
                 });

@@ -32,14 +32,17 @@ internal static class MaskCommand
         var csv = new Option<string?>("--csv") { Description = "Write the points as CSV" };
         var plot = new Option<string?>("--plot") { Description = "Top-5 accuracy against masked patches, a panel per ranking, a line per network (PNG)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var device = DeviceOption.Create();
         var command = new Command("mask", "Feature sensitivity: mask the patches a heatmap (a BagNet's, each network's own, or random) ranks highest and measure each network's true-class logit and accuracy.")
         {
-            models, arch, data, ranking, patch, steps, fill, baseline, images, seed, resize, crop, csv, plot, json,
+            models, arch, data, ranking, patch, steps, fill, baseline, images, seed, resize, crop, csv, plot, json, device,
         };
         PathOptions.Declare(inputFolders: [data], outputFiles: [csv, plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             var geometry = CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop));
+            Devices.TuneFor(on, fixedSize: geometry.Crop > 0);
             var stepList = CommandRunner.Counts(r.GetValue(steps)!, "--steps", "patches");
             var options = new MaskingOptions
             {
@@ -70,7 +73,7 @@ internal static class MaskCommand
                 if (options.MaxImages > 0) total = Math.Min(total, options.MaxImages);
                 var points = CommandRunner.WithProgress($"masking: {loaded.Count} network(s), {rankings.Count} ranking(s)", total, progress =>
                     FeatureSensitivity.Run(loaded, r.GetValue(data)!, geometry, rankings, options,
-                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), progress, cancel));
+                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), progress, cancel, on));
                 Report(points, rankings, options, r.GetValue(csv), r.GetValue(plot), r.GetValue(json));
                 return CommandRunner.Ok;
             }

@@ -13,18 +13,21 @@ public static class AttributionBenchmark
     /// <param name="ImagesPerSecond">Its inverse.</param>
     public sealed record Entry(string Method, double SecondsPerImage, double ImagesPerSecond);
 
-    /// <summary>Times each of <paramref name="methods"/> (all but bagnet when empty) on <paramref name="images"/> images of side <paramref name="size"/>, after a warm-up.</summary>
-    public static AttributionBenchmarkResult Run(string arch, IReadOnlyList<string> methods, int size = 224, int images = 2, int steps = 50, int batch = 16)
+    /// <summary>Times each of <paramref name="methods"/> (all but bagnet when empty) on <paramref name="images"/> images of side <paramref name="size"/>, after a warm-up, on <paramref name="device"/> (null: the CPU).</summary>
+    public static AttributionBenchmarkResult Run(string arch, IReadOnlyList<string> methods, int size = 224, int images = 2, int steps = 50, int batch = 16, Device? device = null)
     {
         using var model = Architectures.Create(arch);
         model.eval();
+        device ??= Devices.Cpu;
+        Devices.MoveTo(model, device);
         if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
         var kinds = methods.Count == 0
             ? AttributionNames.Methods.Where(m => m.Value != AttributionMethod.BagNet || model is BagNet).Select(m => m.Key).ToList()
             : methods.ToList();
         var options = new AttributionOptions { Steps = steps, BatchSize = batch };
         manual_seed(0);
-        using var input = randn(Math.Max(1, images), 3, size, size);
+        using var cpuInput = randn(new long[] { Math.Max(1, images), 3, size, size }, device: Devices.Cpu);
+        using var input = Devices.On(cpuInput, device);
         var targets = Enumerable.Range(0, (int)input.shape[0]).Select(i => i % model.NumClasses).ToList();
         var entries = new List<Entry>();
         foreach (var name in kinds)
@@ -32,7 +35,11 @@ public static class AttributionBenchmark
             var method = AttributionNames.Parse(AttributionNames.Methods, name, "method");
             using (NewDisposeScope()) Attributions.Compute(model, input.narrow(0, 0, 1), [targets[0]], method, options); // warm-up
             var watch = Stopwatch.StartNew();
-            using (NewDisposeScope()) Attributions.Compute(model, input, targets, method, options);
+            using (NewDisposeScope())
+            {
+                Attributions.Compute(model, input, targets, method, options);
+                Evaluation.BenchmarkClock.Synchronize(device);
+            }
             double perImage = watch.Elapsed.TotalSeconds / input.shape[0];
             entries.Add(new Entry(AttributionNames.Of(method), perImage, 1 / perImage));
         }

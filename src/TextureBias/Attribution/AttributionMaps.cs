@@ -6,28 +6,32 @@ namespace TextureBias.Attribution;
 
 /// <summary>The attribution heatmaps of one image for one or more classes (<see cref="Attributions"/>), with the image as the network saw it.</summary>
 /// <param name="Image">The image after resizing and cropping (what the maps refer to).</param>
-/// <param name="Maps">[classes, H, W]: each class's attributions summed over the colour channels. Owned by this record.</param>
+/// <param name="Maps">[classes, H, W] on the CPU: each class's attributions summed over the colour channels. Owned by this record.</param>
 /// <param name="Classes">The class of each map.</param>
 /// <param name="Method">How the maps were computed.</param>
 /// <param name="Logits">The image's logits (all classes).</param>
 public sealed record AttributionMaps(RgbImage Image, Tensor Maps, IReadOnlyList<int> Classes, AttributionMethod Method, float[] Logits) : IDisposable
 {
-    /// <summary>Computes the maps of <paramref name="classes"/> (the top-1 class when null or empty) for <paramref name="image"/>.</summary>
+    /// <summary>
+    /// Computes the maps of <paramref name="classes"/> (the top-1 class when null or empty) for <paramref name="image"/>, the
+    /// network moved to <paramref name="device"/> (null: where it is); the maps and logits come back to the CPU.
+    /// </summary>
     public static AttributionMaps Compute(ImageClassifier model, RgbImage image, Preprocessing preprocessing, IReadOnlyList<int>? classes,
-        AttributionMethod method, AttributionOptions? options = null)
+        AttributionMethod method, AttributionOptions? options = null, Device? device = null)
     {
         var shown = preprocessing.Geometry(image);
         if (Math.Min(shown.Width, shown.Height) < model.MinimumInputSize)
             throw new TextureBiasException($"the image is {shown.Width}x{shown.Height} after preprocessing, smaller than the {model.MinimumInputSize} pixels {model.Architecture} needs");
         model.eval();
+        if (device is not null) Devices.MoveTo(model, device);
         using var scope = NewDisposeScope();
-        var input = (preprocessing with { Resize = 0, Crop = 0 }).Apply(shown).unsqueeze(0);
+        var input = Devices.Upload((preprocessing with { Resize = 0, Crop = 0 }).Apply(shown).unsqueeze(0), Devices.Of(model));
         float[] logits;
-        using (no_grad()) logits = model.forward(input)[0].data<float>().ToArray();
+        using (no_grad()) logits = Devices.On(model.forward(input)[0], Devices.Cpu).data<float>().ToArray();
         if (classes is null || classes.Count == 0) classes = [Array.IndexOf(logits, logits.Max())];
         var batch = input.expand(classes.Count, -1, -1, -1).contiguous();
         var attributions = Attributions.Compute(model, batch, classes, method, options);
-        var maps = Attributions.Heatmaps(attributions);
+        var maps = Devices.On(Attributions.Heatmaps(attributions), Devices.Cpu);
         return new AttributionMaps(shown, maps.MoveToOuterDisposeScope(), classes.ToArray(), method, logits);
     }
 

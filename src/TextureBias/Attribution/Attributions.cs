@@ -12,11 +12,12 @@ namespace TextureBias.Attribution;
 /// one per input value (a BagNet's class evidence: [N,1,H,W]), and a heatmap is their sum over the channels
 /// (<see cref="Heatmaps"/>). The networks run in eval mode (batch norms with their running statistics) on their
 /// differentiable path (<see cref="Nonlinearities"/>); the batch norms, convolutions, linear layers, average pools, additions
-/// and concatenations keep their ordinary gradients.
+/// and concatenations keep their ordinary gradients. They run on the network's device (<see cref="Devices.Of"/>; the input is
+/// moved there), and the attributions are on that device.
 /// </summary>
 public static class Attributions
 {
-    /// <summary>The attributions of <paramref name="targets"/> (one class per image) for the batch <paramref name="input"/>.</summary>
+    /// <summary>The attributions of <paramref name="targets"/> (one class per image) for the batch <paramref name="input"/>, on <paramref name="model"/>'s device.</summary>
     public static Tensor Compute(ImageClassifier model, Tensor input, IReadOnlyList<int> targets, AttributionMethod method, AttributionOptions? options = null)
     {
         options ??= new AttributionOptions();
@@ -26,6 +27,7 @@ public static class Attributions
             if (t < 0 || t >= model.NumClasses) throw new TextureBiasException($"class {t} is not one of {model.Architecture}'s {model.NumClasses} outputs");
         if (options.BatchSize < 1) throw new ArgumentException("the batch size must be at least 1");
         model.eval();
+        input = Devices.On(input, Devices.Of(model));
         return method switch
         {
             AttributionMethod.GradientInput => GradientInput(model, input, targets, options),
@@ -71,7 +73,7 @@ public static class Attributions
         Tensor logits;
         using (Nonlinearities.Use(rule))
             logits = model.forward(references is null ? leaf : cat([leaf, references.detach()], 0));
-        var index = tensor(targets.Select(t => (long)t).ToArray()).view(-1, 1);
+        var index = tensor(targets.Select(t => (long)t).ToArray(), device: logits.device).view(-1, 1);
         var selected = logits.narrow(0, 0, targets.Count).gather(1, index).sum();
         var gradient = autograd.grad([selected], [leaf])[0];
         return gradient.detach().MoveToOuterDisposeScope();
@@ -105,8 +107,8 @@ public static class Attributions
             foreach (var (start, count) in Chunks(alphas.Length, options.BatchSize))
             {
                 using var stepScope = NewDisposeScope();
-                var a = tensor(alphas.Skip(start).Take(count).Select(v => (float)v).ToArray()).view(-1, 1, 1, 1);
-                var w = tensor(weights.Skip(start).Take(count).Select(v => (float)v).ToArray()).view(-1, 1, 1, 1);
+                var a = tensor(alphas.Skip(start).Take(count).Select(v => (float)v).ToArray(), device: x.device).view(-1, 1, 1, 1);
+                var w = tensor(weights.Skip(start).Take(count).Select(v => (float)v).ToArray(), device: x.device).view(-1, 1, 1, 1);
                 var points = x0.Plus(delta * a);
                 var gradients = Gradient(model, points, Enumerable.Repeat(targets[i], count).ToList(), new PlainGradientRule());
                 total.add_((gradients * w).sum(0, keepdim: true), SafeScalars.One);
@@ -150,9 +152,10 @@ public static class Attributions
             using var imageScope = NewDisposeScope();
             var x = input.narrow(0, i, 1).detach();
             var x0 = baseline.narrow(0, i, 1);
-            float clean = model.forward(x)[0, targets[i]].item<float>();
-            var sum = zeros(h, w);
-            var count = zeros(h, w);
+            float clean = Devices.On(model.forward(x)[0, targets[i]], Devices.Cpu).item<float>();
+            // The map is summed on the CPU (the logits come back there anyway; thousands of small window updates are host work).
+            var sum = zeros(h, w, device: Devices.Cpu);
+            var count = zeros(h, w, device: Devices.Cpu);
             foreach (var (start, n) in Chunks(windows.Count, options.BatchSize))
             {
                 using var batchScope = NewDisposeScope();
@@ -162,17 +165,17 @@ public static class Attributions
                     var (wy, wx) = windows[start + j];
                     SquareMask.Apply(copies[j], x0[0], wx, wy, k);
                 }
-                var logits = model.forward(copies).select(1, targets[i]).data<float>().ToArray();
+                var logits = Devices.On(model.forward(copies).select(1, targets[i]), Devices.Cpu).data<float>().ToArray();
                 for (int j = 0; j < n; j++)
                 {
                     var (wy, wx) = windows[start + j];
-                    using var drop = SafeScalars.AsTensor(clean - logits[j]);
+                    using var drop = tensor(clean - logits[j], device: Devices.Cpu);
                     sum.narrow(0, wy, k).narrow(1, wx, k).add_(drop, SafeScalars.One);
                     count.narrow(0, wy, k).narrow(1, wx, k).add_(SafeScalars.One, SafeScalars.One);
                 }
             }
             var map = where(count.gt(SafeScalars.Zero), sum.div(count.clamp_min(SafeScalars.One)), zeros_like(sum));
-            parts.Add(map.unsqueeze(0).expand(3, h, w).unsqueeze(0).contiguous().MoveToOuterDisposeScope());
+            parts.Add(Devices.On(map.unsqueeze(0).expand(3, h, w).unsqueeze(0).contiguous(), input.device).MoveToOuterDisposeScope());
         }
         return cat(parts, 0).MoveToOuterDisposeScope();
     }
@@ -192,7 +195,7 @@ public static class Attributions
         int radius = Math.Max(1, (int)Math.Ceiling(4 * sigma));
         var kernel = Enumerable.Range(-radius, 2 * radius + 1).Select(d => Math.Exp(-d * d / (2 * sigma * sigma))).ToArray();
         double total = kernel.Sum();
-        using var k1 = tensor(kernel.Select(v => (float)(v / total)).ToArray());
+        using var k1 = tensor(kernel.Select(v => (float)(v / total)).ToArray(), device: x.device);
         long c = x.shape[1];
         var horizontal = k1.view(1, 1, 1, -1).expand(c, 1, 1, 2 * radius + 1).contiguous();
         var vertical = k1.view(1, 1, -1, 1).expand(c, 1, 2 * radius + 1, 1).contiguous();

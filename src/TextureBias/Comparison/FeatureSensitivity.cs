@@ -13,17 +13,19 @@ namespace TextureBias.Comparison;
 /// BagNet's evidence?): each image's q×q patches (a centred grid) are ranked by a heatmap of its true class, the top k
 /// are masked for each k of <see cref="MaskingOptions.Steps"/>, and each model's true-class logit and top-1/top-5
 /// accuracy are recorded per k. The paper's exact protocol (patch size, number, mask value, metric) is not known; these are
-/// options. All masked copies of an image go through a network as one batch.
+/// options. All masked copies of an image go through a network as one batch, on the network's device; images are decoded
+/// on the CPU and uploaded, and logits and patch scores come back to the CPU.
 /// </summary>
 public static class FeatureSensitivity
 {
     /// <summary>
     /// Runs the experiment on the image folder <paramref name="data"/> (classes the models know: ImageNet WNIDs, or the
-    /// networks' own class names) for every model and ranking; returns one point per model, ranking and step.
+    /// networks' own class names) for every model and ranking; returns one point per model, ranking and step. The networks
+    /// (and the rankings' BagNets) are moved to <paramref name="device"/> (null: each runs where it is).
     /// </summary>
     public static IReadOnlyList<MaskingPoint> Run(IReadOnlyList<RobustnessModel> models, string data, Preprocessing geometry,
         IReadOnlyList<PatchRanking> rankings, MaskingOptions? options = null, Action<ImageFailure>? onFailure = null,
-        Action<int>? progress = null, CancellationToken cancel = default)
+        Action<int>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         options ??= new MaskingOptions();
         if (models.Count == 0) throw new ArgumentException("no model", nameof(models));
@@ -36,6 +38,11 @@ public static class FeatureSensitivity
         var bagnetOutputs = rankings.Where(r => r.BagNet is not null).ToDictionary(r => r.Name, r => Indices(folder, r.BagNet!, r.Name));
         foreach (var m in models) m.Model.eval();
         foreach (var r in rankings) r.BagNet?.eval();
+        if (device is not null)
+        {
+            foreach (var m in models) Devices.MoveTo(m.Model, device);
+            foreach (var r in rankings) if (r.BagNet is { } b) Devices.MoveTo(b, device);
+        }
         var steps = options.Steps.Distinct().Order().ToList();
         int mCount = models.Count, rCount = rankings.Count, sCount = steps.Count;
         var logitSum = new double[mCount, rCount, sCount];
@@ -45,13 +52,13 @@ public static class FeatureSensitivity
         var labelOf = samples.ToDictionary(s => s.Path, s => s.Label);
         var indexOf = samples.Select((s, i) => (s.Path, i)).ToDictionary(x => x.Path, x => x.i);
         int minimum = Math.Max(options.Patch, models.Max(m => m.Model.MinimumInputSize));
-        var loader = new ImageBatchLoader((image, _) => geometry.Geometry(image), 1, normalize: false) { MinimumSide = minimum, MinimumSideNeededBy = "the models and patches" };
+        var loader = new ImageBatchLoader((image, _) => geometry.Geometry(image), 1, normalize: false) { MinimumSide = minimum, MinimumSideNeededBy = "the models and patches", PinMemory = Devices.PinsMemory(device) };
         foreach (var batch in loader.Batches(samples.Select(s => s.Path).ToList(), f => { onFailure?.Invoke(f); progress?.Invoke(++seen); }, cancel))
         {
             using (batch)
             using (NewDisposeScope())
             {
-                var pixels = batch.Input; // [1,3,H,W] in [0,1]
+                var pixels = batch.Input; // [1,3,H,W] in [0,1], on the CPU
                 int label = labelOf[batch.Paths[0]], index = indexOf[batch.Paths[0]];
                 progress?.Invoke(++seen);
                 var grid = new PatchGrid((int)pixels.shape[2], (int)pixels.shape[3], options.Patch);
@@ -59,14 +66,14 @@ public static class FeatureSensitivity
                 {
                     var ranking = rankings[r];
                     int[]? shared = ranking.BagNet is { } bagnet
-                        ? Order(grid, BagNetHeatmap(bagnet, pixels, bagnetOutputs[ranking.Name][label]))
+                        ? Order(grid, BagNetHeatmap(bagnet, Devices.Upload(pixels, Devices.Of(bagnet)), bagnetOutputs[ranking.Name][label]))
                         : ranking.OwnMethod is null ? RandomOrder(grid.Count, options.Seed, index) : null;
                     for (int m = 0; m < mCount; m++)
                     {
                         using var modelScope = NewDisposeScope();
                         var model = models[m];
                         int target = outputs[m][label];
-                        var input = Normalise(pixels, model.Normalization);
+                        var input = Normalise(Devices.Upload(pixels, Devices.Of(model.Model)), model.Normalization);
                         var order = shared ?? Order(grid, Attributions.Heatmaps(
                             Attributions.Compute(model.Model, input, [target], ranking.OwnMethod!.Value, options.Attribution))[0]);
                         var fill = Attributions.Baseline(input, options.Attribution with { Baseline = options.Fill });
@@ -78,7 +85,7 @@ public static class FeatureSensitivity
                                 SquareMask.Apply(masked[s], fill[0], x, y, options.Patch);
                             }
                         Tensor logits;
-                        using (no_grad()) logits = model.Model.forward(masked);
+                        using (no_grad()) logits = Devices.On(model.Model.forward(masked), Devices.Cpu);
                         var targets = Enumerable.Repeat(target, sCount).ToList();
                         var h1 = TopK.Hits(logits, targets, 1);
                         var h5 = TopK.Hits(logits, targets, 5);
@@ -114,13 +121,13 @@ public static class FeatureSensitivity
             $"{CsvText.Field(p.Model)},{CsvText.Field(p.Ranking)},{p.Masked},{p.Images},{F(p.TrueClassLogit)},{F(p.Top1)},{F(p.Top5)}\n")));
     }
 
-    /// <summary>Patch indices by descending score of <paramref name="heatmap"/> [H,W] summed over each patch (ties: lower index first).</summary>
+    /// <summary>Patch indices by descending score of <paramref name="heatmap"/> [H,W] (on any device) summed over each patch (ties: lower index first).</summary>
     public static int[] Order(PatchGrid grid, Tensor heatmap)
     {
         using var scope = NewDisposeScope();
         int q = grid.Patch;
-        var scores = heatmap.detach().narrow(0, grid.Top, grid.Rows * q).narrow(1, grid.Left, grid.Columns * q)
-            .reshape(grid.Rows, q, grid.Columns, q).sum([1, 3]).flatten().to(ScalarType.Float64).data<double>().ToArray();
+        var scores = Devices.On(heatmap.detach().narrow(0, grid.Top, grid.Rows * q).narrow(1, grid.Left, grid.Columns * q)
+            .reshape(grid.Rows, q, grid.Columns, q).sum([1, 3]).flatten().to(ScalarType.Float64), Devices.Cpu).data<double>().ToArray();
         return Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
     }
 

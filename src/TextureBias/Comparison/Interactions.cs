@@ -14,13 +14,14 @@ namespace TextureBias.Comparison;
 /// and per gap bin the Pearson correlation between Δ({p,q}) and Δ({p}) + Δ({q}) and the mean non-additivity
 /// |Δ({p,q}) − Δ({p}) − Δ({q})|. A network without interactions between distant parts (a BagNet beyond its receptive field) has
 /// correlation 1 and non-additivity 0 there. All masked copies of an image run through the network as one batch (in chunks of
-/// <see cref="InteractionOptions.BatchSize"/>), in eval mode without gradients.
+/// <see cref="InteractionOptions.BatchSize"/>), in eval mode without gradients, on the network's device.
 /// </summary>
 public static class Interactions
 {
     /// <summary>
     /// The logits [1 + 3P, C] of the normalised image <paramref name="input"/> [3,H,W] and its masked copies: row 0 the clean image,
     /// rows 1 + 3i, 2 + 3i, 3 + 3i the image with patch p, patch q, and both patches of pair i filled as <paramref name="options"/> say.
+    /// The image is moved to the network's device, and the logits are there.
     /// </summary>
     public static Tensor MaskedLogits(ImageClassifier model, Tensor input, IReadOnlyList<PatchPair> pairs, InteractionOptions options, CancellationToken cancel = default)
     {
@@ -28,7 +29,7 @@ public static class Interactions
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x = input.detach();
+        var x = Devices.On(input.detach(), Devices.Of(model));
         var fill = Attributions.Baseline(x.unsqueeze(0), new AttributionOptions { Baseline = options.Fill, BlurSigma = options.BlurSigma })[0];
         int total = 1 + 3 * pairs.Count;
         var parts = new List<Tensor>();
@@ -59,12 +60,14 @@ public static class Interactions
     /// knows (<see cref="ImageFolder.KnownModelIndices"/>), else the clean image's top-1 class. Unreadable images and images too
     /// small for the network or for two patches are reported through <paramref name="onFailure"/> and skipped. With
     /// <paramref name="store"/> each image's measurements are kept as they are made, and images measured before are read back.
+    /// The network is moved to <paramref name="device"/> (null: it runs where it is).
     /// </summary>
     public static InteractionResult Run(ImageClassifier model, IReadOnlyList<string> files, Preprocessing preprocessing, InteractionOptions options,
         ImageFolder? folder = null, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
-        InteractionStore? store = null)
+        InteractionStore? store = null, Device? device = null)
     {
         options.Validate();
+        if (device is not null) Devices.MoveTo(model, device);
         var indices = folder?.KnownModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
         if (indices is not null)
@@ -106,10 +109,12 @@ public static class Interactions
     /// <summary>
     /// Measures one image, the <paramref name="index"/>-th of the run (its pairs are drawn with seed (<see cref="InteractionOptions.Seed"/>,
     /// index)); the target is <paramref name="target"/>, else the clean top-1 class. An unreadable or too small image gives a failure.
+    /// The image is decoded on the CPU and the network runs on <paramref name="device"/> (null: where it is).
     /// </summary>
     public static ImageInteractions MeasureImage(ImageClassifier model, string file, int index, Preprocessing preprocessing, InteractionOptions options, int? target = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Device? device = null)
     {
+        if (device is not null) Devices.MoveTo(model, device);
         using var scope = NewDisposeScope();
         Tensor input;
         try { input = preprocessing.Apply(ImageDecoder.Decode(file)); }
@@ -120,7 +125,7 @@ public static class Interactions
         if (PatchPairSampler.MaxGap(width, height, options.Patch) < options.BinEdges[0])
             return new ImageInteractions(file, $"{width}×{height} after preprocessing: no room for two {options.Patch}×{options.Patch} patches {options.BinEdges[0]} pixels apart", [], []);
         var sampled = PatchPairSampler.Sample(width, height, options.Patch, options.BinEdges, options.PairsPerImage, new Random(Seeds.Mix(options.Seed, index)), index);
-        var logits = MaskedLogits(model, input, sampled.Select(s => s.Pair).ToList(), options, cancel);
+        var logits = Devices.On(MaskedLogits(model, input, sampled.Select(s => s.Pair).ToList(), options, cancel), Devices.Cpu);
         int c = (int)logits.shape[1];
         var values = logits.data<float>().ToArray();
         int t = target ?? TopK.Best(values, c);

@@ -9,8 +9,8 @@ namespace TextureBias.Comparison;
 /// <summary>Times the masking experiment end to end (decode, rank, mask, one batch per image) on a generated folder, random weights.</summary>
 public static class MaskingBenchmark
 {
-    /// <summary>Images per second of <see cref="FeatureSensitivity.Run"/> for one network and one ranking (random, or the network's own <c>gradient-input</c>).</summary>
-    public static MaskingBenchmarkResult Run(string arch, string ranking = "random", int size = 224, int images = 8, int patch = 33)
+    /// <summary>Images per second of <see cref="FeatureSensitivity.Run"/> for one network and one ranking (random, or the network's own <c>gradient-input</c>), on <paramref name="device"/> (null: the CPU).</summary>
+    public static MaskingBenchmarkResult Run(string arch, string ranking = "random", int size = 224, int images = 8, int patch = 33, Device? device = null)
     {
         using var model = Architectures.Create(arch);
         string dir = Path.Combine(Path.GetTempPath(), "texturebias-bench-mask-" + Guid.NewGuid().ToString("N"));
@@ -28,9 +28,9 @@ public static class MaskingBenchmark
             var models = new[] { new RobustnessModel(arch, model, Preprocessing.ImageNetEval) };
             var options = new MaskingOptions { Patch = patch };
             var shown = new Preprocessing(0, 0);
-            FeatureSensitivity.Run(models, dir, shown, rankings, options with { MaxImages = 1 }); // warm-up
+            FeatureSensitivity.Run(models, dir, shown, rankings, options with { MaxImages = 1 }, device: device ?? Devices.Cpu); // warm-up
             var watch = Stopwatch.StartNew();
-            FeatureSensitivity.Run(models, dir, shown, rankings, options);
+            FeatureSensitivity.Run(models, dir, shown, rankings, options, device: device ?? Devices.Cpu);
             double seconds = watch.Elapsed.TotalSeconds;
             return new MaskingBenchmarkResult(arch, rankings[0].Name, size, patch, options.Steps.Count, images, get_num_threads(), images / seconds);
         }
