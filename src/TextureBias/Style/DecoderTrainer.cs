@@ -72,7 +72,6 @@ public static class DecoderTrainer
         if (resuming) adam.Load(optimizerPath);
         bool pin = Devices.PinsMemory(on);
 
-        var relus = VggEncoder.AdaInLayers;
         using var batches = new BlockingCollection<(int Iteration, Tensor Content, Tensor Style)>(2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loader = Task.Run(() =>
@@ -92,44 +91,11 @@ public static class DecoderTrainer
             {
                 using var contentOnCpu = contentBatch;
                 using var styleOnCpu = styleBatch;
-                using var scope = NewDisposeScope();
-                var content = Devices.Upload(contentBatch, on);
-                var style = Devices.Upload(styleBatch, on);
-                double lr = options.LearningRate / (1 + options.LearningRateDecay * i);
-                adam.LearningRate = lr;
-                Tensor[] styleFeats;
-                Tensor contentFeat, target;
-                using (no_grad())
-                {
-                    using (MixedPrecision.Autocast(on, options.Precision))
-                    {
-                        styleFeats = encoder.Features(style, relus);
-                        contentFeat = encoder.forward(content);
-                    }
-                    styleFeats = styleFeats.Select(StyleTransfer.Float32).ToArray();
-                    target = AdaIn.Apply(StyleTransfer.Float32(contentFeat), styleFeats[^1]);
-                }
-                Tensor[] outFeats;
-                using (MixedPrecision.Autocast(on, options.Precision))
-                    outFeats = encoder.Features(decoder.forward(target), relus);
-                outFeats = outFeats.Select(StyleTransfer.Float32).ToArray(); // statistics and losses in float32
-                var contentLoss = nn.functional.mse_loss(outFeats[^1], target);
-                Tensor styleLoss = zeros(1, device: target.device);
-                for (int l = 0; l < relus.Count; l++)
-                {
-                    var (om, os) = AdaIn.MeanStd(outFeats[l]);
-                    var (sm, ss) = AdaIn.MeanStd(styleFeats[l]);
-                    styleLoss = styleLoss.Plus(nn.functional.mse_loss(om, sm)).Plus(nn.functional.mse_loss(os, ss));
-                }
-                var weightedContent = contentLoss.Times(options.ContentWeight);
-                var weightedStyle = styleLoss.Times(options.StyleWeight).sum();
-                var loss = weightedContent.Plus(weightedStyle);
-                adam.ZeroGrad();
-                scaler.ScaleLoss(loss).backward();
-                scaler.Step(decoder.parameters(), adam.Step); // fp16: unscaled, skipped when a gradient overflowed
+                adam.LearningRate = options.LearningRate / (1 + options.LearningRateDecay * i);
+                var (lc, ls) = Step(encoder, decoder, adam, scaler, contentBatch, styleBatch, options);
                 iteration = i + 1;
-                double lc = weightedContent.item<float>(), ls = weightedStyle.item<float>();
                 progress?.Invoke(iteration, lc, ls);
+                double lr = adam.LearningRate;
                 if (iteration % options.LogInterval == 0 || iteration == options.MaxIterations)
                     log.Add(string.Create(CultureInfo.InvariantCulture, $"{iteration},{lr:G6},{lc:G6},{ls:G6},{lc + ls:G6}"));
                 if (iteration % options.CheckpointInterval == 0 || iteration == options.MaxIterations)
@@ -144,6 +110,57 @@ public static class DecoderTrainer
         }
         cancel.ThrowIfCancellationRequested();
         return iteration;
+    }
+
+    /// <summary>
+    /// One iteration of training at the optimiser's learning rate: content and style batches
+    /// [N,3,H,W] in [0,1] (uploaded to the decoder's device when elsewhere) give the AdaIN target
+    /// and the style statistics; the decoder's output is encoded again, and Adam takes a step on
+    /// the weighted content and style losses. With mixed precision
+    /// (<see cref="DecoderTrainingOptions.Precision"/>) the encoder's and the decoder's forward passes
+    /// are autocast, statistics and losses are float32, and <paramref name="scaler"/> (enabled for
+    /// fp16) scales the loss and skips a step whose gradients overflowed.
+    /// </summary>
+    /// <returns>The weighted content and style losses.</returns>
+    public static (double Content, double Style) Step(VggEncoder encoder, AdaInDecoder decoder, Adam adam, LossScaler scaler,
+        Tensor content, Tensor style, DecoderTrainingOptions options)
+    {
+        var on = Devices.Of(decoder);
+        var relus = VggEncoder.AdaInLayers;
+        using var scope = NewDisposeScope();
+        content = Devices.Upload(content, on);
+        style = Devices.Upload(style, on);
+        Tensor[] styleFeats;
+        Tensor contentFeat, target;
+        using (no_grad())
+        {
+            using (MixedPrecision.Autocast(on, options.Precision))
+            {
+                styleFeats = encoder.Features(style, relus);
+                contentFeat = encoder.forward(content);
+            }
+            styleFeats = styleFeats.Select(StyleTransfer.Float32).ToArray();
+            target = AdaIn.Apply(StyleTransfer.Float32(contentFeat), styleFeats[^1]);
+        }
+        Tensor[] outFeats;
+        using (MixedPrecision.Autocast(on, options.Precision))
+            outFeats = encoder.Features(decoder.forward(target), relus);
+        outFeats = outFeats.Select(StyleTransfer.Float32).ToArray(); // statistics and losses in float32
+        var contentLoss = nn.functional.mse_loss(outFeats[^1], target);
+        Tensor styleLoss = zeros(1, device: target.device);
+        for (int l = 0; l < relus.Count; l++)
+        {
+            var (om, os) = AdaIn.MeanStd(outFeats[l]);
+            var (sm, ss) = AdaIn.MeanStd(styleFeats[l]);
+            styleLoss = styleLoss.Plus(nn.functional.mse_loss(om, sm)).Plus(nn.functional.mse_loss(os, ss));
+        }
+        var weightedContent = contentLoss.Times(options.ContentWeight);
+        var weightedStyle = styleLoss.Times(options.StyleWeight).sum();
+        var loss = weightedContent.Plus(weightedStyle);
+        adam.ZeroGrad();
+        scaler.ScaleLoss(loss).backward();
+        scaler.Step(decoder.parameters(), adam.Step); // fp16: unscaled, skipped when a gradient overflowed
+        return (weightedContent.item<float>(), weightedStyle.item<float>());
     }
 
     /// <summary>Refuses options no training can run with, before any work.</summary>
