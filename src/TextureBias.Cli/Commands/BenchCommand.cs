@@ -16,26 +16,31 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 8 };
         var size = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 224 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (after one warm-up run); the median is reported", DefaultValueFactory = _ => 5 };
+        var device = DeviceOption.Create();
         var forward = new Command("forward", "Forward-pass throughput of an architecture on random weights (inference, eval mode).")
         {
-            arch, batch, size, runs,
+            arch, batch, size, runs, device,
         };
         forward.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = ForwardBenchmark.Run(r.GetValue(arch)!, r.GetValue(batch), r.GetValue(size), r.GetValue(runs));
+            var on = DeviceOption.Parse(r.GetValue(device));
+            Devices.TuneFor(on, fixedSize: true);
+            var result = ForwardBenchmark.Run(r.GetValue(arch)!, r.GetValue(batch), r.GetValue(size), r.GetValue(runs), device: on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
         var hArch = new Option<string>("--arch") { Description = "bagnet9, bagnet17 or bagnet33", Required = true };
         var hSize = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 224 };
         var hPatches = new Option<long>("--patches") { Description = "Patches classified one by one for the patch-by-patch time (extrapolated to the whole map)", DefaultValueFactory = _ => 2000 };
+        var hDevice = DeviceOption.Create();
         var heatmap = new Command("heatmap", "Seconds per dense heatmap and per patch-by-patch heatmap (the official method; measured on a subset and extrapolated).")
         {
-            hArch, hSize, hPatches,
+            hArch, hSize, hPatches, hDevice,
         };
         heatmap.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = TextureBias.Interpretation.HeatmapBenchmark.Run(r.GetValue(hArch)!, r.GetValue(hSize), r.GetValue(hPatches));
+            var on = DeviceOption.Parse(r.GetValue(hDevice));
+            var result = TextureBias.Interpretation.HeatmapBenchmark.Run(r.GetValue(hArch)!, r.GetValue(hSize), r.GetValue(hPatches), on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
@@ -61,13 +66,17 @@ internal static class BenchCommand
         var tBatch = new Option<int>("--batch") { Description = "Images per step", DefaultValueFactory = _ => 32 };
         var tSize = new Option<int>("--size") { Description = "Training crop side", DefaultValueFactory = _ => 224 };
         var tSteps = new Option<int>("--steps") { Description = "Timed steps (and batches of generated images)", DefaultValueFactory = _ => 3 };
+        var tDevice = DeviceOption.Create();
+        var tAmp = AmpOption.Create();
         var trainBench = new Command("train", "Training speed: the step on tensors in memory, and end to end from a generated image folder through the loader.")
         {
-            tArch, tBatch, tSize, tSteps,
+            tArch, tBatch, tSize, tSteps, tDevice, tAmp,
         };
         trainBench.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = TextureBias.Training.TrainBenchmark.Run(r.GetValue(tArch)!, r.GetValue(tBatch), r.GetValue(tSize), r.GetValue(tSteps));
+            var on = DeviceOption.Parse(r.GetValue(tDevice));
+            var precision = AmpOption.Parse(r.GetValue(tAmp));
+            var result = TextureBias.Training.TrainBenchmark.Run(r.GetValue(tArch)!, r.GetValue(tBatch), r.GetValue(tSize), r.GetValue(tSteps), on, precision);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));

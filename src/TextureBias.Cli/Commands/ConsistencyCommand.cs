@@ -24,9 +24,10 @@ internal static class ConsistencyCommand
         var crop = new Option<int?>("--crop") { Description = "Centre crop side (default: the checkpoint's, else 224, as model-vs-human)" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
         var rawOut = new Option<string?>("--raw-data-out") { Description = "Write each model's trials to this folder as <name>.csv (raw-data format)" };
+        var device = DeviceOption.Create();
         var command = new Command("consistency", "Error consistency (Geirhos, Meding & Wichmann 2020): Cohen's kappa of observers' correct/wrong trials, matched by image, per condition and overall.")
         {
-            rawData, humans, unmatched, json, output, weights, arch, data, resize, crop, batch, rawOut,
+            rawData, humans, unmatched, json, output, weights, arch, data, resize, crop, batch, rawOut, device,
         };
         PathOptions.Declare(inputFiles: [rawData], inputFolders: [data], outputFiles: [output], outputFolders: [rawOut]);
         command.SetAction(r => CommandRunner.Run(cancel =>
@@ -35,6 +36,7 @@ internal static class ConsistencyCommand
             if (r.GetValue(weights) is { } list)
             {
                 if (r.GetValue(data) is not { } dir) throw new TextureBiasException("--weights needs --data (the stimuli to classify)");
+                var on = DeviceOption.Parse(r.GetValue(device));
                 CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
                 foreach (var w in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
@@ -43,7 +45,7 @@ internal static class ConsistencyCommand
                     var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), new TextureBias.Imaging.Preprocessing(0, 224));
                     int count = Directory.Exists(dir) ? TextureBias.Data.ImageFiles.Find(new[] { dir }).Count : 0;
                     var trials = CommandRunner.WithProgress(name, count, progress => ModelTrials.Run(model, name, dir, preprocessing, Math.Max(1, r.GetValue(batch)),
-                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), progress, cancel));
+                        f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), progress, cancel, on));
                     cancel.ThrowIfCancellationRequested();
                     if (r.GetValue(rawOut) is { } outDir)
                     {

@@ -21,13 +21,16 @@ internal static class CorrelateCommand
         var json = new Option<bool>("--json") { Description = "Print JSON (with each image's correlation, and each class's accuracy)" };
         var scatter = new Option<string?>("--scatter") { Description = "Per-class accuracy figure (.png): one dot per class, model A on x, model B on y (needs class folders both models know)" };
         var perClassOut = new Option<string?>("--per-class-out") { Description = "Per-class top-1 and top-5 accuracy of both models as CSV (needs class folders both models know)" };
+        var device = DeviceOption.Create();
         var command = new Command("correlate", "Pearson correlation of two models' logits on each image, their top-1 agreement, and on class folders their per-class accuracy (BagNet vs VGG in the BagNet paper).")
         {
-            archA, weightsA, archB, weightsB, data, resize, crop, json, scatter, perClassOut,
+            archA, weightsA, archB, weightsB, data, resize, crop, json, scatter, perClassOut, device,
         };
         PathOptions.Declare(outputFiles: [scatter, perClassOut], inputFolders: [data]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
+            Devices.TuneFor(on, fixedSize: r.GetValue(crop) > 0);
             var files = ImageFiles.Find(new[] { r.GetValue(data)! });
             if (files.Count == 0) throw new TextureBiasException($"no images in {r.GetValue(data)}");
             using var a = ModelLoading.Load(r.GetValue(archA), r.GetValue(weightsA));
@@ -37,7 +40,7 @@ internal static class CorrelateCommand
             var folder = ClassFolder(r.GetValue(data)!, a, b, r.GetValue(scatter) is not null || r.GetValue(perClassOut) is not null);
             var result = CommandRunner.WithProgress("two models", 2 * files.Count, progress =>
                 LogitCorrelation.Compare(a, b, files, CommandRunner.Preprocessing(r.GetValue(resize), r.GetValue(crop)), 16,
-                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress, folder));
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress, folder, on));
             var perClass = result.PerClass;
             if (perClass is not null && r.GetValue(perClassOut) is { } csv) AtomicFile.WriteText(csv, perClass.Csv());
             if (perClass is not null && r.GetValue(scatter) is { } png) Reports.ClassAccuracyScatter.Save(png, perClass, nameA, nameB);

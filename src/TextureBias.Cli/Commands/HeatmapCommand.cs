@@ -23,14 +23,16 @@ internal static class HeatmapCommand
         var output = new Option<string>("--out") { Description = "The figure (.png)", Required = true };
         var npy = new Option<string?>("--npy") { Description = "The maps as float32 .npy: [H,W] for one class, [C,H,W] for several" };
         var stride = new Option<int>("--stride") { Description = "1: the exact map at every pixel; 8: the coarse map of one forward pass", DefaultValueFactory = _ => 1 };
-        var tile = new Option<int>("--tile") { Description = "Output tile side computed at once (multiple of 8; bounds memory on large images)", DefaultValueFactory = _ => 224 };
+        var tile = new Option<int>("--tile") { Description = "Output tile side computed at once (multiple of 8; bounds memory on large images, on the GPU too)", DefaultValueFactory = _ => 224 };
+        var device = DeviceOption.Create();
         var command = new Command("heatmap", "Class-evidence heatmap of a BagNet: the logit of the patch centred on each pixel.")
         {
-            arch, weights, image, classes, resize, crop, output, npy, stride, tile,
+            arch, weights, image, classes, resize, crop, output, npy, stride, tile, device,
         };
         PathOptions.Declare(inputFiles: [image], outputFiles: [output, npy]);
         command.SetAction(r => CommandRunner.Run(_ =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             var model = ModelLoading.LoadBagNet(r.GetValue(arch), r.GetValue(weights), "heatmaps");
             using (model)
@@ -43,7 +45,7 @@ internal static class HeatmapCommand
                 if (t < 8 || t % 8 != 0) throw new TextureBiasException("--tile must be a positive multiple of 8");
                 Console.Error.WriteLine($"texturebias: {(s == 1 ? "dense" : "stride-8")} heatmap of {r.GetValue(image)} with {model.Architecture}...");
                 var watch = Stopwatch.StartNew();
-                using var evidence = ClassEvidence.Compute(model, picture, preprocessing, wanted, s, t);
+                using var evidence = ClassEvidence.Compute(model, picture, preprocessing, wanted, s, t, device: on);
                 double seconds = watch.Elapsed.TotalSeconds;
                 if (r.GetValue(npy) is { } npyPath)
                 {

@@ -22,13 +22,15 @@ internal static class PatchesCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
         var output = new Option<string>("--out") { Description = "The mosaic (.png)", Required = true };
         var csv = new Option<string?>("--csv") { Description = "The patches as CSV: class, row, rank, image, x, y, size, logit" };
+        var device = DeviceOption.Create();
         var command = new Command("patches", "The most informative patches of classes over a folder: from images of the class and from all images.")
         {
-            arch, weights, data, classes, top, resize, crop, batch, output, csv,
+            arch, weights, data, classes, top, resize, crop, batch, output, csv, device,
         };
         PathOptions.Declare(inputFolders: [data], outputFiles: [output, csv]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             CommandRunner.CheckSizes(r.GetValue(resize), r.GetValue(crop));
             int k = r.GetValue(top);
             if (k < 1) throw new TextureBiasException("--top must be at least 1");
@@ -42,10 +44,11 @@ internal static class PatchesCommand
                 if (!Directory.Exists(folder)) throw new TextureBiasException($"{folder}: no such folder");
                 var files = ImageFiles.Find(new[] { folder });
                 if (files.Count == 0) throw new TextureBiasException($"no image files found in {folder}");
+                Devices.TuneFor(on, fixedSize: preprocessing.Crop > 0);
                 var watch = Stopwatch.StartNew();
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
                 var result = CommandRunner.WithProgress($"search {files.Count} images", files.Count,
-                    progress => InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, progress, cancel));
+                    progress => InformativePatches.Find(model, files, wanted, k, preprocessing, r.GetValue(batch), Failure, progress, cancel, device: on));
                 cancel.ThrowIfCancellationRequested();
                 PatchMosaic.Save(r.GetValue(output)!, result, preprocessing, model.NumClasses, k,
                     model.Metadata.Classes is null ? null : Enumerable.Range(0, model.NumClasses).Select(c => $"{c} {model.ClassName(c)}").ToList());

@@ -29,10 +29,12 @@ internal static class RobustnessCommand
         var plot = new Option<string?>("--plot") { Description = "Plot accuracy over the levels, one panel per distortion, human observers beside the models (PNG)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var rawData = new Option<string[]>("--raw-data") { Description = "Instead of a model: accuracy per condition of every observer in these raw-data CSV files (model-vs-human format), and pooled", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var device = DeviceOption.Create();
+        device.Description += "; --onnx models run on the CPU";
         var humans = new Option<string?>("--humans") { Description = $"Instead of (or with) --raw-data: the bundled human observers of an experiment: {string.Join(", ", TextureBias.Observers.HumanObservers.Experiments)}" };
         var command = new Command("robustness", "Accuracy of one or more models under the reference's image distortions (see distort) per level, beside the human observers; or, with --raw-data/--humans, of observers' trials.")
         {
-            arch, weights, onnx, data, distortion, all, levels, seed, numpySeed, truncate, resize, crop, batch, workers, output, rawOut, plot, json, rawData, humans,
+            arch, weights, onnx, data, distortion, all, levels, seed, numpySeed, truncate, resize, crop, batch, workers, output, rawOut, plot, json, rawData, humans, device,
         };
         PathOptions.Declare(inputFolders: [data], inputFiles: [rawData], outputFiles: [plot], outputFolders: [output, rawOut]);
         command.SetAction(r => CommandRunner.Run(cancel =>
@@ -43,6 +45,7 @@ internal static class RobustnessCommand
                     throw new TextureBiasException("--raw-data and --humans analyse existing trials: leave out --arch, --weights, --onnx, --data, --distortion and --all");
                 return RawDataRobustness.Run(r.GetValue(rawData) ?? [], r.GetValue(humans), r.GetValue(plot), r.GetValue(json));
             }
+            var on = DeviceOption.Parse(r.GetValue(device));
             if (r.GetValue(data) is not { } dir || r.GetValue(distortion) is null && !r.GetValue(all))
                 throw new TextureBiasException("give --data DIR and --distortion KIND[,KIND] or --all (models), or --raw-data FILE... / --humans EXPERIMENT (existing trials)");
             if (r.GetValue(distortion) is not null && r.GetValue(all)) throw new TextureBiasException("give --distortion or --all, not both");
@@ -63,7 +66,9 @@ internal static class RobustnessCommand
                 Seed = r.GetValue(seed), NumpySeed = npSeed, BatchSize = r.GetValue(batch), Workers = Math.Max(0, r.GetValue(workers)),
                 Quantisation = r.GetValue(truncate) ? PixelQuantisation.Truncate : PixelQuantisation.Round,
                 KeepTrials = r.GetValue(output) is not null || r.GetValue(rawOut) is not null,
+                Device = on,
             };
+            Devices.TuneFor(on, fixedSize: r.GetValue(crop) > 0);
             var models = RobustnessModels.Load(r.GetValue(arch), r.GetValue(weights), r.GetValue(onnx), geometry);
             try
             {

@@ -27,14 +27,18 @@ internal static class ScrambleCommand
         var iters = new Option<int>("--iters") { Description = "texture: L-BFGS iterations per image", DefaultValueFactory = _ => new TextureBias.Style.TextureSynthesisOptions().Iterations };
         var layers = new Option<string>("--layers") { Description = "texture: VGG-19 layers of the Gram loss", DefaultValueFactory = _ => string.Join(",", TextureBias.Style.TextureSynthesisOptions.DefaultLayers) };
         var cacheDir = new Option<string?>("--cache") { Description = "texture: where texturised copies are kept (default: ~/.cache/texturebias/textures)" };
+        var device = DeviceOption.Create();
+        device.Description += "; --method texture makes its textures on the CPU";
         var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n; or on their Gram-matrix textures (--method texture).")
         {
-            arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir,
+            arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir, device,
         };
         PathOptions.Declare(inputFolders: [data], outputFiles: [plot], outputFolders: [cacheDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
-            if (r.GetValue(method) == "texture") return RunTexture(r, arch, weights, data, resize, crop, batch, json, seed, vgg, iters, layers, cacheDir, cancel);
+            var on = DeviceOption.Parse(r.GetValue(device));
+            Devices.TuneFor(on, fixedSize: r.GetValue(crop) > 0);
+            if (r.GetValue(method) == "texture") return RunTexture(r, arch, weights, data, resize, crop, batch, json, seed, vgg, iters, layers, cacheDir, on, cancel);
             if (r.GetValue(method) != "blocks") throw new TextureBiasException($"--method must be blocks or texture, not {r.GetValue(method)}");
             var grids = r.GetValue(grid)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new TextureBiasException($"--grid: '{g}' is not a positive number")).ToList();
@@ -47,7 +51,7 @@ internal static class ScrambleCommand
             foreach (var n in grids)
             {
                 var result = CommandRunner.WithProgress($"{n}x{n} grid", folder.Samples.Count, progress => Scrambling.Evaluate(model, folder, pre, n, r.GetValue(seed), Math.Max(1, r.GetValue(batch)),
-                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress));
+                    f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"), cancel, progress, on));
                 top1.Add(result.Top1);
                 top5.Add(result.Top5);
                 rows.Add(new { grid = n, top1 = result.Top1, top5 = result.Top5, images = result.Images });
@@ -62,7 +66,8 @@ internal static class ScrambleCommand
     }
 
     private static int RunTexture(ParseResult r, Option<string?> arch, Option<string?> weights, Option<string> data, Option<int> resize, Option<int> crop,
-        Option<int> batch, Option<bool> json, Option<int> seed, Option<string?> vgg, Option<int> iters, Option<string> layers, Option<string?> cacheDir, CancellationToken cancel)
+        Option<int> batch, Option<bool> json, Option<int> seed, Option<string?> vgg, Option<int> iters, Option<string> layers, Option<string?> cacheDir,
+        TorchSharp.torch.Device device, CancellationToken cancel)
     {
         string vggName = r.GetValue(vgg) ?? throw new TextureBiasException("--method texture needs --vgg (vgg_normalised.pth, or the registered name vgg_normalised)");
         var options = new TextureBias.Style.TextureSynthesisOptions
@@ -79,7 +84,7 @@ internal static class ScrambleCommand
         string cache = r.GetValue(cacheDir) ?? TexturisedImages.DefaultCache;
         var result = CommandRunner.WithProgress("texturise", folder.Samples.Count, progress => TexturisedImages.Evaluate(model, folder, pre, encoder,
             TexturisedImages.WeightsKey(vggPath), options, cache, Math.Max(1, r.GetValue(batch)), f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
-            progress is null ? null : (done, _) => progress(done), cancel));
+            progress is null ? null : (done, _) => progress(done), cancel, device)); // textures on the CPU (the encoder stays there), the model on the device
         if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { method = "texture", top1 = result.Top1, top5 = result.Top5, images = result.Images }));
         else Console.WriteLine($"texturised: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images; textures cached in {cache})");
         return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;

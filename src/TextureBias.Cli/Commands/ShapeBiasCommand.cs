@@ -23,9 +23,10 @@ internal static class ShapeBiasCommand
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var onnx = new Option<string?>("--onnx") { Description = "An ImageNet classifier exported to ONNX (NCHW or NHWC input, ImageNet normalisation) instead of --arch" };
         var plot = new Option<string?>("--plot") { Description = "Draw the per-category shape bias (PNG; with human and ResNet-50 references for the 16 categories)" };
+        var device = DeviceOption.Create();
         var command = new Command("shape-bias", "Shape bias on cue-conflict images (Geirhos et al. 2019): of a model, or of raw-data CSV files.")
         {
-            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot, onnx,
+            arch, weights, stimuli, resize, crop, batch, rawOut, rawData, json, plot, onnx, device,
         };
         PathOptions.Declare(inputFolders: [stimuli], inputFiles: [rawData, onnx], outputFiles: [rawOut, plot]);
         command.SetAction(r => CommandRunner.Run(cancel =>
@@ -53,13 +54,16 @@ internal static class ShapeBiasCommand
             {
                 if ((r.GetValue(arch) ?? r.GetValue(weights) ?? r.GetValue(onnx)) is null || r.GetValue(stimuli) is not { } dir)
                     throw new TextureBiasException("give --weights or --arch (or --onnx) and --stimuli (a model), or --raw-data FILE... (existing results)");
+                var on = DeviceOption.Parse(r.GetValue(device));
                 using var model = r.GetValue(onnx) is { } onnxPath ? TextureBias.Models.OnnxClassifier.Load(onnxPath) : ModelLoading.Load(r.GetValue(arch), r.GetValue(weights));
                 string a = ModelLoading.Label(model.Architecture, r.GetValue(weights));
                 void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
                 int count = Directory.Exists(dir) ? ImageFiles.Find(new[] { dir }).Count : 0;
                 var preprocessing = CommandRunner.Preprocessing(model, r.GetValue(resize), r.GetValue(crop), new TextureBias.Imaging.Preprocessing(0, 0));
+                var where = model is OnnxClassifier ? Devices.Cpu : on; // ONNX Runtime runs on the CPU
+                Devices.TuneFor(where, fixedSize: preprocessing.Crop > 0);
                 var trials = CommandRunner.WithProgress("cue-conflict images", count, progress =>
-                    ShapeBias.Run(model, dir, preprocessing, Math.Max(1, r.GetValue(batch)), Failure, progress, cancel));
+                    ShapeBias.Run(model, dir, preprocessing, Math.Max(1, r.GetValue(batch)), Failure, progress, cancel, where));
                 cancel.ThrowIfCancellationRequested();
                 if (r.GetValue(rawOut) is { } outPath) ShapeBias.WriteRawData(outPath, a, trials);
                 Add(ShapeBias.Compute(a, trials), trials);

@@ -36,15 +36,18 @@ internal static class TrainCommand
         var blocks = new Option<string?>("--blocks") { Description = "Residual blocks per stage of a ResNet or BagNet, e.g. 1,1,1,1 (default: the architecture's)" };
         var bnMomentum = new Option<double?>("--bn-momentum") { Description = "Momentum of every batch norm's running statistics (default: the architecture's; BagNets' stem uses 0.001)" };
         var minScale = new Option<double>("--min-scale") { DefaultValueFactory = _ => d.MinCropScale, Description = "Smallest area fraction of RandomResizedCrop" };
+        var device = DeviceOption.Create();
+        var amp = AmpOption.Create();
         var command = new Command("train", "Train a classifier on image folders with pytorch/examples' ImageNet recipe.")
         {
-            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, overwrite, subset, width, blocks, bnMomentum, minScale,
+            arch, train, val, outDir, epochs, batch, lr, momentum, wd, steps, gamma, accumulate, init, numClasses, size, seed, resume, overwrite, subset, width, blocks, bnMomentum, minScale, device, amp,
         };
         PathOptions.Declare(inputFolderLists: [train], inputFolders: [val], inputFiles: [subset], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new TrainingOptions
             {
+                Device = DeviceOption.Parse(r.GetValue(device)), Precision = AmpOption.Parse(r.GetValue(amp)),
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), LearningRateGamma = r.GetValue(gamma), Accumulate = r.GetValue(accumulate),
                 NumClasses = r.GetValue(numClasses), ImageSize = r.GetValue(size), Seed = r.GetValue(seed), Overwrite = r.GetValue(overwrite), Init = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.Classifier) : null,
@@ -54,9 +57,10 @@ internal static class TrainCommand
             };
             var roots = r.GetValue(train)!.Split(',', StringSplitOptions.RemoveEmptyEntries);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
+            void Notice(string message) => Console.Error.WriteLine($"texturebias: {message}");
             IReadOnlyList<EpochMetrics>? metrics = null;
             void Run(Action<int, int, int, double>? progress) =>
-                metrics = Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel);
+                metrics = Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel, Notice);
             try
             {
                 if (!Console.IsErrorRedirected)
@@ -82,7 +86,8 @@ internal static class TrainCommand
             }
             foreach (var m in metrics!)
                 Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  " +
-                    (double.IsNaN(m.ValTop1) ? "no --val" : $"val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%") + $"  {m.ImagesPerS:0.0} images/s");
+                    (double.IsNaN(m.ValTop1) ? "no --val" : $"val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%") + $"  {m.ImagesPerS:0.0} images/s"
+                    + (m.SkippedSteps > 0 ? $"  {m.SkippedSteps} fp16 step{(m.SkippedSteps == 1 ? "" : "s")} skipped (gradients overflowed)" : ""));
             return CommandRunner.Ok;
         }));
         return command;

@@ -27,6 +27,7 @@ public sealed class Classifier
         _model = device is null ? model : Devices.MoveTo(model, device);
         _device = device ?? Devices.Of(model);
         _model.eval();
+        Devices.TuneFor(_device, fixedSize: preprocessing.Crop > 0);
         _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { PinMemory = Devices.PinsMemory(_device), MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
     }
 

@@ -18,8 +18,11 @@ public static class Evaluator
     /// one is given (the model is moved there), else where the model's parameters are.
     /// </summary>
     public static EvaluationResult Run(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Device? device = null) =>
-        Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel, preprocessing, device);
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Device? device = null)
+    {
+        Devices.TuneFor(device ?? Devices.Of(model), fixedSize: preprocessing.Crop > 0);
+        return Run(model, data, (image, _) => preprocessing.Geometry(image), batchSize, onFailure, progress, cancel, preprocessing, device);
+    }
 
     /// <summary>
     /// Evaluates with a per-image transform (image, position in the sample list) in place of resize

@@ -8,4 +8,8 @@ namespace TextureBias.Evaluation;
 /// <param name="ImagesPerS">Median images per second over the timed runs, after warm-up.</param>
 /// <param name="GmacsPerImage">Multiply–accumulates per image, in billions.</param>
 /// <param name="Runs">Timed runs.</param>
-public sealed record ForwardBenchmarkResult(string Arch, int Batch, int Size, int Threads, double ImagesPerS, double GmacsPerImage, int Runs);
+public sealed record ForwardBenchmarkResult(string Arch, int Batch, int Size, int Threads, double ImagesPerS, double GmacsPerImage, int Runs)
+{
+    /// <summary>The device the network ran on (cpu, cuda:N).</summary>
+    public string Device { get; init; } = "cpu";
+}

@@ -35,9 +35,11 @@ public static class LogitCorrelation
     /// With <paramref name="folder"/> (the ImageFolder the files come from) whose classes both models know
     /// (<see cref="ImageFolder.KnownModelIndices"/>), the result also holds both models' per-class top-1 and top-5 accuracy over
     /// the images of each class (<see cref="LogitCorrelationResult.PerClass"/>), from the same logits: no second pass.
+    /// Both networks run on <paramref name="device"/> when given (they are moved there), else where each is.
     /// </summary>
     public static LogitCorrelationResult Compare(ImageClassifier a, ImageClassifier b, IReadOnlyList<string> files, Preprocessing preprocessing, int batchSize = 32,
-        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null, ImageFolder? folder = null)
+        Action<Data.ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null, ImageFolder? folder = null,
+        TorchSharp.torch.Device? device = null)
     {
         if (a.NumClasses != b.NumClasses) throw new TextureBiasException($"the models have {a.NumClasses} and {b.NumClasses} outputs");
         var indicesA = folder?.KnownModelIndices(a.NumClasses, a.Metadata.Classes);
@@ -47,11 +49,11 @@ public static class LogitCorrelation
             foreach (var (path, label) in folder!.Samples) labelOf.TryAdd(Path.GetFullPath(path), label);
         var tally = new PerClassTally(folder?.Classes.Count ?? 0);
         int done = 0;
-        var first = new Classifier(a, preprocessing, batchSize).Classify(files, 1, onFailure, cancel)
+        var first = new Classifier(a, preprocessing, batchSize, device: device).Classify(files, 1, onFailure, cancel)
             .Select(c => { done++; progress?.Invoke(done); return c; }).ToDictionary(c => c.Path);
         var perImage = new List<(string, double)>();
         int agree = 0;
-        foreach (var c in new Classifier(b, preprocessing, batchSize).Classify(first.Keys.ToList(), 1, null, cancel))
+        foreach (var c in new Classifier(b, preprocessing, batchSize, device: device).Classify(first.Keys.ToList(), 1, null, cancel))
         {
             var other = first[c.Path];
             perImage.Add((c.Path, Pearson(other.Logits, c.Logits)));

@@ -1,6 +1,7 @@
 using TextureBias.Data;
 using TextureBias.Distortions;
 using TextureBias.Imaging;
+using TextureBias.Models;
 using TextureBias.Observers;
 using static TorchSharp.torch;
 
@@ -74,6 +75,9 @@ public static class Robustness
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < paths.Count; i++) position.TryAdd(paths[i], i);
         foreach (var m in models) m.Model.eval();
+        // Each network's device: the one asked for (ONNX models stay on the CPU, where ONNX Runtime runs them) or its own.
+        var devices = models.Select(m => m.Model is OnnxClassifier ? Devices.Cpu
+            : options.Device is { } d ? Devices.Of(Devices.MoveTo(m.Model, d)) : Devices.Of(m.Model)).ToList();
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var cells = new List<RobustnessCell>();
@@ -88,7 +92,7 @@ public static class Robustness
                 progress?.Invoke(done);
                 continue;
             }
-            var cell = EvaluateLevel(models, scorers, folder, paths, relative, imageNames, position, geometry, distortion, level, options,
+            var cell = EvaluateLevel(models, devices, scorers, folder, paths, relative, imageNames, position, geometry, distortion, level, options,
                 f => { if (reported.Add(f.Path)) onFailure?.Invoke(f); }, n => progress?.Invoke(done + n), cancel);
             cancel.ThrowIfCancellationRequested();
             store?.Save(cell);
@@ -99,7 +103,7 @@ public static class Robustness
         return cells;
     }
 
-    static RobustnessCell EvaluateLevel(IReadOnlyList<RobustnessModel> models, IReadOnlyList<RobustnessScorer> scorers, ImageFolder folder,
+    static RobustnessCell EvaluateLevel(IReadOnlyList<RobustnessModel> models, IReadOnlyList<Device> devices, IReadOnlyList<RobustnessScorer> scorers, ImageFolder folder,
         IReadOnlyList<string> paths, IReadOnlyList<string> relative, IReadOnlyList<string> imageNames, Dictionary<string, int> position,
         Preprocessing geometry, IDistortion distortion, DistortionLevel level, RobustnessOptions options,
         Action<ImageFailure> onFailure, Action<int> progress, CancellationToken cancel)
@@ -123,6 +127,7 @@ public static class Robustness
         }
         var loader = new ImageBatchLoader(Distort, Math.Max(1, options.BatchSize), options.Workers, normalize: false)
         {
+            PinMemory = devices.Any(Devices.PinsMemory),
             MinimumSide = models.Max(x => x.Model.MinimumInputSize),
             MinimumSideNeededBy = models.MaxBy(x => x.Model.MinimumInputSize)!.Model.Architecture,
         };
@@ -134,9 +139,13 @@ public static class Robustness
             {
                 var indices = batch.Paths.Select(p => position[p]).ToList();
                 var labels = indices.Select(i => folder.Samples[i].Label).ToList();
+                var uploaded = new List<Tensor>(); // the batch on each device, copied once
                 for (int k = 0; k < m; k++)
                 {
-                    var logits = models[k].Model.forward(Preprocessing.Normalize(batch.Input, models[k].Normalization.Mean, models[k].Normalization.Std));
+                    var input = uploaded.FirstOrDefault(t => Devices.SameDevice(t.device, devices[k]));
+                    if (input is null) uploaded.Add(input = Devices.Upload(batch.Input, devices[k]));
+                    var output = models[k].Model.forward(Preprocessing.Normalize(input, models[k].Normalization.Mean, models[k].Normalization.Std));
+                    var logits = Devices.On(output, Devices.Cpu);
                     var scorer = scorers[k];
                     bool[]? h1 = null, h5 = null;
                     if (scorer.TopK)

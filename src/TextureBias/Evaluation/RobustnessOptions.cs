@@ -22,4 +22,10 @@ public sealed record RobustnessOptions
 
     /// <summary>Whether <see cref="RobustnessCell.Trials"/> are kept (one per model, level and image; needed for raw data and a results folder).</summary>
     public bool KeepTrials { get; init; } = true;
+
+    /// <summary>
+    /// Where the networks run (null: where each is). ONNX models (<see cref="Models.OnnxClassifier"/>) stay on the CPU, where
+    /// ONNX Runtime runs them; the distorted images are made on the CPU and copied to each device once per batch.
+    /// </summary>
+    public TorchSharp.torch.Device? Device { get; init; }
 }

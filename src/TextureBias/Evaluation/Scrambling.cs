@@ -1,6 +1,7 @@
 using TextureBias.Data;
 using TextureBias.Imaging;
 using TextureBias.Models;
+using static TorchSharp.torch;
 
 namespace TextureBias.Evaluation;
 
@@ -30,9 +31,12 @@ public static class Scrambling
         return new RgbImage(image.Width, image.Height, dst);
     }
 
-    /// <summary>Top-1/top-5 accuracy on <paramref name="data"/> with each image scrambled on an n×n grid (seeded per grid and image).</summary>
+    /// <summary>
+    /// Top-1/top-5 accuracy on <paramref name="data"/> with each image scrambled on an n×n grid (seeded per grid and image);
+    /// images are scrambled on the CPU, the network runs on <paramref name="device"/> when given (the model is moved there), else where it is.
+    /// </summary>
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, int n, int seed, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null) =>
+        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null, Device? device = null) =>
         Evaluator.Run(model, data, (image, position) => Scramble(preprocessing.Geometry(image), n, new Random(Seeds.Mix(seed, n, position))),
-            batchSize, onFailure, progress, cancel, preprocessing);
+            batchSize, onFailure, progress, cancel, preprocessing, device);
 }

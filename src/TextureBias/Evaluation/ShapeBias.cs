@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TextureBias.Data;
+using static TorchSharp.torch;
 
 namespace TextureBias.Evaluation;
 
@@ -51,16 +52,17 @@ public static class ShapeBias
     /// and the folder's categories are among them, the decision is the named class with the
     /// largest logit (a network trained on the categories themselves, like the demo's); else
     /// each image's softmax is mapped to the 16 categories (<see cref="SixteenClassMapping"/>),
-    /// which needs a 1000-class ImageNet model.
+    /// which needs a 1000-class ImageNet model. The network runs on <paramref name="device"/> when
+    /// given (the model is moved there), else where it is (see <see cref="Classifier"/>).
     /// </summary>
     /// <exception cref="TextureBiasException">The folder is missing, or the model can decide on neither way.</exception>
     public static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
         var categories = FolderWalker.Subfolders(stimuli);
         if (model.Metadata.Classes is { } names && categories.Count > 0 && categories.All(names.Contains))
-            return Run(model, stimuli, preprocessing, names, batchSize, onFailure, progress, cancel);
+            return Run(model, stimuli, preprocessing, names, batchSize, onFailure, progress, cancel, device);
         if (model.NumClasses != 1000)
         {
             string found = string.Join(", ", categories.Take(8)) + (categories.Count > 8 ? ", …" : "");
@@ -69,7 +71,7 @@ public static class ShapeBias
                 : $"the shape bias needs a 1000-class ImageNet network, or one whose checkpoint names its classes as the categories of {stimuli} ({found}); this one has {model.NumClasses} unnamed outputs");
         }
         return Run(model, stimuli, preprocessing, logits => SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(logits)],
-            batchSize, onFailure, progress, cancel);
+            batchSize, onFailure, progress, cancel, device);
     }
 
     /// <summary>
@@ -92,23 +94,24 @@ public static class ShapeBias
     /// A model's trials on a cue-conflict folder whose categories are the model's own outputs:
     /// output k is <paramref name="classes"/>[k], the decision is the largest logit among them
     /// (for models trained on the folders' own classes, such as the demo's texture–shape world).
+    /// The network runs on <paramref name="device"/> when given, else where it is.
     /// </summary>
     public static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, IReadOnlyList<string> classes,
-        int batchSize = 32, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        int batchSize = 32, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         if (classes.Count == 0 || classes.Count > model.NumClasses)
             throw new TextureBiasException($"the model has {model.NumClasses} outputs, so it cannot decide among {classes.Count} classes");
-        return Run(model, stimuli, preprocessing, logits => classes[TopK.Best(logits, classes.Count)], batchSize, onFailure, progress, cancel);
+        return Run(model, stimuli, preprocessing, logits => classes[TopK.Best(logits, classes.Count)], batchSize, onFailure, progress, cancel, device);
     }
 
     private static List<ShapeBiasTrial> Run(Models.ImageClassifier model, string stimuli, Imaging.Preprocessing preprocessing, Func<IReadOnlyList<float>, string> decide,
-        int batchSize, Action<ImageFailure>? onFailure, Action<int>? progress, CancellationToken cancel)
+        int batchSize, Action<ImageFailure>? onFailure, Action<int>? progress, CancellationToken cancel, Device? device)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
         var files = ImageFiles.Find(new[] { stimuli });
         var trials = new List<ShapeBiasTrial>();
         int done = 0;
-        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(files, 1, f => { onFailure?.Invoke(f); done++; progress?.Invoke(done); }, cancel))
+        foreach (var c in new Classifier(model, preprocessing, batchSize, device: device).Classify(files, 1, f => { onFailure?.Invoke(f); done++; progress?.Invoke(done); }, cancel))
         {
             string shape = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
             trials.Add(new ShapeBiasTrial(Path.GetFileName(c.Path), shape, TextureOf(c.Path), decide(c.Logits)));

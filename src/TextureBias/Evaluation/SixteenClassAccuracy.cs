@@ -1,6 +1,7 @@
 using TextureBias.Data;
 using TextureBias.Imaging;
 using TextureBias.Models;
+using static TorchSharp.torch;
 
 namespace TextureBias.Evaluation;
 
@@ -14,9 +15,12 @@ namespace TextureBias.Evaluation;
 /// </summary>
 public static class SixteenClassAccuracy
 {
-    /// <summary>Evaluates <paramref name="model"/> (1000 ImageNet outputs, or named classes that include the folders') on <paramref name="stimuli"/>.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="model"/> (1000 ImageNet outputs, or named classes that include the folders') on <paramref name="stimuli"/>,
+    /// on <paramref name="device"/> when given (the model is moved there), else where the model is.
+    /// </summary>
     public static SixteenClassAccuracyResult Run(ImageClassifier model, string stimuli, Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null)
+        Action<ImageFailure>? onFailure = null, CancellationToken cancel = default, Action<int>? progress = null, Device? device = null)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
         var folders = FolderWalker.Subfolders(stimuli);
@@ -39,7 +43,7 @@ public static class SixteenClassAccuracy
         }
         var confusion = new int[categories.Count, categories.Count];
         int total = 0, correct = 0;
-        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(ImageFiles.Find(new[] { stimuli }), 1, onFailure, cancel))
+        foreach (var c in new Classifier(model, preprocessing, batchSize, device: device).Classify(ImageFiles.Find(new[] { stimuli }), 1, onFailure, cancel))
         {
             string folder = Path.GetFileName(Path.GetDirectoryName(c.Path))!;
             int truth = categories.IndexOf(folder);

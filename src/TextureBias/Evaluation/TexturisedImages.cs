@@ -56,11 +56,13 @@ public static class TexturisedImages
     /// Top-1/top-5 of <paramref name="model"/> on the texturised images of <paramref name="data"/>;
     /// missing textures are made first (<paramref name="progress"/>: images ready, images).
     /// Unreadable images, and images too small (after preprocessing) for the texture layers, are
-    /// reported and skipped.
+    /// reported and skipped. Textures are made where <paramref name="encoder"/> is
+    /// (<see cref="TextureSynthesis.Synthesize"/>); <paramref name="model"/> runs on
+    /// <paramref name="device"/> when given (it is moved there), else where it is.
     /// </summary>
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, VggEncoder encoder, string weightsKey,
         TextureSynthesisOptions options, string cacheDir, int batchSize = 32, Action<ImageFailure>? onFailure = null,
-        Action<int, int>? progress = null, CancellationToken cancel = default)
+        Action<int, int>? progress = null, CancellationToken cancel = default, TorchSharp.torch.Device? device = null)
     {
         CheckOptions(preprocessing, options);
         var textureOptions = options with { Size = 0 }; // the texture has the preprocessed image's size
@@ -92,6 +94,6 @@ public static class TexturisedImages
         }
         return Evaluator.Run(model, data, (_, position) => failures.TryGetValue(position, out var reason)
             ? throw new ImageDecodeException(data.Samples[position].Path, reason)
-            : ImageDecoder.Decode(targets[position]), batchSize, onFailure, null, cancel);
+            : ImageDecoder.Decode(targets[position]), batchSize, onFailure, null, cancel, device: device);
     }
 }

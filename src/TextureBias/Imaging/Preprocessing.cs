@@ -66,13 +66,13 @@ public sealed record Preprocessing(int Resize = 256, int Crop = 224)
     /// <summary>torchvision's <c>Normalize</c> with the ImageNet statistics, in place on a new tensor [3,H,W] or [N,3,H,W].</summary>
     public static Tensor Normalize(Tensor chw) => Normalize(chw, ImageNetMean, ImageNetStd);
 
-    /// <summary>torchvision's <c>Normalize(mean, std)</c> on a new tensor [3,H,W] or [N,3,H,W].</summary>
+    /// <summary>torchvision's <c>Normalize(mean, std)</c> on a new tensor [3,H,W] or [N,3,H,W], on <paramref name="chw"/>'s device.</summary>
     public static Tensor Normalize(Tensor chw, IReadOnlyList<float> channelMean, IReadOnlyList<float> channelStd)
     {
         using var scope = NewDisposeScope();
         var shape = chw.dim() == 4 ? new long[] { 1, 3, 1, 1 } : new long[] { 3, 1, 1 };
-        var mean = tensor(channelMean.ToArray()).reshape(shape);
-        var std = tensor(channelStd.ToArray()).reshape(shape);
+        var mean = tensor(channelMean.ToArray(), device: chw.device).reshape(shape);
+        var std = tensor(channelStd.ToArray(), device: chw.device).reshape(shape);
         return Models.SafeScalars.Minus(chw, mean).div_(std).MoveToOuterDisposeScope();
     }
 

@@ -56,7 +56,7 @@ public sealed class RgbImage
     public Tensor ToTensor()
     {
         using var scope = NewDisposeScope();
-        var hwc = torch.tensor(Pixels, new long[] { Height, Width, 3 }, ScalarType.Byte, device: torch.CPU); // an image is on the CPU, whatever the default device
+        var hwc = torch.tensor(Pixels, new long[] { Height, Width, 3 }, ScalarType.Byte, device: torch.CPU);
         return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(Models.SafeScalars.Byte).contiguous().MoveToOuterDisposeScope();
     }
 

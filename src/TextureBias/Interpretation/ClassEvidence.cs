@@ -11,7 +11,7 @@ namespace TextureBias.Interpretation;
 /// patch of the stride-8 grid (<see cref="Stride"/> 8).
 /// </summary>
 /// <param name="Image">The image after resizing and cropping (what the maps refer to).</param>
-/// <param name="Maps">[classes, H, W] at stride 1, or [classes, H', W'] at stride 8. Owned by this record.</param>
+/// <param name="Maps">[classes, H, W] at stride 1, or [classes, H', W'] at stride 8, on the CPU. Owned by this record.</param>
 /// <param name="Classes">The class of each map.</param>
 /// <param name="Stride">1 (dense) or 8 (one forward pass).</param>
 /// <param name="PatchSize">q, the side of the patches.</param>
@@ -20,23 +20,28 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
 {
     /// <summary>
     /// Computes the maps of <paramref name="classes"/> (the top-1 class when null or empty) for an
-    /// image; at stride 1 <paramref name="padding"/> is what border patches see beyond it.
+    /// image; at stride 1 <paramref name="padding"/> is what border patches see beyond it. The
+    /// network runs on <paramref name="device"/> when given (the model is moved there), else where
+    /// it is; the maps come back to the CPU.
     /// </summary>
-    public static ClassEvidence Compute(BagNet model, RgbImage image, Preprocessing preprocessing, IReadOnlyList<int>? classes = null, int stride = 1, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros)
+    public static ClassEvidence Compute(BagNet model, RgbImage image, Preprocessing preprocessing, IReadOnlyList<int>? classes = null, int stride = 1, int tile = 224,
+        HeatmapPadding padding = HeatmapPadding.Zeros, Device? device = null)
     {
         if (stride is not (1 or 8)) throw new TextureBiasException("--stride must be 1 (dense) or 8 (one forward pass)");
         var shown = preprocessing.Geometry(image);
         if (shown.Width < model.ReceptiveField || shown.Height < model.ReceptiveField)
             throw new TextureBiasException($"the image is {shown.Width}x{shown.Height} after preprocessing, smaller than {model.Architecture}'s {model.ReceptiveField}-pixel patches");
+        if (device is not null) Devices.MoveTo(model, device);
+        var on = Devices.Of(model);
         model.eval();
         using var scope = NewDisposeScope();
-        var input = (preprocessing with { Resize = 0, Crop = 0 }).Apply(shown);
+        var input = Devices.Upload((preprocessing with { Resize = 0, Crop = 0 }).Apply(shown), on);
         float[] logits;
-        using (no_grad()) logits = model.forward(input.unsqueeze(0))[0].data<float>().ToArray();
+        using (no_grad()) logits = Devices.On(model.forward(input.unsqueeze(0))[0], Devices.Cpu).data<float>().ToArray();
         if (classes is null || classes.Count == 0)
             classes = new[] { Array.IndexOf(logits, logits.Max()) };
         var maps = stride == 1 ? Heatmap.Dense(model, input, classes, tile, padding) : Heatmap.Coarse(model, input, classes);
-        return new ClassEvidence(shown, maps.MoveToOuterDisposeScope(), classes.ToArray(), stride, model.ReceptiveField, logits);
+        return new ClassEvidence(shown, Devices.On(maps, Devices.Cpu).MoveToOuterDisposeScope(), classes.ToArray(), stride, model.ReceptiveField, logits);
     }
 
     /// <summary>

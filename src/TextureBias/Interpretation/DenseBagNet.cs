@@ -11,8 +11,17 @@ namespace TextureBias.Interpretation;
 /// strided block runs at its four sub-pixel input offsets, so one map becomes four (1 → 4 → 16
 /// → 64 maps of the 8×8 offsets) while every convolution stays an ordinary one; once split,
 /// maps are independent and go on a few at a time. Valid for the eval-mode weights at
-/// construction.
+/// construction; runs on the model's device at construction.
 /// </summary>
+/// <remarks>
+/// On the CPU the computation is tuned for the CPU: channels-last layout (oneDNN's convolutions
+/// run faster on it), offset maps in groups whose activations stay under
+/// <see cref="ImageClassifier.ChunkBytes"/> (so glibc's allocator reuses their memory, see
+/// <see cref="TorchRuntime"/>), and the classifier summed in PyTorch's order
+/// (<see cref="EvalFusion.OrderedLinear(Tensor, Tensor, Tensor?)"/>). On other devices (CUDA) the
+/// simple path: the default layout, all offset maps of a tile at once (one convolution per layer;
+/// memory grows with the tile's area, bounded by the tile) and the device's own matrix product.
+/// </remarks>
 internal sealed class DenseBagNet : IDisposable
 {
     private sealed record Folded(Tensor Weight, Tensor Bias, long[] Stride)
@@ -27,8 +36,13 @@ internal sealed class DenseBagNet : IDisposable
     private readonly Tensor _classWeight;
     private readonly Tensor _classBias;
     private readonly int _classes;
+    private readonly bool _cpu;
 
-    public DenseBagNet(BagNet model, IReadOnlyList<int> classes)
+    /// <summary>
+    /// Prepares <paramref name="model"/> on its device; <paramref name="cpuTuning"/>: the CPU's
+    /// tuning (see the remarks; what the CPU gets), else the simple path of other devices.
+    /// </summary>
+    public DenseBagNet(BagNet model, IReadOnlyList<int> classes, bool cpuTuning)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -41,7 +55,8 @@ internal sealed class DenseBagNet : IDisposable
             var shortcut = b.Shortcut is { } s ? Fold(s.Conv, s.Norm) : null;
             _blocks.Add(new Block(layers, shortcut, b.Stride, b.OutputChannels));
         }
-        var index = tensor(classes.Select(c => (long)c).ToArray());
+        var index = tensor(classes.Select(c => (long)c).ToArray(), device: model.Classifier.weight!.device);
+        _cpu = cpuTuning;
         _classWeight = model.Classifier.weight!.detach().index_select(0, index);
         _classBias = model.Classifier.bias!.detach().index_select(0, index);
         _classes = classes.Count;
@@ -67,15 +82,17 @@ internal sealed class DenseBagNet : IDisposable
 
     /// <summary>
     /// Logits [classes, 8·rows, 8·cols] of the patches whose top-left corners are the first
-    /// 8·rows × 8·cols pixels of <paramref name="input"/> [1,3,h,w] (h ≥ 8·rows + q - 1).
+    /// 8·rows × 8·cols pixels of <paramref name="input"/> [1,3,h,w] (h ≥ 8·rows + q - 1), on the
+    /// network's device (where <paramref name="input"/> must be).
     /// </summary>
     public Tensor Tile(Tensor input, int rows, int cols)
     {
         using var scope = NewDisposeScope();
-        var output = empty(64, _classes, rows, cols);
-        // Channels-last layout (NHWC strides): oneDNN's convolutions run faster on it, and every
-        // later operation keeps it.
-        var stem = _stem.Apply(input).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var output = empty(new long[] { 64, _classes, rows, cols }, device: input.device);
+        var stem = _stem.Apply(input);
+        // On the CPU, channels-last layout (NHWC strides): oneDNN's convolutions run faster on
+        // it, and every later operation keeps it.
+        if (_cpu) stem = stem.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         stem.relu_();
         Run(stem, new[] { 0 }, new[] { 0 }, 1, 0, output, rows, cols);
         // output[a·8+b, c, i, j] is pixel (8i + a, 8j + b).
@@ -97,8 +114,8 @@ internal sealed class DenseBagNet : IDisposable
                 continue;
             }
             // Split: each map becomes four, at input offsets (u,v) ∈ {0,1}², i.e. positions
-            // shifted by (u,v)·stride; then go on in groups small enough for the allocator to
-            // reuse their memory.
+            // shifted by (u,v)·stride; then go on, on the CPU in groups small enough for glibc's
+            // allocator to reuse their memory, elsewhere all at once.
             var parts = Forward(block, maps, split: true);
             maps.Dispose();
             long h = parts.Min(t => t.shape[2]), w = parts.Min(t => t.shape[3]);
@@ -115,12 +132,13 @@ internal sealed class DenseBagNet : IDisposable
                 }
             long largest = all.shape[1];
             for (int k = b + 1; k < _blocks.Count && _blocks[k].Stride == 1; k++) largest = Math.Max(largest, _blocks[k].OutputChannels);
-            int group = (int)Math.Clamp(ImageClassifier.ChunkBytes / Math.Max(1, largest * h * w * 4), 1, n);
+            int group = _cpu ? (int)Math.Clamp(ImageClassifier.ChunkBytes / Math.Max(1, largest * h * w * 4), 1, n) : n;
             for (int g = 0; g < n; g += group)
             {
                 int count = Math.Min(group, n - g);
                 using var groupScope = NewDisposeScope();
-                Run(all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1, output, rows, cols);
+                // Off the CPU the group is all the maps: they go on as they are, without a copy.
+                Run(!_cpu && count == n ? all : all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1, output, rows, cols);
             }
             all.Dispose();
             return;
@@ -131,7 +149,7 @@ internal sealed class DenseBagNet : IDisposable
         var features = maps.narrow(2, 0, rows).narrow(3, 0, cols);
         long count2 = features.shape[0];
         var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
-        var logits = EvalFusion.OrderedLinear(flat, _classWeight, _classBias).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
+        var logits = (_cpu ? EvalFusion.OrderedLinear(flat, _classWeight, _classBias) : nn.functional.linear(flat, _classWeight, _classBias)).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
         for (int p = 0; p < count2; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
         maps.Dispose();
     }

@@ -19,6 +19,14 @@ namespace TextureBias.Interpretation;
 /// one; the maps are interleaved at the end. This is the dilated ("à trous") network computed
 /// by space-to-batch. Offset maps are independent once split, so they are processed a few at
 /// a time, and large images in tiles, which bounds memory.
+/// <para>
+/// Devices: every method runs the network where it is, or on the device given (the model is
+/// moved there); the image is copied there, and the maps are returned there. On the CPU the
+/// dense method is tuned for the CPU (offset maps in groups sized for glibc's allocator,
+/// channels-last layout for oneDNN, classifier sums in PyTorch's order); on other devices
+/// (CUDA) it skips that tuning: all 64 offset maps of a tile go through each layer at once, so
+/// memory grows with the tile's area (<c>tile</c> bounds it, as on the CPU).
+/// </para>
 /// </remarks>
 public static class Heatmap
 {
@@ -27,18 +35,34 @@ public static class Heatmap
     /// (or [1,3,H,W]). <paramref name="tile"/> is the largest side of the output tiles computed
     /// at once (a multiple of 8; memory grows with its square); larger images are split evenly.
     /// <paramref name="padding"/> is what border patches see beyond the image (zeros: the reference).
+    /// The network runs on <paramref name="device"/> when given (the model is moved there), else
+    /// where it is; the map is returned on that device.
     /// </summary>
-    public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros)
+    public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros,
+        Device? device = null)
     {
-        var x = CheckImage(model, image, classes);
+        var on = Place(model, device);
+        return Dense(model, image, classes, tile, padding, cpuTuning: Devices.IsCpu(on));
+    }
+
+    /// <summary>
+    /// <see cref="Dense(BagNet, Tensor, IReadOnlyList{int}, int, HeatmapPadding, Device?)"/> on the
+    /// model's device, with or without the CPU's tuning (<see cref="DenseBagNet"/>): tests run
+    /// the path other devices take on the CPU.
+    /// </summary>
+    internal static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile, HeatmapPadding padding, bool cpuTuning)
+    {
+        CheckImage(model, image, classes);
         if (tile < 8 || tile % 8 != 0) throw new ArgumentException("tile must be a positive multiple of 8");
-        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
+        var on = Devices.Of(model);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var x = Devices.Upload(CheckImage(model, image, classes), on);
+        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
         var padded = Pad(x, q, extraBottom: 8, extraRight: 8, padding); // room to round tiles up to whole cells
-        var result = zeros(classes.Count, h, w);
-        using var dense = new DenseBagNet(model, classes);
+        var result = zeros(new long[] { classes.Count, h, w }, device: on);
+        using var dense = new DenseBagNet(model, classes, cpuTuning);
         // Tiles of at most `tile` pixels, split evenly (in whole stride-8 cells) so no thin
         // remainder tile pays the full margin of q-1 pixels.
         int tileH = EvenTile(h, tile), tileW = EvenTile(w, tile);
@@ -58,34 +82,41 @@ public static class Heatmap
 
     /// <summary>
     /// The coarse map from one forward pass: logits [classes.Length, H', W'] of the patches at
-    /// stride 8 of the unpadded image, cell (i,j) being the patch with top-left corner (8i, 8j).
+    /// stride 8 of the unpadded image, cell (i,j) being the patch with top-left corner (8i, 8j);
+    /// on <paramref name="device"/> when given (the model is moved there), else where the model is.
     /// </summary>
-    public static Tensor Coarse(BagNet model, Tensor image, IReadOnlyList<int> classes)
+    public static Tensor Coarse(BagNet model, Tensor image, IReadOnlyList<int> classes, Device? device = null)
     {
-        var x = CheckImage(model, image, classes);
+        CheckImage(model, image, classes);
+        var on = Place(model, device);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var logits = model.PatchLogits(x)[0];
-        return logits.index_select(0, tensor(classes.Select(c => (long)c).ToArray())).contiguous().MoveToOuterDisposeScope();
+        var logits = model.PatchLogits(Devices.Upload(CheckImage(model, image, classes), on))[0];
+        return logits.index_select(0, tensor(classes.Select(c => (long)c).ToArray(), device: logits.device)).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The official algorithm, for reference and benchmarks: every q×q patch of the padded image
     /// classified on its own, <paramref name="batch"/> patches per forward pass. Minutes per
     /// 224-pixel image. With <paramref name="maxPatches"/> only the first patches in row-major
-    /// order are computed (the rest of the map stays NaN).
+    /// order are computed (the rest of the map stays NaN). On <paramref name="device"/> when given
+    /// (the model is moved there), else where the model is.
     /// </summary>
-    public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue, HeatmapPadding padding = HeatmapPadding.Zeros)
+    public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue, HeatmapPadding padding = HeatmapPadding.Zeros,
+        Device? device = null)
     {
-        var x = CheckImage(model, image, classes);
-        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
+        CheckImage(model, image, classes);
+        var on = Place(model, device);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var x = Devices.Upload(CheckImage(model, image, classes), on);
+        int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
         var padded = Pad(x, q, 0, 0, padding)[0];
-        var result = SafeScalars.Full(float.NaN, classes.Count, (long)h * w);
-        var index = tensor(classes.Select(c => (long)c).ToArray());
+        Tensor result;
+        using (var nan = float.NaN.ToScalar()) result = full(new long[] { classes.Count, (long)h * w }, nan, device: on);
+        var index = tensor(classes.Select(c => (long)c).ToArray(), device: on);
         long total = Math.Min((long)h * w, maxPatches);
         for (long start = 0; start < total; start += batch)
         {
@@ -102,6 +133,9 @@ public static class Heatmap
         }
         return result.view(classes.Count, h, w).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The device the network runs on: <paramref name="device"/> (the model is moved there) or the model's.</summary>
+    private static Device Place(BagNet model, Device? device) => device is null ? Devices.Of(model) : Devices.Of(Devices.MoveTo(model, device));
 
     private static int EvenTile(int size, int tile)
     {

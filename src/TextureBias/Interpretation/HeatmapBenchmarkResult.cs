@@ -13,4 +13,8 @@ namespace TextureBias.Interpretation;
 /// <param name="Speedup">PatchByPatchS / DenseS.</param>
 /// <param name="MaxAbsDifference">Largest |dense − patch-by-patch| over the measured patches.</param>
 public sealed record HeatmapBenchmarkResult(string Arch, int Size, int PatchSize, int Threads, double DenseS, double PatchByPatchS,
-    bool PatchByPatchExtrapolated, long PatchesMeasured, long PatchesTotal, double Speedup, double MaxAbsDifference);
+    bool PatchByPatchExtrapolated, long PatchesMeasured, long PatchesTotal, double Speedup, double MaxAbsDifference)
+{
+    /// <summary>The device both methods ran on (cpu, cuda:N).</summary>
+    public string Device { get; init; } = "cpu";
+}

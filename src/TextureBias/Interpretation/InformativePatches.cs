@@ -35,23 +35,26 @@ public static class InformativePatches
     /// <summary>
     /// Searches <paramref name="files"/> for the best <paramref name="top"/> patches of each class.
     /// An image's own class comes from <paramref name="labelOf"/> (default: <see cref="FolderLabel"/>
-    /// with the model's recorded class names).
+    /// with the model's recorded class names). The network runs on <paramref name="device"/> when
+    /// given (the model is moved there), else where it is; batches are decoded on the CPU and copied there.
     /// </summary>
     public static InformativePatchesResult Find(BagNet model, IReadOnlyList<string> files, IReadOnlyList<int> classes, int top, Preprocessing preprocessing,
         int batchSize = 16, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
-        Func<string, int?>? labelOf = null)
+        Func<string, int?>? labelOf = null, Device? device = null)
     {
+        if (device is not null) Devices.MoveTo(model, device);
+        var on = Devices.Of(model);
         labelOf ??= path => FolderLabel(path, model.NumClasses, model.Metadata.Classes);
         if (classes.Count == 0) throw new ArgumentException("no classes given");
         foreach (var c in classes)
             if (c < 0 || c >= model.NumClasses) throw new TextureBiasException($"class {c} is not one of the model's {model.NumClasses} classes");
         var ofClass = classes.Distinct().ToDictionary(c => c, _ => new TopPatches(top));
         var ofAll = classes.Distinct().ToDictionary(c => c, _ => new TopPatches(top));
-        var index = tensor(ofClass.Keys.Select(c => (long)c).ToArray());
+        using var index = tensor(ofClass.Keys.Select(c => (long)c).ToArray(), device: on);
         var keys = ofClass.Keys.ToArray();
         int q = model.ReceptiveField, done = 0, skipped = 0;
         model.eval();
-        var loader = new ImageBatchLoader(preprocessing, batchSize);
+        var loader = new ImageBatchLoader(preprocessing, batchSize) { PinMemory = Devices.PinsMemory(on) };
         void Failure(ImageFailure f)
         {
             skipped++;
@@ -70,15 +73,19 @@ public static class InformativePatches
                     foreach (var p in batch.Paths) Failure(new ImageFailure(p, $"image is {w}x{h} after preprocessing, smaller than {model.Architecture}'s {q}-pixel patches"));
                     continue;
                 }
-                long chunk = Math.Max(1, ImageClassifier.ChunkBytes / Math.Max(1, model.Profile((int)h, (int)w).LargestActivation * 4));
+                // Chunks are for glibc's allocator (CPU memory): on other devices the batch runs whole.
+                long chunk = Devices.IsCpu(on) ? Math.Max(1, ImageClassifier.ChunkBytes / Math.Max(1, model.Profile((int)h, (int)w).LargestActivation * 4)) : batch.Paths.Count;
+                var input = Devices.Upload(batch.Input, on);
                 for (int start = 0; start < batch.Paths.Count; start += (int)chunk)
                 {
                     using var step = NewDisposeScope();
                     int count = (int)Math.Min(chunk, batch.Paths.Count - start);
-                    var logits = model.PatchLogits(batch.Input.narrow(0, start, count)).index_select(1, index); // [n, K, H', W']
+                    var logits = model.PatchLogits(input.narrow(0, start, count)).index_select(1, index); // [n, K, H', W']
                     long gh = logits.shape[2], gw = logits.shape[3];
                     int k = (int)Math.Min(top, gh * gw);
                     var (values, positions) = logits.flatten(2).topk(k, 2);
+                    values = Devices.On(values, Devices.Cpu);
+                    positions = Devices.On(positions, Devices.Cpu);
                     var v = values.data<float>().ToArray();
                     var pos = positions.data<long>().ToArray();
                     for (int i = 0; i < count; i++)

@@ -27,9 +27,12 @@ public static class ModelTrials
         return (category, inRoot ? "0" : Path.GetFileName(parent));
     }
 
-    /// <summary>Classifies every image under <paramref name="stimuli"/> and returns one trial each (subject <paramref name="name"/>).</summary>
+    /// <summary>
+    /// Classifies every image under <paramref name="stimuli"/> and returns one trial each (subject
+    /// <paramref name="name"/>); the network runs on <paramref name="device"/> (null: where it is).
+    /// </summary>
     public static List<RawTrial> Run(ImageClassifier model, string name, string stimuli, Preprocessing preprocessing, int batchSize = 32,
-        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default)
+        Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, TorchSharp.torch.Device? device = null)
     {
         if (!Directory.Exists(stimuli)) throw new TextureBiasException($"{stimuli}: no such folder");
         if (model.NumClasses != 1000) throw new TextureBiasException($"16-class decisions need a 1000-class ImageNet model; {name} has {model.NumClasses} outputs");
@@ -42,7 +45,7 @@ public static class ModelTrials
         var nameOf = described.Select((x, i) => (x.File, names[i])).ToDictionary(x => x.File, x => x.Item2);
         var trials = new List<RawTrial>();
         int done = 0;
-        foreach (var c in new Classifier(model, preprocessing, batchSize).Classify(described.Select(x => x.File).ToList(), 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
+        foreach (var c in new Classifier(model, preprocessing, batchSize, device: device).Classify(described.Select(x => x.File).ToList(), 1, f => { onFailure?.Invoke(f); progress?.Invoke(++done); }, cancel))
         {
             var (category, condition) = what[c.Path];
             trials.Add(new RawTrial(name, "1", condition, nameOf[c.Path], category, SixteenClassMapping.Categories[SixteenClassMapping.DecideFromLogits(c.Logits)]));

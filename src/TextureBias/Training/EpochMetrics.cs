@@ -11,6 +11,12 @@ namespace TextureBias.Training;
 /// <param name="ImagesPerS">Training images per second.</param>
 public sealed record EpochMetrics(int Epoch, double LearningRate, double TrainLoss, double TrainTop1, double TrainTop5, double ValTop1, double ValTop5, double ImagesPerS)
 {
+    /// <summary>
+    /// Steps of the epoch that fp16 training skipped because their gradients overflowed (the
+    /// loss scaler then lowers its scale); 0 in float32 and bf16. Not a column of metrics.csv.
+    /// </summary>
+    public int SkippedSteps { get; init; }
+
     /// <summary>The CSV header.</summary>
     public const string Header = "epoch,lr,train_loss,train_top1,train_top5,val_top1,val_top5,images_per_s";
 

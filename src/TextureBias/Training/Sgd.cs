@@ -62,12 +62,16 @@ public sealed class Sgd : IDisposable
         }
     }
 
-    /// <summary>PyTorch's <c>optimizer.state_dict()</c> for this SGD.</summary>
-    public Dictionary<string, object?> StateDict()
+    /// <summary>
+    /// PyTorch's <c>optimizer.state_dict()</c> for this SGD; with <paramref name="on"/>, the
+    /// momentum buffers on that device (copies owned by the current dispose scope where they are
+    /// elsewhere: a checkpoint is written from the CPU).
+    /// </summary>
+    public Dictionary<string, object?> StateDict(Device? on = null)
     {
         var state = new Dictionary<int, object?>();
         for (int i = 0; i < _buffers.Length; i++)
-            if (_buffers[i] is { } b) state[i] = new Dictionary<string, object?> { ["momentum_buffer"] = b };
+            if (_buffers[i] is { } b) state[i] = new Dictionary<string, object?> { ["momentum_buffer"] = on is null ? b : Devices.On(b, on) };
         var group = new Dictionary<string, object?>
         {
             ["lr"] = LearningRate, ["momentum"] = Momentum, ["dampening"] = 0.0, ["weight_decay"] = WeightDecay,
@@ -77,7 +81,7 @@ public sealed class Sgd : IDisposable
         return new Dictionary<string, object?> { ["state"] = state, ["param_groups"] = new List<object?> { group } };
     }
 
-    /// <summary>Restores momentum buffers by parameter index.</summary>
+    /// <summary>Restores momentum buffers by parameter index (copied to each parameter's device and type).</summary>
     public void LoadBuffers(IReadOnlyDictionary<int, Tensor> buffers)
     {
         foreach (var (i, t) in buffers)
@@ -85,7 +89,7 @@ public sealed class Sgd : IDisposable
             if (i < 0 || i >= _buffers.Length || !t.shape.SequenceEqual(_parameters[i].shape))
                 throw new TextureBiasException($"optimizer state does not fit the model (parameter {i})");
             _buffers[i]?.Dispose();
-            _buffers[i] = t.to(_parameters[i].dtype).clone().DetachFromDisposeScope();
+            _buffers[i] = t.to(_parameters[i].dtype, _parameters[i].device, copy: true).DetachFromDisposeScope();
         }
     }
 

@@ -11,31 +11,42 @@ namespace TextureBias.Training;
 public static class TrainBenchmark
 {
     /// <summary>
-/// Runs both measurements (10 classes): the median of <paramref name="steps"/> in-memory steps
-/// after a warm-up step, and the second of two epochs of <paramref name="steps"/> steps over a
-/// generated folder.
-/// </summary>
-    public static TrainBenchmarkResult Run(string arch, int batch = 32, int size = 224, int steps = 3)
+    /// Runs both measurements (10 classes): the median of <paramref name="steps"/> in-memory steps
+    /// after a warm-up step, and the second of two epochs of <paramref name="steps"/> steps over a
+    /// generated folder; on <paramref name="device"/> (the CPU when null) in
+    /// <paramref name="precision"/>, as <see cref="Trainer"/> trains.
+    /// </summary>
+    public static TrainBenchmarkResult Run(string arch, int batch = 32, int size = 224, int steps = 3, Device? device = null, Precision precision = Precision.Float32)
     {
         if (batch < 1 || size < 8 || steps < 1) throw new TextureBiasException("batch, size and steps must be positive (size at least 8)");
         const int classes = 10;
+        var on = device ?? Devices.Cpu;
+        Devices.TuneFor(on, fixedSize: true);
         double inMemory;
         using (var model = Architectures.Create(arch, classes))
-        using (var sgd = new Sgd(model.parameters(), 0.01))
-        using (var scope = NewDisposeScope())
         {
             if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
+            Devices.MoveTo(model, on);
+            var parameters = model.parameters().ToList();
+            var scaler = LossScaler.For(precision);
+            using var sgd = new Sgd(parameters, 0.01);
+            using var scope = NewDisposeScope();
             model.train();
-            var x = randn(batch, 3, size, size);
-            var y = randint(0, classes, new long[] { batch });
+            // Drawn on the CPU by the same generator as before, then copied to the device.
+            var x = Devices.On(randn(batch, 3, size, size, device: Devices.Cpu), on);
+            var y = Devices.On(randint(0, classes, new long[] { batch }, device: Devices.Cpu), on);
             var times = new List<double>();
             for (int i = 0; i <= steps; i++)
             {
                 using var step = NewDisposeScope();
                 var sw = Stopwatch.StartNew();
                 sgd.ZeroGrad();
-                nn.functional.cross_entropy(model.forward(x), y).backward();
-                sgd.Step();
+                Tensor loss;
+                using (MixedPrecision.Autocast(on, precision))
+                    loss = nn.functional.cross_entropy(model.forward(x), y);
+                scaler.ScaleLoss(loss).backward();
+                scaler.Step(parameters, sgd.Step);
+                if (on.type == DeviceType.CUDA) cuda.synchronize(on); // CUDA runs asynchronously: wait for the step
                 if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
             }
             times.Sort();
@@ -54,10 +65,13 @@ public static class TrainBenchmark
             }
             var metrics = Trainer.Run(arch, new[] { root }, null, Path.Combine(root, ".run"), new TrainingOptions
             {
-                Epochs = 2, Batch = batch, NumClasses = classes, ImageSize = size, LearningRate = 0.01,
+                Epochs = 2, Batch = batch, NumClasses = classes, ImageSize = size, LearningRate = 0.01, Device = on, Precision = precision,
             });
             double endToEnd = metrics[1].ImagesPerS; // the second epoch: warmed up, as the in-memory median is
-            return new TrainBenchmarkResult(arch, batch, size, get_num_threads(), inMemory, endToEnd, endToEnd / inMemory);
+            return new TrainBenchmarkResult(arch, batch, size, get_num_threads(), inMemory, endToEnd, endToEnd / inMemory)
+            {
+                Device = on.ToString(), Amp = MixedPrecision.Name(precision),
+            };
         }
         finally
         {

@@ -8,4 +8,11 @@ namespace TextureBias.Training;
 /// <param name="InMemoryImagesPerS">Images per second of the training step (forward, backward, SGD) on tensors in memory; median of the timed steps.</param>
 /// <param name="EndToEndImagesPerS">Images per second of a training epoch over a generated folder of JPEGs, through the loader (decoding and augmentation on background threads).</param>
 /// <param name="EndToEndFraction">End to end / in memory.</param>
-public sealed record TrainBenchmarkResult(string Arch, int Batch, int Size, int Threads, double InMemoryImagesPerS, double EndToEndImagesPerS, double EndToEndFraction);
+public sealed record TrainBenchmarkResult(string Arch, int Batch, int Size, int Threads, double InMemoryImagesPerS, double EndToEndImagesPerS, double EndToEndFraction)
+{
+    /// <summary>The device trained on (cpu, cuda:0, ...).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The precision: fp32, bf16 or fp16 (<c>--amp</c>).</summary>
+    public string Amp { get; init; } = "fp32";
+}

@@ -1,3 +1,6 @@
+using TextureBias.Models;
+using static TorchSharp.torch;
+
 namespace TextureBias.Training;
 
 /// <summary>pytorch/examples' ImageNet training settings (its defaults).</summary>
@@ -63,6 +66,21 @@ public sealed record TrainingOptions
     /// such a folder is refused, so a finished run is never lost unasked.
     /// </summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// Where the network trains (and validates): the CPU when null. The model, its optimiser state
+    /// and every batch live there; checkpoints are written from the CPU and load on any device,
+    /// so a run may be resumed on another device.
+    /// </summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Float32 (the default), or mixed precision (<c>--amp bf16|fp16</c>): the forward pass and
+    /// the loss under LibTorch's autocast; the weights, gradients, optimiser state and checkpoints
+    /// stay float32; fp16 scales the loss (<see cref="LossScaler"/>, its state checkpointed).
+    /// Recorded in the checkpoint (<c>texturebias_amp</c>); a run may be resumed in another precision.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>The learning rate of an epoch (0-based).</summary>
     public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateGamma, LearningRateSteps.Count(s => epoch >= s));

@@ -35,12 +35,16 @@ public class DeviceOptionCommandTests : TempDirTest
     [Theory]
     [InlineData("classify")]
     [InlineData("evaluate")]
+    [InlineData("consistency")]
     public void CUDA_without_CUDA_is_one_line_and_exit_code_2(string command)
     {
         Assert.False(torch.cuda.is_available(), "this test is for machines without CUDA");
-        string[] args = command == "classify"
-            ? new[] { "classify", "--weights", _weights, "--device", "cuda", _data }
-            : new[] { "evaluate", "--weights", _weights, "--data", _data, "--device", "cuda" };
+        string[] args = command switch
+        {
+            "classify" => new[] { "classify", "--weights", _weights, "--device", "cuda", _data },
+            "consistency" => new[] { "consistency", "--weights", _weights + "," + _weights, "--data", _data, "--device", "cuda" },
+            _ => new[] { "evaluate", "--weights", _weights, "--data", _data, "--device", "cuda" },
+        };
         AssertOneLineError(CliRunner.Run(args), "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
         args[Array.IndexOf(args, "cuda")] = "cuda:1";
         AssertOneLineError(CliRunner.Run(args), "--device cuda:1: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
