@@ -39,7 +39,7 @@ public static class StylizeBenchmark
                 var cf = transfer.Encode(contents);
                 var sf = transfer.Encode(style).expand(batch, -1, -1, -1);
                 transfer.Decode(AdaIn.Apply(cf, sf));
-                if (on.type == DeviceType.CUDA) cuda.synchronize(on); // GPU work is asynchronous: wait for it before reading the clock
+                Evaluation.BenchmarkClock.Synchronize(on); // GPU work is asynchronous: wait for it before reading the clock
                 if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
             }
             times.Sort();
