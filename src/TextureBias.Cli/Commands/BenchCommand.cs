@@ -48,13 +48,17 @@ internal static class BenchCommand
         var sStyle = new Option<int>("--style-size") { Description = "Style side in pixels", DefaultValueFactory = _ => 224 };
         var sBatch = new Option<int>("--batch") { Description = "Content images per forward pass", DefaultValueFactory = _ => 8 };
         var sImages = new Option<int>("--images") { Description = "Images in the generated folder of the end-to-end run", DefaultValueFactory = _ => 32 };
+        var sDevice = DeviceOption.Create();
+        var sAmp = AmpOption.Create();
         var stylize = new Command("stylize", "AdaIN stylisation speed: the networks alone, and a dataset job end to end over a generated folder.")
         {
-            sSize, sStyle, sBatch, sImages,
+            sSize, sStyle, sBatch, sImages, sDevice, sAmp,
         };
         stylize.SetAction(r => CommandRunner.Run(_ =>
         {
-            var result = TextureBias.Style.StylizeBenchmark.Run(r.GetValue(sSize), r.GetValue(sStyle), r.GetValue(sBatch), r.GetValue(sImages));
+            var on = DeviceOption.Parse(r.GetValue(sDevice));
+            var precision = AmpOption.Parse(r.GetValue(sAmp));
+            var result = TextureBias.Style.StylizeBenchmark.Run(r.GetValue(sSize), r.GetValue(sStyle), r.GetValue(sBatch), r.GetValue(sImages), device: on, precision: precision);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));
@@ -79,11 +83,13 @@ internal static class BenchCommand
         var xSize = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 224 };
         var xIters = new Option<int>("--iters") { Description = "L-BFGS iterations per image", DefaultValueFactory = _ => 10 };
         var xVgg = new Option<string?>("--vgg") { Description = "vgg_normalised.pth or the registered name vgg_normalised (default: random weights; the speed is the same)" };
-        var texturize = new Command("texturize", "Texture synthesis speed: seconds per L-BFGS iteration and per image.") { xSize, xIters, xVgg };
+        var xDevice = DeviceOption.Create();
+        var texturize = new Command("texturize", "Texture synthesis speed: seconds per L-BFGS iteration and per image.") { xSize, xIters, xVgg, xDevice };
         texturize.SetAction(r => CommandRunner.Run(_ =>
         {
+            var on = DeviceOption.Parse(r.GetValue(xDevice));
             using var encoder = r.GetValue(xVgg) is { } path ? TextureBias.Style.VggEncoder.Load(ZooAccess.Resolve(path, TextureBias.Models.Zoo.WeightKind.AdaInEncoder)) : null;
-            var result = TextureBias.Style.TexturizeBenchmark.Run(encoder, r.GetValue(xSize), r.GetValue(xIters));
+            var result = TextureBias.Style.TexturizeBenchmark.Run(encoder, r.GetValue(xSize), r.GetValue(xIters), device: on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
         }));

@@ -9,9 +9,12 @@ namespace TextureBias.Cli.Commands;
 internal static class StyleTransferCommand
 {
     private sealed record Shared(Option<string> Vgg, Option<int> Size, Option<int> Iters, Option<string> ContentLayer, Option<string> StyleLayers,
-        Option<double> StyleWeight, Option<double> ContentWeight, Option<bool> FromNoise, Option<int> Seed)
+        Option<double> StyleWeight, Option<double> ContentWeight, Option<bool> FromNoise, Option<int> Seed, Option<string> Device)
     {
-        public IEnumerable<Option> All => new Option[] { Vgg, Size, Iters, ContentLayer, StyleLayers, StyleWeight, ContentWeight, FromNoise, Seed };
+        public IEnumerable<Option> All => new Option[] { Vgg, Size, Iters, ContentLayer, StyleLayers, StyleWeight, ContentWeight, FromNoise, Seed, Device };
+
+        /// <summary>The device --device names (one line and exit code 2 when CUDA is absent).</summary>
+        public TorchSharp.torch.Device ReadDevice(ParseResult r) => DeviceOption.Parse(r.GetValue(Device));
 
         public IterativeStyleOptions Read(ParseResult r)
         {
@@ -38,7 +41,8 @@ internal static class StyleTransferCommand
             new Option<double>("--style-weight") { DefaultValueFactory = _ => d.StyleWeight, Description = "Multiplies the style loss (layer weights 1000/C², Gatys' defaults)" },
             new Option<double>("--content-weight") { DefaultValueFactory = _ => d.ContentWeight, Description = "Weight of the content loss" },
             new Option<bool>("--from-noise") { Description = "Start from noise instead of the content image" },
-            new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the starting noise" });
+            new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the starting noise" },
+            DeviceOption.Create());
     }
 
     public static Command Create()
@@ -54,6 +58,7 @@ internal static class StyleTransferCommand
         PathOptions.Declare(inputFiles: [content, style], outputFiles: [output, losses]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = shared.ReadDevice(r);
             var options = shared.Read(r);
             var format = ImageEncoder.FormatOf(r.GetValue(output)!) ?? throw new TextureBiasException($"{r.GetValue(output)}: the output must be .png, .jpg or .webp");
             var c = ImageDecoder.Decode(r.GetValue(content)!);
@@ -65,7 +70,7 @@ internal static class StyleTransferCommand
             double last = double.NaN;
             var curve = new List<(int, double)>();
             var result = CommandRunner.WithLossBar("style transfer", options.Iterations,
-                report => IterativeStyleTransfer.Transfer(encoder, c, s, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
+                report => IterativeStyleTransfer.Transfer(encoder, c, s, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel, on));
             ImageEncoder.Save(r.GetValue(output)!, result, format);
             if (r.GetValue(losses) is { } csv) CommandRunner.WriteLosses(csv, curve);
             Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
@@ -86,12 +91,13 @@ internal static class StyleTransferCommand
         PathOptions.Declare(inputFolders: [shapes, textures], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = shared.ReadDevice(r);
             var options = shared.Read(r);
             int total = CueConflictStimuli.Plan(r.GetValue(shapes)!, r.GetValue(textures)!).Count;
             using var encoder = VggEncoder.Load(ZooAccess.Resolve(r.GetValue(shared.Vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             var report = CommandRunner.WithLossBar("cue-conflict stimuli", total, bar => CueConflictStimuli.Make(encoder, r.GetValue(shapes)!, r.GetValue(textures)!,
                 r.GetValue(outDir)!, options, f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
-                (done, all, _, loss) => bar?.Invoke(done, all, loss), cancel));
+                (done, all, _, loss) => bar?.Invoke(done, all, loss), cancel, on));
             Console.WriteLine($"made {report.Written} stimuli, {report.AlreadyDone} already there, {report.Skipped} inputs skipped" +
                 (report.Skipped > 0 ? $" (listed in {report.SkippedList})" : "") + $"; evaluate with: texturebias shape-bias ... --stimuli {r.GetValue(outDir)}");
             return report.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;

@@ -35,17 +35,21 @@ internal static class StylizeCommand
         var workers = new Option<int>("--workers") { Description = "Dataset mode: decoding/encoding threads (0: one per core)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "Dataset mode: content images per forward pass", DefaultValueFactory = _ => 8 };
         var cache = new Option<string?>("--style-cache") { Description = "Dataset mode: cache of style statistics (default: <out-dir>/.style-cache); share it between shards" };
+        var device = DeviceOption.Create();
+        var amp = AmpOption.Create();
         var command = new Command("stylize", "AdaIN style transfer of an image (--content/--style/--out) or of a whole dataset (--content-dir/--style-dir/--out-dir).")
         {
             vgg, decoder, content, styles, weights, alpha, contentSize, styleSize, crop, preserve, output,
-            contentDir, styleDir, outDir, recipe, seed, numStyles, format, shard, workers, batch, cache,
+            contentDir, styleDir, outDir, recipe, seed, numStyles, format, shard, workers, batch, cache, device, amp,
         };
         PathOptions.Declare(inputFiles: [content, styles], inputFolders: [contentDir, styleDir], outputFiles: [output], outputFolders: [outDir, cache]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
+            var precision = AmpOption.Parse(r.GetValue(amp));
             if (r.GetValue(contentDir) is not null || r.GetValue(styleDir) is not null || r.GetValue(outDir) is not null)
                 return RunDataset(r, vgg, decoder, contentDir, styleDir, outDir, recipe, seed, numStyles, alpha, format, shard, workers, batch, cache,
-                    r.GetValue(contentSize) ?? 0, r.GetValue(styleSize) ?? 512, cancel);
+                    r.GetValue(contentSize) ?? 0, r.GetValue(styleSize) ?? 512, on, precision, cancel);
             if (r.GetValue(content) is null || r.GetValue(styles) is not { Length: > 0 } || r.GetValue(output) is null)
                 throw new TextureBiasException("give --content, --style and --out (one image), or --content-dir, --style-dir and --out-dir (a dataset)");
             StyleTransfer.CheckSize("--content-size", r.GetValue(contentSize) ?? 512);
@@ -71,7 +75,7 @@ internal static class StylizeCommand
                 var image = ImageDecoder.Decode(p);
                 return StyleTransfer.SizeProblem(image, options.StyleSize) is { } reason ? throw new TextureBiasException($"{p}: {reason}") : image;
             }).ToList();
-            using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
+            using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder), on, precision);
             var watch = Stopwatch.StartNew();
             var result = transfer.Stylize(contentImage, styleImages, options);
             ImageEncoder.Save(outPath, result, outFormat);
@@ -83,7 +87,8 @@ internal static class StylizeCommand
 
     private static int RunDataset(ParseResult r, Option<string> vgg, Option<string> decoder, Option<string?> contentDir, Option<string?> styleDir,
         Option<string?> outDir, Option<string> recipe, Option<int> seed, Option<int> numStyles, Option<double> alpha, Option<string?> format,
-        Option<string> shard, Option<int> workers, Option<int> batch, Option<string?> cache, int contentSize, int styleSize, CancellationToken cancel)
+        Option<string> shard, Option<int> workers, Option<int> batch, Option<string?> cache, int contentSize, int styleSize,
+        TorchSharp.torch.Device device, TextureBias.Models.Precision precision, CancellationToken cancel)
     {
         if (r.GetValue(contentDir) is not { } cDir || r.GetValue(styleDir) is not { } sDir || r.GetValue(outDir) is not { } oDir)
             throw new TextureBiasException("dataset mode needs --content-dir, --style-dir and --out-dir");
@@ -113,7 +118,7 @@ internal static class StylizeCommand
         if (options.Alpha < 0 || options.Alpha > 1) throw new TextureBiasException("--alpha must be in [0, 1]");
         if (contentSize < 0 || styleSize < 0) throw new TextureBiasException("sizes must be 0 (keep) or positive");
         DatasetStylizer.CheckOptions(options); // before the weights load
-        using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder));
+        using var transfer = StyleTransfer.Load(ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder), ZooAccess.Resolve(r.GetValue(decoder)!, TextureBias.Models.Zoo.WeightKind.AdaInDecoder), device, precision);
         var watch = Stopwatch.StartNew();
         DatasetStylizeReport? report = null;
         static void Skipped(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");

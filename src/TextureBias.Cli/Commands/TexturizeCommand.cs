@@ -21,14 +21,16 @@ internal static class TexturizeCommand
         var layers = new Option<string>("--layers") { DefaultValueFactory = _ => string.Join(",", d.Layers), Description = "VGG-19 layers whose Gram matrices are matched (relu1_1 … relu5_4)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the starting noise" };
         var losses = new Option<string?>("--losses") { Description = "Single-image mode: write the loss curve (iteration,loss) to this CSV" };
+        var device = DeviceOption.Create();
         var command = new Command("texturize",
             "Synthesise a texture of an image by matching the Gram matrices of its VGG-19 features (Gatys et al. 2015): its local statistics without its layout.")
         {
-            vgg, image, output, data, outDir, size, iters, layers, seed, losses,
+            vgg, image, output, data, outDir, size, iters, layers, seed, losses, device,
         };
         PathOptions.Declare(inputFiles: [image], inputFolders: [data], outputFiles: [output, losses], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             var options = new TextureSynthesisOptions
             {
                 Size = r.GetValue(size), Iterations = r.GetValue(iters), Seed = r.GetValue(seed),
@@ -48,7 +50,7 @@ internal static class TexturizeCommand
                 var curve = new List<(int, double)>();
                 double last = double.NaN;
                 var result = CommandRunner.WithLossBar($"texturize {Path.GetFileName(r.GetValue(image))}", options.Iterations,
-                    report => TextureSynthesis.Synthesize(encoder, source, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel));
+                    report => TextureSynthesis.Synthesize(encoder, source, options, (i, loss) => { last = loss; curve.Add((i, loss)); report?.Invoke(i, options.Iterations, loss); }, cancel, on));
                 ImageEncoder.Save(r.GetValue(output)!, result, ImageEncoder.FormatOf(r.GetValue(output)!)!.Value);
                 if (r.GetValue(losses) is { } csv) CommandRunner.WriteLosses(csv, curve);
                 Console.WriteLine($"{r.GetValue(output)}\tloss {last:G4}\t{watch.Elapsed.TotalSeconds:0.0} s");
@@ -56,7 +58,7 @@ internal static class TexturizeCommand
             }
             var summary = CommandRunner.WithLossBar("texturize", 1, report => TextureSynthesis.RunFolder(encoder, r.GetValue(data)!, r.GetValue(outDir)!, options,
                 f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
-                (done, total, _, loss) => report?.Invoke(done, total, loss), cancel));
+                (done, total, _, loss) => report?.Invoke(done, total, loss), cancel, on));
             Console.WriteLine($"texturised {summary.Written} images, {summary.AlreadyDone} already done, {summary.Skipped} skipped" +
                 (summary.Skipped > 0 ? $" (listed in {summary.SkippedList})" : ""));
             return summary.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;

@@ -28,18 +28,22 @@ internal static class TrainDecoderCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => d.Seed, Description = "Seed of image order and crops" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out" };
         var init = new Option<string?>("--init") { Description = "Decoder weights to start from: a file, or the registered name decoder (the released decoder.pth)" };
+        var device = DeviceOption.Create();
+        var amp = AmpOption.Create();
         var command = new Command("train-decoder", "Train an AdaIN decoder for a VGG encoder (pytorch-AdaIN's train.py defaults).")
         {
-            vgg, contentDir, styleDir, outDir, lr, decay, maxIter, batch, contentWeight, styleWeight, resize, crop, every, logEvery, seed, resume, init,
+            vgg, contentDir, styleDir, outDir, lr, decay, maxIter, batch, contentWeight, styleWeight, resize, crop, every, logEvery, seed, resume, init, device, amp,
         };
         PathOptions.Declare(inputFolders: [contentDir, styleDir], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
+            var precision = AmpOption.Parse(r.GetValue(amp));
             var options = new DecoderTrainingOptions
             {
                 LearningRate = r.GetValue(lr), LearningRateDecay = r.GetValue(decay), MaxIterations = r.GetValue(maxIter), Batch = r.GetValue(batch),
                 ContentWeight = r.GetValue(contentWeight), StyleWeight = r.GetValue(styleWeight), ResizeTo = r.GetValue(resize), Crop = r.GetValue(crop),
-                CheckpointInterval = r.GetValue(every), LogInterval = r.GetValue(logEvery), Seed = r.GetValue(seed),
+                CheckpointInterval = r.GetValue(every), LogInterval = r.GetValue(logEvery), Seed = r.GetValue(seed), Precision = precision,
                 InitialDecoder = r.GetValue(init) is { } start ? ZooAccess.Resolve(start, TextureBias.Models.Zoo.WeightKind.AdaInDecoder) : null,
             };
             DecoderTrainer.CheckOptions(options); // before the weights load
@@ -47,7 +51,7 @@ internal static class TrainDecoderCommand
             ModelWeights.Load(encoder, ZooAccess.Resolve(r.GetValue(vgg)!, TextureBias.Models.Zoo.WeightKind.AdaInEncoder));
             int reached = 0;
             void Train(Action<int, double, double>? progress) =>
-                reached = DecoderTrainer.Train(encoder, r.GetValue(contentDir)!, r.GetValue(styleDir)!, r.GetValue(outDir)!, options, r.GetValue(resume), progress, cancel);
+                reached = DecoderTrainer.Train(encoder, r.GetValue(contentDir)!, r.GetValue(styleDir)!, r.GetValue(outDir)!, options, r.GetValue(resume), progress, cancel, on);
             if (!Console.IsErrorRedirected)
                 CommandRunner.Error.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())

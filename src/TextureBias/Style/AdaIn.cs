@@ -41,7 +41,7 @@ public static class AdaIn
     /// <summary>
     /// pytorch-AdaIN's <c>coral</c>: the source image [3,H,W] with the colour mean and covariance
     /// of the target image [3,H',W'] (used to preserve the content's colours: the style is
-    /// recoloured like the content before stylisation).
+    /// recoloured like the content before stylisation). Computed where <paramref name="source"/> is.
     /// </summary>
     public static Tensor Coral(Tensor source, Tensor target)
     {
@@ -53,10 +53,11 @@ public static class AdaIn
         }
         var (sf, smean, sstd) = Stats(source);
         var snorm = sf.Minus(smean).div(sstd);
-        var scov = snorm.mm(snorm.t()).Plus(eye(3));
+        var identity = eye(3, dtype: source.dtype, device: source.device);
+        var scov = snorm.mm(snorm.t()).Plus(identity);
         var (tf, tmean, tstd) = Stats(target);
         var tnorm = tf.Minus(tmean).div(tstd);
-        var tcov = tnorm.mm(tnorm.t()).Plus(eye(3));
+        var tcov = tnorm.mm(tnorm.t()).Plus(identity);
         var transfer = MatSqrt(tcov).mm(linalg.inv(MatSqrt(scov)).mm(snorm));
         return transfer.mul(tstd).Plus(tmean).view(source.shape).MoveToOuterDisposeScope();
     }

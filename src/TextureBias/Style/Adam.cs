@@ -9,7 +9,8 @@ namespace TextureBias.Style;
 /// PyTorch's <c>torch.optim.Adam</c> (no weight decay, no AMSGrad), as pytorch-AdaIN's train.py
 /// uses it. Written here rather than taken from TorchSharp so that every Scalar stays alive across
 /// its native call (see <see cref="SafeScalars"/>); its state saves to a weight file and loads back
-/// exactly, so a resumed training goes on as an uninterrupted one.
+/// exactly, so a resumed training goes on as an uninterrupted one. The moment estimates live on
+/// the parameters' device; they are saved from the CPU and load back onto that device.
 /// </summary>
 public sealed class Adam : IDisposable
 {
@@ -57,7 +58,7 @@ public sealed class Adam : IDisposable
         using var oneMinusBeta2 = (1 - Beta2).ToScalar();
         using var eps = Eps.ToScalar();
         using var stepSize = (-LearningRate / correction1).ToScalar();
-        using var correction2Sqrt = tensor((float)Math.Sqrt(correction2));
+        using var correction2Sqrt = tensor((float)Math.Sqrt(correction2), device: _parameters.Count > 0 ? _parameters[0].device : Devices.Cpu);
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
@@ -76,7 +77,7 @@ public sealed class Adam : IDisposable
     public void Save(string path)
     {
         using var scope = NewDisposeScope();
-        var state = new Dictionary<string, Tensor> { ["step"] = tensor(new[] { _step }) };
+        var state = new Dictionary<string, Tensor> { ["step"] = tensor(new[] { _step }, device: Devices.Cpu) };
         for (int i = 0; i < _parameters.Count; i++)
         {
             if (_expAvg[i] is { } m) state[$"exp_avg.{i}"] = m;
@@ -85,7 +86,7 @@ public sealed class Adam : IDisposable
         WeightFile.Save(path, state);
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote.</summary>
+    /// <summary>Restores what <see cref="Save"/> wrote, onto the parameters' device.</summary>
     /// <exception cref="WeightFileException">The file is not this optimiser's state.</exception>
     public void Load(string path)
     {
@@ -99,7 +100,7 @@ public sealed class Adam : IDisposable
                 if (!sd.TryGetValue($"{key}.{i}", out var t)) continue;
                 if (!t.shape.SequenceEqual(_parameters[i].shape)) throw new WeightFileException(path, $"{key}.{i} does not fit parameter {i}");
                 slots[i]?.Dispose();
-                slots[i] = t.to(_parameters[i].dtype).clone().DetachFromDisposeScope();
+                slots[i] = Devices.On(t.to(_parameters[i].dtype), _parameters[i].device).clone().DetachFromDisposeScope();
             }
     }
 

@@ -54,11 +54,12 @@ public static class CueConflictStimuli
     /// stopped job continues); unreadable inputs, and inputs too small for the layers (with
     /// <see cref="IterativeStyleOptions.Size"/> 0), are reported, listed in <c>skipped.csv</c>
     /// and passed over, as are stimuli whose file name would be too long.
-    /// <paramref name="progress"/> gets (stimuli done, stimuli, iteration, loss).
+    /// <paramref name="progress"/> gets (stimuli done, stimuli, iteration, loss). Runs on
+    /// <paramref name="device"/> (null: where the encoder is).
     /// </summary>
     /// <exception cref="TextureBiasException">The options are wrong (before any work), or a folder is missing or has a bad category name.</exception>
     public static FolderJobReport Make(VggEncoder encoder, string shapesDir, string texturesDir, string outDir, IterativeStyleOptions options,
-        Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
+        Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default, TorchSharp.torch.Device? device = null)
     {
         IterativeStyleTransfer.CheckOptions(options);
         var pairs = Plan(shapesDir, texturesDir);
@@ -105,7 +106,7 @@ public static class CueConflictStimuli
             else if (File.Exists(target)) kept++;
             else if (!bad.Contains(pair.Shape) && !bad.Contains(pair.Texture) && Load(pair.Shape) is { } shape && Load(pair.Texture) is { } texture)
             {
-                var stimulus = IterativeStyleTransfer.Transfer(encoder, shape, texture, options, (i, loss) => progress?.Invoke(done, pairs.Count, i, loss), cancel);
+                var stimulus = IterativeStyleTransfer.Transfer(encoder, shape, texture, options, (i, loss) => progress?.Invoke(done, pairs.Count, i, loss), cancel, device);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 ImageEncoder.Save(target, stimulus, SKEncodedImageFormat.Png);
                 written++;

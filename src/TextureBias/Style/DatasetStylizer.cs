@@ -23,7 +23,13 @@ namespace TextureBias.Style;
 /// background threads while the networks run; memory stays flat (both queues are bounded by
 /// count and by bytes). Styles enter AdaIN only through the mean and
 /// standard deviation of their relu4_1 features, which are cached on disk, so a style is
-/// encoded once for all jobs that share the cache.
+/// encoded once for all jobs that share the cache. The networks run on the transfer's device
+/// and precision (<see cref="StyleTransfer.Device"/>, <see cref="StyleTransfer.Precision"/>):
+/// batches are decoded on CPU threads (into pinned memory for CUDA) and uploaded, the images come
+/// back to the CPU as float32 to be encoded. The style cache does not depend on the device or the
+/// precision: statistics are computed in float32 and stored from the CPU, and the cache key names
+/// the encoder by a checksum of its weights taken on the CPU, so jobs on the CPU and on GPUs
+/// (<c>--shard k/N --device cuda:k</c>) share it.
 /// </summary>
 public static class DatasetStylizer
 {
@@ -40,6 +46,7 @@ public static class DatasetStylizer
         Action<int, int>? progress = null, Action<string>? log = null, CancellationToken cancel = default, Action<ImageFailure>? onFailure = null)
     {
         CheckOptions(options);
+        Devices.TuneFor(transfer.Device, fixedSize: options.Recipe == StyleRecipe.Sin); // the SIN recipe: 224×224 contents and styles
         foreach (var (dir, what) in new[] { (contentDir, "content"), (styleDir, "style") })
             if (!Directory.Exists(dir)) throw new TextureBiasException($"{dir}: no such {what} folder");
         string outRoot = Path.GetFullPath(outDir);
@@ -116,6 +123,7 @@ public static class DatasetStylizer
             var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(options.ContentSize, 0);
             var loader = new ImageBatchLoader(preprocessing, Math.Max(1, options.Batch), workers, normalize: false)
             {
+                PinMemory = Devices.PinsMemory(transfer.Device),
                 MinimumSide = StyleTransfer.MinimumSide, MinimumSideNeededBy = StyleTransfer.EncoderName,
             };
             var byPath = plan.ToDictionary(p => p.Content);
@@ -130,7 +138,7 @@ public static class DatasetStylizer
                 using var input = batch;
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var contentFeatures = transfer.Encoder.forward(batch.Input);
+                var contentFeatures = transfer.Encode(batch.Input);
                 var feats = new List<Tensor>();
                 var targets = new List<(string Content, string Relative, string Style, string Output)>();
                 for (int b = 0; b < batch.Paths.Count; b++)
@@ -158,7 +166,7 @@ public static class DatasetStylizer
                 }
                 if (feats.Count > 0)
                 {
-                    var images = transfer.Decoder.forward(cat(feats, 0));
+                    var images = Devices.On(transfer.Decode(cat(feats, 0)), Devices.Cpu);
                     for (int i = 0; i < targets.Count; i++)
                     {
                         var image = RgbImage.FromTensor(images[i]);
@@ -314,14 +322,14 @@ public static class DatasetStylizer
             _styleSize = recipe == StyleRecipe.Sin ? SinSize : styleSize;
             _cache = cache;
             Directory.CreateDirectory(cache);
-            // The encoder's identity: a checksum of its weights.
+            // The encoder's identity: a checksum of its weights, taken on the CPU (the same on every device).
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            double sum = transfer.Encoder.parameters().Sum(p => p.abs().sum().to(ScalarType.Float64).item<double>());
+            double sum = transfer.Encoder.parameters().Sum(p => Devices.On(p, Devices.Cpu).abs().sum().to(ScalarType.Float64).item<double>());
             _network = sum.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        /// <summary>[1,512,1,1] mean and std, or (null, null) when the style cannot be decoded.</summary>
+        /// <summary>[1,512,1,1] mean and std on the transfer's device, or (null, null) when the style cannot be decoded.</summary>
         public (Tensor? Mean, Tensor? Std) Get(string style)
         {
             var info = new FileInfo(style);
@@ -333,7 +341,8 @@ public static class DatasetStylizer
             {
                 var values = new float[2 * channels];
                 Buffer.BlockCopy(File.ReadAllBytes(file), 0, values, 0, values.Length * 4);
-                return (tensor(values[..channels]).view(1, channels, 1, 1), tensor(values[channels..]).view(1, channels, 1, 1));
+                var device = _transfer.Device;
+                return (tensor(values[..channels], device: device).view(1, channels, 1, 1), tensor(values[channels..], device: device).view(1, channels, 1, 1));
             }
             RgbImage image;
             try
@@ -343,8 +352,9 @@ public static class DatasetStylizer
             }
             catch (TextureBiasException) { return (null, null); }
             using var scope = NewDisposeScope();
-            var (mean, std) = AdaIn.MeanStd(_transfer.Encoder.forward(image.ToTensor().unsqueeze(0)));
-            var both = cat(new[] { mean.flatten(), std.flatten() }).data<float>().ToArray();
+            // In float32 whatever the precision of the job: the cache serves every job.
+            var (mean, std) = AdaIn.MeanStd(_transfer.Encoder.forward(Devices.Upload(image.ToTensor().unsqueeze(0), _transfer.Device)));
+            var both = Devices.On(cat(new[] { mean.flatten(), std.flatten() }), Devices.Cpu).data<float>().ToArray();
             var bytes = new byte[both.Length * 4];
             Buffer.BlockCopy(both, 0, bytes, 0, bytes.Length);
             AtomicFile.Write(file, s => s.Write(bytes));

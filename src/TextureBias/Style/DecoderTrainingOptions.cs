@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using TextureBias.Models;
+
 namespace TextureBias.Style;
 
 /// <summary>
@@ -43,4 +46,11 @@ public sealed record DecoderTrainingOptions
 
     /// <summary>Seed of the image order and crops (training is reproducible and resumes exactly).</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// The arithmetic of the networks' forward passes: float32 (pytorch-AdaIN's), or mixed
+    /// precision (<c>--amp bf16|fp16</c>: autocast; fp16 scales the loss, <see cref="Training.LossScaler"/>).
+    /// </summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<Precision>))]
+    public Precision Precision { get; init; }
 }

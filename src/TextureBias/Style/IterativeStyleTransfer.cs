@@ -52,10 +52,13 @@ public static class IterativeStyleTransfer
             : $"image is {image.Width}x{image.Height}, smaller than the {minimum} pixels VGG-19 needs for these layers";
     }
 
-    /// <summary>The content rendered in the style's texture.</summary>
+    /// <summary>
+    /// The content rendered in the style's texture, computed on <paramref name="device"/> (null:
+    /// where the encoder is; the encoder is moved there) in float32; starting noise is drawn on the CPU and uploaded.
+    /// </summary>
     /// <exception cref="TextureBiasException">The options are wrong, or an image is too small for the layers (<see cref="SizeProblem"/>).</exception>
     public static RgbImage Transfer(VggEncoder encoder, RgbImage content, RgbImage style, IterativeStyleOptions options,
-        Action<int, double>? progress = null, CancellationToken cancel = default)
+        Action<int, double>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         CheckOptions(options);
         if (SizeProblem(content, options, content: true) is { } contentProblem) throw new TextureBiasException($"content: {contentProblem}");
@@ -67,15 +70,16 @@ public static class IterativeStyleTransfer
         var styleAt = styleLayers.Select(l => Array.IndexOf(layers, l)).ToArray();
         var c = options.Size == 0 ? content : Preprocessing.ResizeShorterSide(content, options.Size);
         var s = options.Size == 0 ? style : Preprocessing.ResizeShorterSide(style, options.Size);
+        var on = TextureSynthesis.OnDevice(encoder, device);
         using var frozen = TextureSynthesis.Freeze(encoder);
         using var scope = NewDisposeScope();
-        var contentInput = c.ToTensor().unsqueeze(0);
-        var grams = TextureSynthesis.Grams(encoder, s.ToTensor().unsqueeze(0), styleLayers);
+        var contentInput = Devices.Upload(c.ToTensor().unsqueeze(0), on);
+        var grams = TextureSynthesis.Grams(encoder, Devices.Upload(s.ToTensor().unsqueeze(0), on), styleLayers);
         Tensor contentTarget;
         using (no_grad()) contentTarget = encoder.Features(contentInput, new[] { contentLayer })[0];
         var x = options.StartFromContent
             ? contentInput.clone().requires_grad_()
-            : rand(new long[] { 1, 3, c.Height, c.Width }, generator: new Generator((ulong)options.Seed)).requires_grad_();
+            : TextureSynthesis.StartingNoise(c.Height, c.Width, options.Seed, on);
         TextureSynthesis.Optimise(x, () =>
         {
             var features = encoder.Features(x, layers);

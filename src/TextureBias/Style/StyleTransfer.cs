@@ -10,17 +10,32 @@ namespace TextureBias.Style;
 /// Arbitrary style transfer with AdaIN, as pytorch-AdaIN's <c>test.py</c>: encode content and
 /// style to relu4_1, give the content features the style's channel statistics, mix with the
 /// content features by alpha, decode. Images are plain [0,1] RGB (no ImageNet normalisation).
+/// The networks run on <see cref="Device"/>, in <see cref="Precision"/>: with mixed precision
+/// (<c>--amp</c>), LibTorch's autocast runs the encoder's and the decoder's forward passes, and
+/// the features come out as float32, so AdaIN's statistics and the images are float32 (no loss
+/// scaling: stylisation is inference).
 /// </summary>
 public sealed class StyleTransfer : IDisposable
 {
-    /// <summary>Wraps an encoder and a decoder (put in eval mode).</summary>
-    public StyleTransfer(VggEncoder encoder, AdaInDecoder decoder)
+    /// <summary>
+    /// Wraps an encoder and a decoder (put in eval mode), moved to <paramref name="device"/> when
+    /// one is given (else they run where the encoder is), run in <paramref name="precision"/>.
+    /// </summary>
+    public StyleTransfer(VggEncoder encoder, AdaInDecoder decoder, Device? device = null, Precision precision = Precision.Float32)
     {
-        Encoder = encoder;
-        Decoder = decoder;
+        Device = device ?? Devices.Of(encoder);
+        Encoder = Devices.MoveTo(encoder, Device);
+        Decoder = Devices.MoveTo(decoder, Device);
+        Precision = precision;
         Encoder.eval();
         Decoder.eval();
     }
+
+    /// <summary>Where the networks run.</summary>
+    public Device Device { get; }
+
+    /// <summary>The arithmetic of the networks' forward passes (float32, or autocast to bf16/fp16).</summary>
+    public Precision Precision { get; }
 
     /// <summary>The smallest side of an image the encoder takes (up to relu4_1, after three max-pools): 9 pixels.</summary>
     public static int MinimumSide { get; } = VggEncoder.MinimumSide(VggEncoder.AdaInLast);
@@ -56,9 +71,12 @@ public sealed class StyleTransfer : IDisposable
     /// <summary>The decoder.</summary>
     public AdaInDecoder Decoder { get; }
 
-    /// <summary>Loads <c>vgg_normalised.pth</c> and <c>decoder.pth</c> (legacy or zip PyTorch format, or safetensors).</summary>
+    /// <summary>
+    /// Loads <c>vgg_normalised.pth</c> and <c>decoder.pth</c> (legacy or zip PyTorch format, or
+    /// safetensors), to run on <paramref name="device"/> (null: the CPU) in <paramref name="precision"/>.
+    /// </summary>
     /// <exception cref="WeightFileException">A file is unreadable or is not that network.</exception>
-    public static StyleTransfer Load(string vggPath, string decoderPath)
+    public static StyleTransfer Load(string vggPath, string decoderPath, Device? device = null, Precision precision = Precision.Float32)
     {
         var encoder = new VggEncoder();
         var decoder = new AdaInDecoder();
@@ -73,13 +91,39 @@ public sealed class StyleTransfer : IDisposable
             decoder.Dispose();
             throw;
         }
-        return new StyleTransfer(encoder, decoder);
+        return new StyleTransfer(encoder, decoder, device, precision);
     }
 
     /// <summary>
-    /// The decoder's output [1,3,H',W'] (not clamped) for content [1,3,H,W] and one or more
-    /// styles [1,3,h,w] in [0,1]. Several styles are mixed by <paramref name="weights"/>
-    /// (normalised); each style may have its own size.
+    /// The relu4_1 features (float32, on <see cref="Device"/>) of images [N,3,H,W] in [0,1]
+    /// (uploaded to <see cref="Device"/> when elsewhere), the encoder running in <see cref="Precision"/>.
+    /// </summary>
+    public Tensor Encode(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = Devices.Upload(images, Device);
+        Tensor features;
+        using (MixedPrecision.Autocast(Device, Precision)) features = Encoder.forward(x);
+        return Float32(features).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The decoder's output (float32, on <see cref="Device"/>, not clamped) for features [N,512,h,w], run in <see cref="Precision"/>.</summary>
+    public Tensor Decode(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        Tensor images;
+        using (MixedPrecision.Autocast(Device, Precision)) images = Decoder.forward(features);
+        return Float32(images).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><paramref name="x"/> itself when it is float32, else a float32 copy.</summary>
+    internal static Tensor Float32(Tensor x) => x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+
+    /// <summary>
+    /// The decoder's output [1,3,H',W'] (float32 on <see cref="Device"/>, not clamped) for content
+    /// [1,3,H,W] and one or more styles [1,3,h,w] in [0,1] (uploaded to <see cref="Device"/> when
+    /// elsewhere). Several styles are mixed by <paramref name="weights"/> (normalised); each style
+    /// may have its own size.
     /// </summary>
     public Tensor Stylize(Tensor content, IReadOnlyList<Tensor> styles, double alpha = 1.0, IReadOnlyList<double>? weights = null)
     {
@@ -88,23 +132,25 @@ public sealed class StyleTransfer : IDisposable
         var w = Weights(styles.Count, weights);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var contentFeatures = Encoder.forward(content);
+        var contentFeatures = Encode(content);
         Tensor feat;
         if (styles.Count == 1 && weights is null)
-            feat = AdaIn.Apply(contentFeatures, Encoder.forward(styles[0]));
+            feat = AdaIn.Apply(contentFeatures, Encode(styles[0]));
         else
         {
             feat = zeros_like(contentFeatures);
             for (int i = 0; i < styles.Count; i++)
-                feat = feat.Plus(AdaIn.Apply(contentFeatures, Encoder.forward(styles[i])).Times(w[i]));
+                feat = feat.Plus(AdaIn.Apply(contentFeatures, Encode(styles[i])).Times(w[i]));
         }
         feat = feat.Times(alpha).Plus(contentFeatures.Times(1 - alpha));
-        return Decoder.forward(feat).MoveToOuterDisposeScope();
+        return Decode(feat).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Stylises images with test.py's preprocessing (Resize of the shorter side, optional centre
-    /// crop, ToTensor) and saving (×255, round, clamp): the result as written to disk.
+    /// crop, ToTensor) and saving (×255, round, clamp): the result as written to disk. Images are
+    /// prepared on the CPU (also <c>--preserve-color</c>'s recolouring), stylised on
+    /// <see cref="Device"/>, and the result comes back to the CPU as float32 before it becomes bytes.
     /// </summary>
     /// <exception cref="TextureBiasException">An image is too small for the encoder (<see cref="SizeProblem"/>).</exception>
     public RgbImage Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, StyleOptions options)

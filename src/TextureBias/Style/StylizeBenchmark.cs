@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TextureBias.Imaging;
+using TextureBias.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,28 +12,34 @@ public static class StylizeBenchmark
     /// <summary>
     /// Runs both measurements; the end-to-end one is a dataset job over <paramref name="images"/>
     /// generated JPEGs (contents resized to <paramref name="size"/>, styles to <paramref name="styleSize"/>, PNG outputs).
+    /// The networks run on <paramref name="device"/> (null: the CPU) in <paramref name="precision"/>;
+    /// random inputs are drawn on the CPU and uploaded.
     /// </summary>
-    public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 32, int runs = 3)
+    public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 32, int runs = 3,
+        Device? device = null, Precision precision = Precision.Float32)
     {
         int minimum = StyleTransfer.MinimumSide;
         if (size < minimum || styleSize < minimum || batch < 1 || images < 1 || runs < 1)
             throw new TextureBiasException($"sizes, batch, images and runs must be positive (sizes at least {minimum}, for {StyleTransfer.EncoderName})");
-        using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder());
+        using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder(), device ?? Devices.Cpu, precision);
+        var on = transfer.Device;
+        Devices.TuneFor(on, fixedSize: true); // one content and one style size throughout
         double network;
         using (var scope = NewDisposeScope())
         {
             manual_seed(0);
-            var contents = rand(batch, 3, size, size);
-            var style = rand(1, 3, styleSize, styleSize);
+            var contents = Devices.On(rand(new long[] { batch, 3, size, size }, device: Devices.Cpu), on);
+            var style = Devices.On(rand(new long[] { 1, 3, styleSize, styleSize }, device: Devices.Cpu), on);
             var times = new List<double>();
             for (int i = 0; i <= runs; i++)
             {
                 using var step = NewDisposeScope();
                 using var noGrad = no_grad();
                 var sw = Stopwatch.StartNew();
-                var cf = transfer.Encoder.forward(contents);
-                var sf = transfer.Encoder.forward(style).expand(batch, -1, -1, -1);
-                transfer.Decoder.forward(AdaIn.Apply(cf, sf));
+                var cf = transfer.Encode(contents);
+                var sf = transfer.Encode(style).expand(batch, -1, -1, -1);
+                transfer.Decode(AdaIn.Apply(cf, sf));
+                Evaluation.BenchmarkClock.Synchronize(on); // GPU work is asynchronous: wait for it before reading the clock
                 if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
             }
             times.Sort();
@@ -56,7 +63,8 @@ public static class StylizeBenchmark
             var sw = Stopwatch.StartNew();
             DatasetStylizer.Run(transfer, Path.Combine(root, "content"), Path.Combine(root, "styles"), Path.Combine(root, "out"),
                 new DatasetStylizeOptions { Recipe = StyleRecipe.StylizeDatasets, ContentSize = size, StyleSize = styleSize, Format = "png", Batch = batch });
-            return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / sw.Elapsed.TotalSeconds, images);
+            return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / sw.Elapsed.TotalSeconds, images,
+                on.ToString(), MixedPrecision.Name(precision));
         }
         finally
         {

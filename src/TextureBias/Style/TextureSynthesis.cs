@@ -11,7 +11,9 @@ namespace TextureBias.Style;
 /// the source. The result keeps the source's local statistics ("the same stuff") and loses its
 /// global arrangement — the "texturised" images of the BagNet paper. Images are RGB in [0,1],
 /// as the <c>vgg_normalised.pth</c> encoder takes them; the loss of a layer with C channels is
-/// weighted 1000/C² as in Gatys' PytorchNeuralStyleTransfer.
+/// weighted 1000/C² as in Gatys' PytorchNeuralStyleTransfer. The encoder, the image being
+/// optimised and L-BFGS's state live on the given device (float32: L-BFGS needs it); the starting
+/// noise is drawn on the CPU from the seed and uploaded, so it is the same on every device.
 /// </summary>
 public static class TextureSynthesis
 {
@@ -87,21 +89,23 @@ public static class TextureSynthesis
         size == 0 ? source : Preprocessing.CenterCrop(Preprocessing.ResizeShorterSide(source, size), size);
 
     /// <summary>
-    /// Synthesises a texture of <paramref name="source"/>. <paramref name="progress"/> gets the
+    /// Synthesises a texture of <paramref name="source"/> on <paramref name="device"/> (null: where
+    /// the encoder is; the encoder is moved there). <paramref name="progress"/> gets the
     /// evaluation count and the loss after each evaluation.
     /// </summary>
     /// <exception cref="TextureBiasException">The options are wrong, or the image is too small for the layers (<see cref="SizeProblem"/>).</exception>
     public static RgbImage Synthesize(VggEncoder encoder, RgbImage source, TextureSynthesisOptions options,
-        Action<int, double>? progress = null, CancellationToken cancel = default)
+        Action<int, double>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         CheckOptions(options);
         if (SizeProblem(source, options) is { } problem) throw new TextureBiasException(problem);
         var layers = LayerIndices(options.Layers);
         var target = Prepare(source, options.Size);
+        var on = OnDevice(encoder, device);
         using var frozen = Freeze(encoder);
         using var scope = NewDisposeScope();
-        var grams = Grams(encoder, target.ToTensor().unsqueeze(0), layers);
-        var x = rand(new long[] { 1, 3, target.Height, target.Width }, generator: new Generator((ulong)options.Seed)).requires_grad_();
+        var grams = Grams(encoder, Devices.Upload(target.ToTensor().unsqueeze(0), on), layers);
+        var x = StartingNoise(target.Height, target.Width, options.Seed, on);
         Optimise(x, () => Loss(encoder, x, grams, layers), options.Iterations, progress, cancel);
         using (no_grad()) return RgbImage.FromTensor(x[0].clamp(SafeScalars.Zero, SafeScalars.One));
     }
@@ -113,13 +117,14 @@ public static class TextureSynthesis
     /// (with <see cref="TextureSynthesisOptions.Size"/> 0), and images whose output cannot be
     /// theirs (an earlier image has it, as <c>a.jpg</c> has <c>a.png</c>'s; its name is too long)
     /// are reported, listed in <c>skipped.csv</c> and passed over. <paramref name="progress"/>
-    /// gets (images done, images, iteration, loss).
+    /// gets (images done, images, iteration, loss). Runs on <paramref name="device"/> (null: where the encoder is).
     /// </summary>
     /// <exception cref="TextureBiasException">The options are wrong (before any work) or the folder is missing.</exception>
     public static FolderJobReport RunFolder(VggEncoder encoder, string dataDir, string outDir, TextureSynthesisOptions options,
-        Action<Data.ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default)
+        Action<Data.ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default, Device? device = null)
     {
         CheckOptions(options);
+        var on = OnDevice(encoder, device);
         if (!Directory.Exists(dataDir)) throw new TextureBiasException($"{dataDir}: no such folder");
         var files = Data.ImageFiles.Find(new[] { dataDir });
         Directory.CreateDirectory(outDir);
@@ -145,7 +150,7 @@ public static class TextureSynthesis
                 if (source is not null && SizeProblem(source, options) is { } problem) Skip(file, problem);
                 else if (source is not null)
                 {
-                    var result = Synthesize(encoder, source, options, (i, loss) => progress?.Invoke(done, files.Count, i, loss), cancel);
+                    var result = Synthesize(encoder, source, options, (i, loss) => progress?.Invoke(done, files.Count, i, loss), cancel, on);
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     ImageEncoder.Save(target, result, SkiaSharp.SKEncodedImageFormat.Png);
                     written++;
@@ -184,6 +189,29 @@ public static class TextureSynthesis
                 return value;
             });
         }
+    }
+
+    /// <summary>
+    /// The device an L-BFGS job runs on: <paramref name="device"/> (the encoder is moved there) or,
+    /// when null, the encoder's. cuDNN's benchmark mode is turned on for CUDA: each image keeps its
+    /// size through its hundreds of evaluations.
+    /// </summary>
+    internal static Device OnDevice(VggEncoder encoder, Device? device)
+    {
+        var on = device ?? Devices.Of(encoder);
+        Devices.MoveTo(encoder, on);
+        Devices.TuneFor(on, fixedSize: true);
+        return on;
+    }
+
+    /// <summary>
+    /// Uniform noise [1,3,<paramref name="height"/>,<paramref name="width"/>] from <paramref name="seed"/>,
+    /// drawn on the CPU (the same numbers on every device) and put on <paramref name="device"/>, as a leaf that requires grad.
+    /// </summary>
+    internal static Tensor StartingNoise(int height, int width, int seed, Device device)
+    {
+        var noise = rand(new long[] { 1, 3, height, width }, device: Devices.Cpu, generator: new Generator((ulong)seed));
+        return Devices.On(noise, device).requires_grad_();
     }
 
     /// <summary>Turns off the encoder's parameter gradients (only the image is optimised) until disposed.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TextureBias.Imaging;
+using TextureBias.Models;
 using static TorchSharp.torch;
 
 namespace TextureBias.Style;
@@ -7,13 +8,18 @@ namespace TextureBias.Style;
 /// <summary>Measures Gatys texture synthesis: seconds per L-BFGS iteration and per image, on given or random VGG-19 weights.</summary>
 public static class TexturizeBenchmark
 {
-    /// <summary>Synthesises a <paramref name="size"/>² texture of a random image <paramref name="runs"/> times.</summary>
-    public static TexturizeBenchmarkResult Run(VggEncoder? encoder = null, int size = 224, int iterations = 10, int runs = 3)
+    /// <summary>
+    /// Synthesises a <paramref name="size"/>² texture of a random image <paramref name="runs"/>
+    /// times, on <paramref name="device"/> (null: where the encoder is).
+    /// </summary>
+    public static TexturizeBenchmarkResult Run(VggEncoder? encoder = null, int size = 224, int iterations = 10, int runs = 3, Device? device = null)
     {
         int minimum = TextureSynthesis.MinimumSide(TextureSynthesisOptions.DefaultLayers);
         if (size < minimum || iterations < 1 || runs < 1) throw new TextureBiasException($"size must be at least {minimum} (VGG-19 up to relu5_1), iterations and runs positive");
         using var own = encoder is null ? new VggEncoder() : null;
         var vgg = encoder ?? own!;
+        var on = device ?? Devices.Of(vgg);
+        Devices.MoveTo(vgg, on);
         vgg.eval();
         var rng = new Random(0);
         var px = new byte[size * size * 3];
@@ -25,13 +31,13 @@ public static class TexturizeBenchmark
         {
             int evaluations = 0;
             var sw = Stopwatch.StartNew();
-            TextureSynthesis.Synthesize(vgg, source, new TextureSynthesisOptions { Size = size, Iterations = iterations, Seed = run }, (i, _) => evaluations = i);
+            TextureSynthesis.Synthesize(vgg, source, new TextureSynthesisOptions { Size = size, Iterations = iterations, Seed = run }, (i, _) => evaluations = i, device: on);
             double seconds = sw.Elapsed.TotalSeconds;
             perImage.Add(seconds);
             perIteration.Add(seconds / Math.Max(1, evaluations));
         }
         perImage.Sort();
         perIteration.Sort();
-        return new TexturizeBenchmarkResult(size, iterations, perIteration[runs / 2], perImage[runs / 2]);
+        return new TexturizeBenchmarkResult(size, iterations, perIteration[runs / 2], perImage[runs / 2], on.ToString());
     }
 }
