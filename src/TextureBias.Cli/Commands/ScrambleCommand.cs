@@ -28,7 +28,6 @@ internal static class ScrambleCommand
         var layers = new Option<string>("--layers") { Description = "texture: VGG-19 layers of the Gram loss", DefaultValueFactory = _ => string.Join(",", TextureBias.Style.TextureSynthesisOptions.DefaultLayers) };
         var cacheDir = new Option<string?>("--cache") { Description = "texture: where texturised copies are kept (default: ~/.cache/texturebias/textures)" };
         var device = DeviceOption.Create();
-        device.Description += "; --method texture makes its textures on the CPU";
         var command = new Command("scramble", "Top-1/top-5 on images cut into n×n blocks and shuffled (BagNet paper), for each n; or on their Gram-matrix textures (--method texture).")
         {
             arch, weights, data, grid, seed, resize, crop, batch, json, plot, method, vgg, iters, layers, cacheDir, device,
@@ -84,7 +83,7 @@ internal static class ScrambleCommand
         string cache = r.GetValue(cacheDir) ?? TexturisedImages.DefaultCache;
         var result = CommandRunner.WithProgress("texturise", folder.Samples.Count, progress => TexturisedImages.Evaluate(model, folder, pre, encoder,
             TexturisedImages.WeightsKey(vggPath), options, cache, Math.Max(1, r.GetValue(batch)), f => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}"),
-            progress is null ? null : (done, _) => progress(done), cancel, device)); // textures on the CPU (the encoder stays there), the model on the device
+            progress is null ? null : (done, _) => progress(done), cancel, device)); // textures and the model on the device
         if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { method = "texture", top1 = result.Top1, top5 = result.Top5, images = result.Images }));
         else Console.WriteLine($"texturised: top-1 {result.Top1:0.00}%  top-5 {result.Top5:0.00}%  ({result.Images} images; textures cached in {cache})");
         return result.Skipped > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;

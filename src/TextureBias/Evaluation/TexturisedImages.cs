@@ -56,9 +56,9 @@ public static class TexturisedImages
     /// Top-1/top-5 of <paramref name="model"/> on the texturised images of <paramref name="data"/>;
     /// missing textures are made first (<paramref name="progress"/>: images ready, images).
     /// Unreadable images, and images too small (after preprocessing) for the texture layers, are
-    /// reported and skipped. Textures are made where <paramref name="encoder"/> is
-    /// (<see cref="TextureSynthesis.Synthesize"/>); <paramref name="model"/> runs on
-    /// <paramref name="device"/> when given (it is moved there), else where it is.
+    /// reported and skipped. Textures (<see cref="TextureSynthesis.Synthesize"/>) and
+    /// <paramref name="model"/> are made and run on <paramref name="device"/> when given (the
+    /// networks are moved there), else where each network is.
     /// </summary>
     public static EvaluationResult Evaluate(ImageClassifier model, ImageFolder data, Preprocessing preprocessing, VggEncoder encoder, string weightsKey,
         TextureSynthesisOptions options, string cacheDir, int batchSize = 32, Action<ImageFailure>? onFailure = null,
@@ -80,7 +80,7 @@ public static class TexturisedImages
                     if (TextureSynthesis.SizeProblem(image, textureOptions) is { } problem) failures[i] = $"{problem} (after preprocessing)";
                     else
                     {
-                        var texture = TextureSynthesis.Synthesize(encoder, image, textureOptions, cancel: cancel);
+                        var texture = TextureSynthesis.Synthesize(encoder, image, textureOptions, cancel: cancel, device: device);
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         ImageEncoder.Save(target, texture, SKEncodedImageFormat.Png);
                     }

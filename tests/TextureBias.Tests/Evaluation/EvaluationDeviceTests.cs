@@ -76,6 +76,25 @@ public class EvaluationDeviceTests : TempDirTest
     }
 
     [Fact]
+    public void Texturised_images_are_made_and_classified_on_the_device_given()
+    {
+        var root = TestImages.RandomFolder(Path.Combine(_dir, "textured"), new[] { "n01440764", "n02123045" }, 1, 40, seed: 9);
+        var folder = ImageFolder.Open(new[] { root });
+        using var model = Tiny(6);
+        using var encoder = TextureBias.Tests.Style.ScaledVgg.Create();
+        var pre = new Preprocessing(36, 32);
+        var options = new TextureBias.Style.TextureSynthesisOptions { Iterations = 2, Layers = new[] { "relu1_1", "relu2_1" } };
+        var onMeta = OnMeta(() => TexturisedImages.Evaluate(model, folder, pre, encoder, "w", options, Path.Combine(_dir, "cache-meta"), device: Devices.Cpu));
+        var plain = TexturisedImages.Evaluate(model, folder, pre, encoder, "w", options, Path.Combine(_dir, "cache-plain"));
+        Assert.Equal(2, onMeta.Images);
+        Assert.Equal(plain.Top1, onMeta.Top1);
+        var made = Directory.GetFiles(Path.Combine(_dir, "cache-meta"), "*.png", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
+        var reference = Directory.GetFiles(Path.Combine(_dir, "cache-plain"), "*.png", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
+        Assert.Equal(2, made.Count);
+        Assert.Equal(reference, made); // the same textures, bit for bit
+    }
+
+    [Fact]
     public void Robustness_scores_several_models_on_the_device_given_and_ONNX_models_stay_on_the_CPU()
     {
         var root = TestImages.RandomFolder(Path.Combine(_dir, "sixteen"), new[] { "cat", "truck" }, 2, 32, seed: 6, (c, i) => $"{c}{i}.png");
