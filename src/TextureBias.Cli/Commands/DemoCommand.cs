@@ -19,15 +19,17 @@ internal static class DemoCommand
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs of each network (default: 12, --quick 8); the learning rate drops tenfold after three quarters" };
         var ownTexture = new Option<double?>("--own-texture") { Description = "How often a natural image wears its class's own texture family (default: 0.95)" };
         var imageSize = new Option<int?>("--image-size") { Description = "Image side of the world in pixels (default: 64)" };
+        var device = DeviceOption.Create();
         var command = new Command("demo",
             "Reproduce the papers' findings in miniature: generate a texture-shape world, train a small ResNet and BagNet on natural " +
             "and stylized images, measure accuracy, shape bias, scrambling, heatmaps and patches, and write an HTML report.")
         {
-            outDir, quick, seed, vgg, decoder, trainPerClass, testPerClass, epochs, imageSize, ownTexture,
+            outDir, quick, seed, vgg, decoder, trainPerClass, testPerClass, epochs, imageSize, ownTexture, device,
         };
         PathOptions.Declare(outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
+            var on = DeviceOption.Parse(r.GetValue(device));
             if ((r.GetValue(vgg) is null) != (r.GetValue(decoder) is null)) throw new TextureBiasException("give both --vgg and --decoder, or neither");
             var preset = r.GetValue(quick) ? DemoOptions.Quick : DemoOptions.Full;
             int epochCount = r.GetValue(epochs) ?? preset.Epochs;
@@ -37,6 +39,7 @@ internal static class DemoCommand
                 TrainPerClass = r.GetValue(trainPerClass) ?? preset.TrainPerClass, TestPerClass = r.GetValue(testPerClass) ?? preset.TestPerClass,
                 ImageSize = r.GetValue(imageSize) ?? preset.ImageSize, Epochs = epochCount, OwnTexture = r.GetValue(ownTexture) ?? preset.OwnTexture,
                 LearningRateSteps = r.GetValue(epochs) is null ? preset.LearningRateSteps : new[] { Math.Max(1, epochCount * 3 / 4) },
+                Device = on,
             };
             string dir = r.GetValue(outDir) ?? (r.GetValue(quick) ? "texturebias-demo-quick" : "texturebias-demo");
             Console.Error.WriteLine($"texturebias: demo ({options.Name}) in {Path.GetFullPath(dir)}; Ctrl-C stops it, running it again continues");

@@ -37,7 +37,7 @@ internal static class DemoComparison
             int stages = BagNetComparison.Stages.Count;
             progress?.Invoke(new DemoProgress(stage, 0, stages));
             var result = BagNetComparison.Run(new RobustnessModel(bag.Label, bagnet, geometry), networks, Path.Combine(worldDir, "test-natural"), geometry, compare,
-                progress: (s, _, _) => progress?.Invoke(new DemoProgress(stage, BagNetComparison.Stages.ToList().IndexOf(s), stages)), cancel: cancel);
+                progress: (s, _, _) => progress?.Invoke(new DemoProgress(stage, BagNetComparison.Stages.ToList().IndexOf(s), stages)), cancel: cancel, device: options.Device);
             string dir = Path.Combine(figures, "comparison");
             string report = Path.Combine(outDir, "comparison.html");
             BagNetComparisonReport.Write(report, dir, result, compare, "world/test-natural");

@@ -66,6 +66,13 @@ public sealed record DemoOptions
     /// <summary>The pytorch-AdaIN decoder (<c>decoder.pth</c>).</summary>
     public string? Decoder { get; init; }
 
+    /// <summary>
+    /// Where the networks train and run (null: the CPU); not part of <see cref="Fingerprint"/>,
+    /// so a run stopped on one device continues on another.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TorchSharp.torch.Device? Device { get; init; }
+
     /// <summary>True when the stylized training set is made with AdaIN.</summary>
     public bool UsesAdaIn => Vgg is not null && Decoder is not null;
 

@@ -135,7 +135,7 @@ public static class TextureShapeDemo
         }
         string styles = Path.Combine(worldDir, "styles");
         world.WriteSwatches(styles, 8 * TextureShapeWorld.Classes, 2 * options.ImageSize, cancel);
-        using var transfer = StyleTransfer.Load(options.Vgg!, options.Decoder!);
+        using var transfer = StyleTransfer.Load(options.Vgg!, options.Decoder!, options.Device);
         string partial = dir + ".partial";
         var report = DatasetStylizer.Run(transfer, Path.Combine(worldDir, TextureShapeWorld.SetName(WorldSet.NaturalTrain)), styles, partial,
             new DatasetStylizeOptions { Recipe = StyleRecipe.StylizeDatasets, ContentSize = 0, StyleSize = options.ImageSize, Seed = options.Seed, Format = "png" },
@@ -162,7 +162,7 @@ public static class TextureShapeDemo
             Epochs = options.Epochs, Batch = options.Batch, LearningRate = options.LearningRate, LearningRateSteps = options.LearningRateSteps,
             NumClasses = TextureShapeWorld.Classes, Width = arch == "bagnet9" ? options.BagNetWidth : options.Width,
             Blocks = arch == "bagnet9" ? options.BagNetBlocks : null, BatchNormMomentum = options.BatchNormMomentum, ImageSize = options.ImageSize, MinCropScale = options.MinCropScale,
-            Seed = Seeds.Mix(options.Seed, Networks.ToList().IndexOf((arch, set))),
+            Seed = Seeds.Mix(options.Seed, Networks.ToList().IndexOf((arch, set))), Device = options.Device,
         };
         string train = Path.Combine(worldDir, TextureShapeWorld.SetName(set));
         string val = Path.Combine(worldDir, TextureShapeWorld.SetName(set == WorldSet.NaturalTrain ? WorldSet.NaturalTest : WorldSet.StylizedTest));
@@ -186,8 +186,8 @@ public static class TextureShapeDemo
             long start = before;
             Action<int> report = n => progress?.Invoke(new DemoProgress(stage, start + n, all));
             var result = scrambled
-                ? Scrambling.Evaluate(model, folder, pre, 4, options.Seed, options.Batch, Failure, cancel, report)
-                : Evaluator.Run(model, folder, pre, options.Batch, Failure, report, cancel);
+                ? Scrambling.Evaluate(model, folder, pre, 4, options.Seed, options.Batch, Failure, cancel, report, options.Device)
+                : Evaluator.Run(model, folder, pre, options.Batch, Failure, report, cancel, options.Device);
             before += folder.Samples.Count;
             return result.Top1;
         }
@@ -195,7 +195,7 @@ public static class TextureShapeDemo
         double scrambledTop1 = Accuracy(WorldSet.NaturalTest, scrambled: true);
         long cueStart = before;
         var trials = ShapeBias.Run(model, Path.Combine(worldDir, "test-cue-conflict"), pre, Silhouettes.Names, options.Batch, Failure,
-            n => progress?.Invoke(new DemoProgress(stage, cueStart + n, all)), cancel);
+            n => progress?.Invoke(new DemoProgress(stage, cueStart + n, all)), cancel, options.Device);
         cancel.ThrowIfCancellationRequested();
         Directory.CreateDirectory(Path.GetDirectoryName(resultPath)!);
         ShapeBias.WriteRawData(Path.Combine(outDir, "results", name + "-raw-data.csv"), name, trials);
@@ -269,7 +269,7 @@ public static class TextureShapeDemo
             foreach (var (image, i) in examples.Select((e, i) => (e, i)))
             {
                 int shape = Silhouettes.OfFolder(image)!.Value, texture = Silhouettes.IndexOf(ShapeBias.TextureOf(image))!.Value;
-                using var evidence = ClassEvidence.Compute(model, ImageDecoder.Decode(image), pre, new[] { shape, texture }, padding: HeatmapPadding.Edge);
+                using var evidence = ClassEvidence.Compute(model, ImageDecoder.Decode(image), pre, new[] { shape, texture }, padding: HeatmapPadding.Edge, device: options.Device);
                 using var grid = evidence.OnPixelGrid();
                 var titles = new[]
                 {
@@ -283,7 +283,7 @@ public static class TextureShapeDemo
                 done++;
                 progress?.Invoke(new DemoProgress(stage, done, total));
             }
-            var found = InformativePatches.Find(model, natural, shown, 6, pre, options.Batch, cancel: cancel, labelOf: Silhouettes.OfFolder);
+            var found = InformativePatches.Find(model, natural, shown, 6, pre, options.Batch, cancel: cancel, labelOf: Silhouettes.OfFolder, device: options.Device);
             string mosaic = Path.Combine(figures, $"patches-{r.Name}.png");
             PatchMosaic.Save(mosaic, found, pre, model.NumClasses, 6, Silhouettes.Names.Select((n, k) => $"{n} (its texture: {TextureFamilies.Names[k]})").ToList());
             patches.Add((r.Label, mosaic));

@@ -19,8 +19,8 @@ public class DemoCommandTests : TempDirTest
         Assert.Contains("Report: " + Path.Combine(run, "report.html"), r.Stdout);
         Assert.Contains("<table>", File.ReadAllText(Path.Combine(run, "report.html")));
 
-        // Running it again reuses everything; other settings are refused in one line.
-        var again = CliRunner.Run("demo", "--quick", "--out", run, "--train-per-class", "3", "--test-per-class", "7", "--epochs", "1", "--image-size", "32");
+        // Running it again reuses everything (the device is no setting of the results); other settings are refused in one line.
+        var again = CliRunner.Run("demo", "--quick", "--out", run, "--train-per-class", "3", "--test-per-class", "7", "--epochs", "1", "--image-size", "32", "--device", "cpu");
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(r.Stdout.Split('\n').Take(6), again.Stdout.Split('\n').Take(6));
         Assert.Contains("(reused)", again.Stderr);
@@ -31,5 +31,10 @@ public class DemoCommandTests : TempDirTest
         var half = CliRunner.Run("demo", "--out", Path.Combine(_dir, "x"), "--vgg", "v.pth");
         Assert.Equal(2, half.ExitCode);
         Assert.Contains("--decoder", half.Stderr);
+        var cuda = CliRunner.Run("demo", "--quick", "--out", Path.Combine(_dir, "y"), "--device", "cuda");
+        CliRunner.AssertNoStackTrace(cuda);
+        Assert.Equal(2, cuda.ExitCode);
+        Assert.Equal("texturebias: --device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')", cuda.Stderr.TrimEnd('\n'));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "y")), "nothing written");
     }
 }

@@ -14,7 +14,7 @@ public class DeviceOptionCoverageTests
     {
         "classify", "evaluate", "consistency", "train", "heatmap", "patches", "shape-bias", "accuracy16", "scramble",
         "correlate", "robustness", "stylize", "train-decoder", "texturize", "style-transfer", "cue-conflict",
-        "attribute", "mask", "interactions", "compare-bagnet",
+        "attribute", "mask", "interactions", "compare-bagnet", "demo",
         "bench forward", "bench heatmap", "bench stylize", "bench train", "bench texturize", "bench attribute",
         "bench mask", "bench interactions",
     };
@@ -22,7 +22,7 @@ public class DeviceOptionCoverageTests
     private static readonly string[] NoNetwork =
     {
         "texturebias", "weights", "weights list", "weights show", "weights fetch", "weights import", "weights verify",
-        "weights path", "distort", "demo", "bench", "bench distort",
+        "weights path", "distort", "bench", "bench distort",
     };
 
     private static readonly string[] Amp = { "train", "train-decoder", "stylize", "bench train", "bench stylize" };
