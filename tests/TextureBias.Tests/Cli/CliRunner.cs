@@ -40,4 +40,13 @@ internal static class CliRunner
         Xunit.Assert.DoesNotContain("   at ", r.Stderr);
         Xunit.Assert.DoesNotContain("Unhandled exception", r.Stderr);
     }
+
+    /// <summary>The command stopped with exit code 2, nothing on stdout and exactly <c>texturebias: message</c> on stderr.</summary>
+    public static void AssertOneLineError(Result r, string message)
+    {
+        AssertNoStackTrace(r);
+        Xunit.Assert.Equal(2, r.ExitCode);
+        Xunit.Assert.Equal("", r.Stdout);
+        Xunit.Assert.Equal($"texturebias: {message}", r.Stderr.TrimEnd('\n'));
+    }
 }

@@ -24,14 +24,6 @@ public class DeviceOptionCommandTests : TempDirTest
         ModelWeights.Save(model, _weights);
     }
 
-    private static void AssertOneLineError(CliRunner.Result r, string message)
-    {
-        CliRunner.AssertNoStackTrace(r);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Equal("", r.Stdout);
-        Assert.Equal($"texturebias: {message}", r.Stderr.TrimEnd('\n'));
-    }
-
     [Theory]
     [InlineData("classify")]
     [InlineData("evaluate")]
@@ -45,17 +37,17 @@ public class DeviceOptionCommandTests : TempDirTest
             "consistency" => new[] { "consistency", "--weights", _weights + "," + _weights, "--data", _data, "--device", "cuda" },
             _ => new[] { "evaluate", "--weights", _weights, "--data", _data, "--device", "cuda" },
         };
-        AssertOneLineError(CliRunner.Run(args), "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
+        CliRunner.AssertOneLineError(CliRunner.Run(args), "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
         args[Array.IndexOf(args, "cuda")] = "cuda:1";
-        AssertOneLineError(CliRunner.Run(args), "--device cuda:1: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
+        CliRunner.AssertOneLineError(CliRunner.Run(args), "--device cuda:1: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
     }
 
     [Fact]
     public void Other_devices_are_refused_and_meta_is_no_user_feature()
     {
-        AssertOneLineError(CliRunner.Run("classify", "--weights", _weights, "--device", "gpu", _data),
+        CliRunner.AssertOneLineError(CliRunner.Run("classify", "--weights", _weights, "--device", "gpu", _data),
             "--device gpu: not a device (cpu, cuda, cuda:N or auto)");
-        AssertOneLineError(CliRunner.Run("evaluate", "--weights", _weights, "--data", _data, "--device", "meta"),
+        CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--weights", _weights, "--data", _data, "--device", "meta"),
             "--device meta: not a device (cpu, cuda, cuda:N or auto)");
     }
 

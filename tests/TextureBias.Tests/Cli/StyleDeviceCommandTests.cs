@@ -17,14 +17,6 @@ public class StyleDeviceCommandTests : TempDirTest
 {
     private const string NoCuda = "CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')";
 
-    private static void AssertOneLineError(CliRunner.Result r, string message)
-    {
-        CliRunner.AssertNoStackTrace(r);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Equal("", r.Stdout);
-        Assert.Equal($"texturebias: {message}", r.Stderr.TrimEnd('\n'));
-    }
-
     private string[] Args(string command)
     {
         string Folder(string name) => Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
@@ -57,9 +49,9 @@ public class StyleDeviceCommandTests : TempDirTest
     public void CUDA_without_CUDA_is_one_line_and_exit_code_2(string command)
     {
         Assert.False(torch.cuda.is_available(), "this test is for machines without CUDA");
-        AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "cuda" }).ToArray()), $"--device cuda: {NoCuda}");
-        AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "cuda:1" }).ToArray()), $"--device cuda:1: {NoCuda}");
-        AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "gpu" }).ToArray()), "--device gpu: not a device (cpu, cuda, cuda:N or auto)");
+        CliRunner.AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "cuda" }).ToArray()), $"--device cuda: {NoCuda}");
+        CliRunner.AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "cuda:1" }).ToArray()), $"--device cuda:1: {NoCuda}");
+        CliRunner.AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--device", "gpu" }).ToArray()), "--device gpu: not a device (cpu, cuda, cuda:N or auto)");
         Assert.False(Directory.Exists(Path.Combine(_dir, "o")), "nothing was made");
         Assert.False(File.Exists(Path.Combine(_dir, "out.png")), "nothing was written");
     }
@@ -70,7 +62,7 @@ public class StyleDeviceCommandTests : TempDirTest
     [InlineData("train-decoder")]
     [InlineData("bench-stylize")]
     public void An_unknown_precision_is_one_line_and_exit_code_2(string command) =>
-        AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--amp", "fp8" }).ToArray()), "--amp fp8: not a precision (bf16 or fp16; leave it out for float32)");
+        CliRunner.AssertOneLineError(CliRunner.Run(Args(command).Concat(new[] { "--amp", "fp8" }).ToArray()), "--amp fp8: not a precision (bf16 or fp16; leave it out for float32)");
 
     [Fact]
     public void Stylize_with_bf16_on_the_CPU_writes_the_librarys_bf16_result()

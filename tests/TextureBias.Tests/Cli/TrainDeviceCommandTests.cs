@@ -13,14 +13,6 @@ namespace TextureBias.Tests.Cli;
 /// </summary>
 public class TrainDeviceCommandTests : TempDirTest
 {
-    private static void AssertOneLineError(CliRunner.Result r, string message)
-    {
-        CliRunner.AssertNoStackTrace(r);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Equal("", r.Stdout);
-        Assert.Equal($"texturebias: {message}", r.Stderr.TrimEnd('\n'));
-    }
-
     [Fact]
     public void CUDA_without_CUDA_and_unknown_precisions_are_one_line_and_exit_code_2()
     {
@@ -29,11 +21,11 @@ public class TrainDeviceCommandTests : TempDirTest
         var run = Path.Combine(_dir, "run");
         string[] Train(params string[] extra) =>
             new[] { "train", "--arch", "resnet18", "--train", train, "--out", run }.Concat(ColourFolders.TinyArguments()).Concat(extra).ToArray();
-        AssertOneLineError(CliRunner.Run(Train("--device", "cuda")), "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
-        AssertOneLineError(CliRunner.Run(Train("--device", "cuda:1", "--amp", "fp16")), "--device cuda:1: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
-        AssertOneLineError(CliRunner.Run(Train("--amp", "int8")), "--amp int8: not a precision (bf16 or fp16; leave it out for float32)");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--device", "cuda")), "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--device", "cuda:1", "--amp", "fp16")), "--device cuda:1: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--amp", "int8")), "--amp int8: not a precision (bf16 or fp16; leave it out for float32)");
         Assert.False(Directory.Exists(run), "nothing was written");
-        AssertOneLineError(CliRunner.Run("bench", "train", "--arch", "resnet18", "--batch", "2", "--size", "32", "--steps", "1", "--device", "cuda"),
+        CliRunner.AssertOneLineError(CliRunner.Run("bench", "train", "--arch", "resnet18", "--batch", "2", "--size", "32", "--steps", "1", "--device", "cuda"),
             "--device cuda: CUDA is not available (this build uses TorchSharp-cpu; see README 'GPUs')");
     }
 
