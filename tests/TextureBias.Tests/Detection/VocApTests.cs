@@ -205,4 +205,18 @@ public class VocApTests
         // 11-point: t=0…0.2 → 1 (3 points), t=0.3…0.5 → 0.6, t=0.6…0.8 → 0.5 (8·0.1 is the double 0.8), t=0.9, 1 → 0.
         Assert.Equal((3 + 3 * 0.6 + 3 * 0.5) / 11, VocAp.Ap(rec, prec, VocApMetric.ElevenPoint), Tol);
     }
+
+    [Fact]
+    public void AreaIsSummedAsNumpySums()
+    {
+        // Recall k/8 with falling precision: the area is Σ p/8 = 4/8 = 0.5. numpy's np.sum adds 8 terms as
+        // ((t0+t1)+(t2+t3))+((t4+t5)+(t6+t7)), which gives 0.5 here; adding left to right gives 0.49999999999999994.
+        double[] prec = [0.95, 0.94, 0.9, 0.54, 0.38, 0.23, 0.03, 0.03];
+        double[] rec = Enumerable.Range(1, 8).Select(k => k / 8.0).ToArray();
+        double sequential = 0;
+        foreach (double p in prec)
+            sequential += p / 8;
+        Assert.NotEqual(0.5, sequential);
+        Assert.Equal(0.5, VocAp.Ap(rec, prec, VocApMetric.Area));
+    }
 }
