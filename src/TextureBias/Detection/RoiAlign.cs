@@ -17,7 +17,7 @@ namespace TextureBias.Detection;
 public static class RoiAlign
 {
     /// <summary>Gathered elements per chunk of RoIs (bounds the memory of one chunk to a few tens of MB).</summary>
-    private const long ChunkElements = 4L << 20;
+    private const long ChunkElements = 8L << 20;
 
     /// <summary>
     /// Pools <paramref name="features"/> [N, C, H, W] over <paramref name="rois"/> [K, 5] (batch index, x1, y1,
@@ -86,34 +86,32 @@ public static class RoiAlign
         var (yLow, yHigh, wyLow, wyHigh) = Axis(startH, binH, gridH, ph, maxGridH, height); // [K, ph, Gh]
         var (xLow, xHigh, wxLow, wxHigh) = Axis(startW, binW, gridW, pw, maxGridW, width);  // [K, pw, Gw]
 
+        // Every output bin is a weighted sum of the 4·Gh·Gw neighbours of its sampling points: one gather of
+        // those neighbours ([bins, 4·Gh·Gw, C], channels last) and one batched matrix product with their weights.
         var flat = features.permute(0, 2, 3, 1).reshape(n * height * width, c);
-        var rowBase = batch.mul(torch.tensor(height * width, dtype: ScalarType.Int64, device: r.device)).view(k, 1, 1, 1, 1);
+        var rowBase = batch.mul(torch.tensor(height * width, dtype: ScalarType.Int64, device: r.device)).view(k, 1, 1, 1, 1, 1, 1);
         using var widthScalar = width.ToScalar();
-        var yParts = new[] { (yLow, wyLow), (yHigh, wyHigh) };
-        var xParts = new[] { (xLow, wxLow), (xHigh, wxHigh) };
+        var yIdx = torch.stack(new[] { yLow, yHigh }, 3).view(k, ph, maxGridH, 2, 1, 1, 1);
+        var xIdx = torch.stack(new[] { xLow, xHigh }, 3).view(k, 1, 1, 1, pw, maxGridW, 2);
+        var wy = torch.stack(new[] { wyLow, wyHigh }, 3).view(k, ph, maxGridH, 2, 1, 1, 1);
+        var wx = torch.stack(new[] { wxLow, wxHigh }, 3).view(k, 1, 1, 1, pw, maxGridW, 2);
+        long points = 4 * maxGridH * maxGridW;
+        // [K, ph, Gh, 2, pw, Gw, 2] → [K, ph, pw, Gh, 2, Gw, 2] → [K·ph·pw, points]
+        var index = rowBase.Plus(yIdx.mul(widthScalar)).Plus(xIdx).permute(0, 1, 4, 2, 3, 5, 6).reshape(k * ph * pw, points);
+        var weight = wy.mul(wx).div(count.view(k, 1, 1, 1, 1, 1, 1)).permute(0, 1, 4, 2, 3, 5, 6).reshape(k * ph * pw, 1, points);
 
-        long perRoi = ph * maxGridH * pw * maxGridW * c;
-        long chunk = Math.Max(1, ChunkElements / Math.Max(1, perRoi));
+        long perRoi = ph * pw * points * c;
+        long chunk = Math.Max(1, ChunkElements / Math.Max(1, perRoi)) * ph * pw; // rows of index, whole RoIs
         var outputs = new List<Tensor>();
-        for (long s = 0; s < k; s += chunk)
+        long rowsTotal = k * ph * pw;
+        for (long s = 0; s < rowsTotal; s += chunk)
         {
-            long m = Math.Min(chunk, k - s);
-            Tensor? sum = null;
-            foreach (var (yi, wy) in yParts)
-                foreach (var (xi, wx) in xParts)
-                {
-                    var yIdx = yi.narrow(0, s, m).view(m, ph, maxGridH, 1, 1);
-                    var xIdx = xi.narrow(0, s, m).view(m, 1, 1, pw, maxGridW);
-                    var index = rowBase.narrow(0, s, m).Plus(yIdx.mul(widthScalar)).Plus(xIdx); // [m, ph, Gh, pw, Gw]
-                    var weight = wy.narrow(0, s, m).view(m, ph, maxGridH, 1, 1).mul(wx.narrow(0, s, m).view(m, 1, 1, pw, maxGridW));
-                    var values = flat.index_select(0, index.flatten()).view(m, ph, maxGridH, pw, maxGridW, c);
-                    var term = values.mul(weight.unsqueeze(5));
-                    sum = sum is null ? term : sum.Plus(term);
-                }
-            var pooled = sum!.sum(new long[] { 2, 4 }).div(count.narrow(0, s, m).view(m, 1, 1, 1)); // [m, ph, pw, C]
-            outputs.Add(pooled.permute(0, 3, 1, 2));
+            long m = Math.Min(chunk, rowsTotal - s);
+            var values = flat.index_select(0, index.narrow(0, s, m).reshape(-1)).view(m, points, c);
+            outputs.Add(torch.bmm(weight.narrow(0, s, m), values).view(m, c));
         }
-        var result = outputs.Count == 1 ? outputs[0] : torch.cat(outputs.ToArray(), 0);
+        var pooled = (outputs.Count == 1 ? outputs[0] : torch.cat(outputs.ToArray(), 0)).view(k, ph, pw, c);
+        var result = pooled.permute(0, 3, 1, 2);
         return result.contiguous().MoveToOuterDisposeScope();
     }
 
