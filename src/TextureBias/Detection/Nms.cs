@@ -13,7 +13,7 @@ namespace TextureBias.Detection;
 /// </summary>
 public static class Nms
 {
-    /// <summary>Rows of the IoU matrix computed at once (bounds memory to BlockRows·N bytes and floats).</summary>
+    /// <summary>Rows of the IoU matrix computed at once (bounds memory to BlockRows·N bools and floats).</summary>
     private const int BlockRows = 512;
 
     /// <summary>
@@ -33,20 +33,35 @@ public static class Nms
         var x1 = sorted.select(1, 0); var y1 = sorted.select(1, 1);
         var x2 = sorted.select(1, 2); var y2 = sorted.select(1, 3);
         var areas = x2.Minus(x1).mul(y2.Minus(y1));
-        using var threshold = iouThreshold.ToScalar();
+        // torchvision's CPU kernel compares the float IoU with the double threshold in double. For float32
+        // boxes the same comparison is iou > t′ in float, t′ the largest float not above the threshold.
+        bool asFloat = sorted.dtype == ScalarType.Float32;
+        float below = (float)iouThreshold;
+        if (below > iouThreshold)
+            below = MathF.BitDecrement(below);
+        using var threshold = asFloat ? below.ToScalar() : iouThreshold.ToScalar();
 
         var suppressed = new bool[n];
         var keep = new List<long>();
-        var block = new byte[0];
-        for (long start = 0; start < n; start += BlockRows)
+        var block = Array.Empty<bool>();
+        var alive = new List<long>();
+        for (long next = 0; next < n;)
         {
-            long rows = Math.Min(BlockRows, n - start);
-            // Only the columns after the block's first row matter (earlier boxes were visited already).
-            long cols = n - start;
+            // The boxes not yet suppressed from `next` on: the first BlockRows are this block's rows, all are its columns.
+            alive.Clear();
+            for (long j = next; j < n; j++)
+                if (!suppressed[j])
+                    alive.Add(j);
+            if (alive.Count == 0)
+                break;
+            int cols = alive.Count;
+            int rows = (int)Math.Min(Math.Min(BlockRows, cols), Math.Max(1, int.MaxValue / cols));
             using (var blockScope = torch.NewDisposeScope())
             {
-                var r = sorted.narrow(0, start, rows);
-                var c = sorted.narrow(0, start, cols);
+                var colIndex = torch.tensor(alive.ToArray(), dtype: ScalarType.Int64, device: sorted.device);
+                var c = sorted.index_select(0, colIndex);
+                var r = c.narrow(0, 0, rows);
+                var colAreas = areas.index_select(0, colIndex);
                 var xx1 = torch.maximum(r.select(1, 0).unsqueeze(1), c.select(1, 0).unsqueeze(0));
                 var yy1 = torch.maximum(r.select(1, 1).unsqueeze(1), c.select(1, 1).unsqueeze(0));
                 var xx2 = torch.minimum(r.select(1, 2).unsqueeze(1), c.select(1, 2).unsqueeze(0));
@@ -54,24 +69,27 @@ public static class Nms
                 var w = xx2.Minus(xx1).clamp_min(SafeScalars.Zero);
                 var h = yy2.Minus(yy1).clamp_min(SafeScalars.Zero);
                 var inter = w.mul(h);
-                var union = areas.narrow(0, start, rows).unsqueeze(1).Plus(areas.narrow(0, start, cols).unsqueeze(0)).Minus(inter);
-                // torchvision's CPU kernel compares the float IoU with the double threshold in double.
-                var over = inter.div(union).to_type(ScalarType.Float64).gt(threshold).to_type(ScalarType.Byte).cpu().contiguous();
-                if (block.Length < rows * cols)
-                    block = new byte[rows * cols];
-                over.data<byte>().CopyTo(block.AsSpan(0, (int)(rows * cols)));
+                var union = colAreas.narrow(0, 0, rows).unsqueeze(1).Plus(colAreas.unsqueeze(0)).Minus(inter);
+                var iou = inter.div(union);
+                if (!asFloat)
+                    iou = iou.to_type(ScalarType.Float64);
+                var over = iou.gt(threshold).cpu().contiguous();
+                if (block.Length < (long)rows * cols)
+                    block = new bool[(long)rows * cols];
+                over.data<bool>().CopyTo(block.AsSpan(0, rows * cols));
             }
-            for (long i = 0; i < rows; i++)
+            for (int i = 0; i < rows; i++)
             {
-                long gi = start + i;
+                long gi = alive[i];
                 if (suppressed[gi])
                     continue;
                 keep.Add(gi);
-                long rowBase = i * cols;
-                for (long j = i + 1; j < cols; j++)
-                    if (block[rowBase + j] != 0)
-                        suppressed[start + j] = true;
+                int rowBase = i * cols;
+                for (int j = i + 1; j < cols; j++)
+                    if (block[rowBase + j])
+                        suppressed[alive[j]] = true;
             }
+            next = alive[rows - 1] + 1;
         }
         var kept = torch.tensor(keep.ToArray(), dtype: ScalarType.Int64, device: boxes.device);
         return order.index_select(0, kept).MoveToOuterDisposeScope();

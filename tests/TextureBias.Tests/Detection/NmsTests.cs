@@ -9,7 +9,7 @@ namespace TextureBias.Tests.Detection;
 public class NmsTests
 {
     /// <summary>Greedy NMS straight from the definition, in doubles-free float arithmetic like torchvision's kernel.</summary>
-    private static List<long> Reference(float[] b, float[] s, int[] cls, double thr)
+    private static List<long> Reference(float[] b, float[] s, int[] cls, double thr, bool inDouble = false)
     {
         int n = s.Length;
         var order = Enumerable.Range(0, n).OrderByDescending(i => s[i]).ThenBy(i => i).ToArray(); // stable
@@ -25,11 +25,22 @@ public class NmsTests
                 float inter = Math.Max(0f, xx2 - xx1) * Math.Max(0f, yy2 - yy1);
                 float ai = (b[4 * i + 2] - b[4 * i]) * (b[4 * i + 3] - b[4 * i + 1]);
                 float aj = (b[4 * j + 2] - b[4 * j]) * (b[4 * j + 3] - b[4 * j + 1]);
-                if (inter / (ai + aj - inter) > thr) { suppressed = true; break; }
+                double iou = inDouble ? IouInDouble(b, i, j) : inter / (ai + aj - inter);
+                if (iou > thr) { suppressed = true; break; }
             }
             if (!suppressed) kept.Add(i);
         }
         return kept;
+    }
+
+    private static double IouInDouble(float[] b, int i, int j)
+    {
+        double xx1 = Math.Max(b[4 * i], b[4 * j]), yy1 = Math.Max(b[4 * i + 1], b[4 * j + 1]);
+        double xx2 = Math.Min(b[4 * i + 2], b[4 * j + 2]), yy2 = Math.Min(b[4 * i + 3], b[4 * j + 3]);
+        double inter = Math.Max(0, xx2 - xx1) * Math.Max(0, yy2 - yy1);
+        double ai = ((double)b[4 * i + 2] - b[4 * i]) * ((double)b[4 * i + 3] - b[4 * i + 1]);
+        double aj = ((double)b[4 * j + 2] - b[4 * j]) * ((double)b[4 * j + 3] - b[4 * j + 1]);
+        return inter / (ai + aj - inter);
     }
 
     private static (float[] Boxes, float[] Scores, int[] Classes) Random(int seed, int n, int classes, bool ties)
@@ -63,6 +74,9 @@ public class NmsTests
         Assert.Equal(ScalarType.Int64, keep.dtype);
         var expected = Reference(b, s, new int[n], thr);
         Assert.Equal(expected, keep.data<long>().ToArray());
+        // Double boxes: the IoU is computed and compared in double.
+        var keep64 = Nms.Single(torch.tensor(b, new long[] { n, 4 }).to_type(ScalarType.Float64), torch.tensor(s), thr);
+        Assert.Equal(Reference(b, s, new int[n], thr, inDouble: true), keep64.data<long>().ToArray());
         if (n > 50) Assert.InRange(expected.Count, 2, n - 1); // the case exercises suppression
     }
 
