@@ -107,8 +107,9 @@ public static class RoiAlign
         for (long s = 0; s < rowsTotal; s += chunk)
         {
             long m = Math.Min(chunk, rowsTotal - s);
+            using var chunkScope = torch.NewDisposeScope(); // frees each chunk's gathered neighbours (autograd keeps what it needs)
             var values = flat.index_select(0, index.narrow(0, s, m).reshape(-1)).view(m, points, c);
-            outputs.Add(torch.bmm(weight.narrow(0, s, m), values).view(m, c));
+            outputs.Add(torch.bmm(weight.narrow(0, s, m), values).view(m, c).MoveToOuterDisposeScope());
         }
         var pooled = (outputs.Count == 1 ? outputs[0] : torch.cat(outputs.ToArray(), 0)).view(k, ph, pw, c);
         var result = pooled.permute(0, 3, 1, 2);

@@ -117,6 +117,23 @@ public class RoiAlignTests
     }
 
     [Fact]
+    public void ManyRoisInSeveralChunksEqualSmallCalls()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = new Generator(5);
+        var f = torch.randn(new long[] { 2, 64, 6, 7 }, generator: g);
+        long k = 400; // 7×7 bins × 16 neighbours × 64 channels per RoI: more than one chunk
+        var xy = torch.rand(new[] { k, 2L }, generator: g) * 8 - 1;
+        var wh = torch.rand(new[] { k, 2L }, generator: g) * 6;
+        var batch = torch.randint(0, 2, new[] { k, 1L }, generator: g).to_type(ScalarType.Float32);
+        var rois = torch.cat(new[] { batch, xy, xy + wh }, 1);
+        var all = RoiAlign.Apply(f, rois, (7, 7), 1.0);
+        var parts = Enumerable.Range(0, 8).Select(i => RoiAlign.Apply(f, rois.narrow(0, i * 50, 50), (7, 7), 1.0)).ToArray();
+        Assert.Equal(0f, (all - torch.cat(parts, 0)).abs().max().item<float>(), 5);
+        Assert.True(all.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
     public void PerImageBoxListEqualsRois()
     {
         using var scope = torch.NewDisposeScope();
