@@ -11,7 +11,7 @@ namespace TextureBias.Interpretation;
 /// every q×q patch is classified on its own. Here for any image size and aspect ratio.
 /// </summary>
 /// <remarks>
-/// <see cref="Dense"/> computes the same map without evaluating patches one by one. The
+/// <see cref="Dense(BagNet, Tensor, IReadOnlyList{int}, int, HeatmapPadding, Device)"/> computes the same map without evaluating patches one by one. The
 /// network is fully convolutional with valid padding and total stride 8, so its patch map at
 /// stride 1 is the stride-8 map at all 64 sub-pixel offsets. Those are computed with shared
 /// work: each strided block runs at its (u,v) ∈ {0,1}² input offsets, so the number of offset
