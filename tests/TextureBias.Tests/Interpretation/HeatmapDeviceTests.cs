@@ -19,19 +19,9 @@ namespace TextureBias.Tests.Interpretation;
 [Collection(nameof(DefaultDeviceCollection))]
 public class HeatmapDeviceTests : TempDirTest
 {
-    private static BagNet Tiny(int q)
-    {
-        manual_seed(q);
-        var model = (BagNet)Architectures.Create($"bagnet{q}", 6, 4);
-        using (no_grad())
-            foreach (var (name, buffer) in model.named_buffers())
-                if (name.EndsWith("running_mean")) buffer.uniform_(-0.2, 0.2);
-                else if (name.EndsWith("running_var")) buffer.uniform_(0.5, 1.5);
-        model.eval();
-        return model;
-    }
+    private static BagNet Tiny(int q) => HeatmapTests.Tiny(q, 6);
 
-    private static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+    private static double MaxDiff(Tensor a, Tensor b) => HeatmapTests.MaxDiff(a, b);
 
     [Theory]
     [InlineData(9, 27, 21)]

@@ -8,7 +8,8 @@ namespace TextureBias.Tests.Interpretation;
 
 public class HeatmapTests
 {
-    private static BagNet Tiny(int q, int classes = 5)
+    /// <summary>A small random BagNet-q in eval mode with non-trivial batch-norm statistics.</summary>
+    internal static BagNet Tiny(int q, int classes = 5)
     {
         manual_seed(q);
         var model = q switch { 9 => BagNet.BagNet9(classes, width: 4), 17 => BagNet.BagNet17(classes, width: 4), _ => BagNet.BagNet33(classes, width: 4) };
@@ -20,7 +21,7 @@ public class HeatmapTests
         return model;
     }
 
-    private static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+    internal static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
     /// <summary>The dense map is the official patch-by-patch definition, at odd square and non-square sizes.</summary>
     [Theory]
