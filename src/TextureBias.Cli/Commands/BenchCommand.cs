@@ -24,7 +24,6 @@ internal static class BenchCommand
         forward.SetAction(r => CommandRunner.Run(_ =>
         {
             var on = DeviceOption.Parse(r.GetValue(device));
-            Devices.TuneFor(on, fixedSize: true);
             var result = ForwardBenchmark.Run(r.GetValue(arch)!, r.GetValue(batch), r.GetValue(size), r.GetValue(runs), device: on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
@@ -118,7 +117,6 @@ internal static class BenchCommand
         interactions.SetAction(r => CommandRunner.Run(_ =>
         {
             var on = DeviceOption.Parse(r.GetValue(iDevice));
-            Devices.TuneFor(on, fixedSize: true);
             var result = TextureBias.Comparison.InteractionBenchmark.Run(r.GetValue(iArch)!, r.GetValue(iSize), r.GetValue(iPatch), r.GetValue(iPairs), r.GetValue(iBatch), r.GetValue(iImages), on);
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return CommandRunner.Ok;
@@ -134,7 +132,6 @@ internal static class BenchCommand
         attribute.SetAction(r => CommandRunner.Run(_ =>
         {
             var on = DeviceOption.Parse(r.GetValue(aDevice));
-            Devices.TuneFor(on, fixedSize: true);
             var names = r.GetValue(aMethods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
             Console.WriteLine(JsonSerializer.Serialize(TextureBias.Attribution.AttributionBenchmark.Run(r.GetValue(aArch)!, names, r.GetValue(aSize), r.GetValue(aImages), r.GetValue(aSteps), r.GetValue(aBatch), on), Json));
             return CommandRunner.Ok;
@@ -149,7 +146,6 @@ internal static class BenchCommand
         mask.SetAction(r => CommandRunner.Run(_ =>
         {
             var on = DeviceOption.Parse(r.GetValue(mDevice));
-            Devices.TuneFor(on, fixedSize: true);
             Console.WriteLine(JsonSerializer.Serialize(TextureBias.Comparison.MaskingBenchmark.Run(r.GetValue(mArch)!, r.GetValue(mRanking)!, r.GetValue(mSize), r.GetValue(mImages), r.GetValue(mPatch), on), Json));
             return CommandRunner.Ok;
         }));

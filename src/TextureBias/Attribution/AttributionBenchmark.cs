@@ -19,6 +19,7 @@ public static class AttributionBenchmark
         using var model = Architectures.Create(arch);
         model.eval();
         device ??= Devices.Cpu;
+        Devices.TuneFor(device, fixedSize: true);
         Devices.MoveTo(model, device);
         if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
         var kinds = methods.Count == 0

@@ -23,9 +23,9 @@ public sealed record AttributionMaps(RgbImage Image, Tensor Maps, IReadOnlyList<
         if (Math.Min(shown.Width, shown.Height) < model.MinimumInputSize)
             throw new TextureBiasException($"the image is {shown.Width}x{shown.Height} after preprocessing, smaller than the {model.MinimumInputSize} pixels {model.Architecture} needs");
         model.eval();
-        if (device is not null) Devices.MoveTo(model, device);
+        var on = Devices.Place(model, device);
         using var scope = NewDisposeScope();
-        var input = Devices.Upload((preprocessing with { Resize = 0, Crop = 0 }).Apply(shown).unsqueeze(0), Devices.Of(model));
+        var input = Devices.Upload((preprocessing with { Resize = 0, Crop = 0 }).Apply(shown).unsqueeze(0), on);
         float[] logits;
         using (no_grad()) logits = Devices.On(model.forward(input)[0], Devices.Cpu).data<float>().ToArray();
         if (classes is null || classes.Count == 0) classes = [Array.IndexOf(logits, logits.Max())];

@@ -17,16 +17,17 @@ public static class InteractionBenchmark
         using var model = Architectures.Create(arch);
         if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
         model.eval();
-        Devices.MoveTo(model, device ?? Devices.Cpu);
+        var on = Devices.Place(model, device ?? Devices.Cpu);
+        Devices.TuneFor(on, fixedSize: true);
         var times = new List<double>();
         for (int i = 0; i <= images; i++)
         {
             using var scope = NewDisposeScope();
-            var input = Devices.On(randn(new long[] { 3, size, size }, device: Devices.Cpu), device ?? Devices.Cpu);
+            var input = Devices.On(randn(new long[] { 3, size, size }, device: Devices.Cpu), on);
             var sampled = PatchPairSampler.Sample(size, size, patch, options.BinEdges, pairs, new Random(i), i).Select(s => s.Pair).ToList();
             var watch = Stopwatch.StartNew();
             Interactions.MaskedLogits(model, input, sampled, options);
-            Evaluation.BenchmarkClock.Synchronize(device ?? Devices.Cpu);
+            Evaluation.BenchmarkClock.Synchronize(on);
             if (i > 0) times.Add(watch.Elapsed.TotalSeconds);
         }
         times.Sort();

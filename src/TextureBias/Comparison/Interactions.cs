@@ -67,7 +67,7 @@ public static class Interactions
         InteractionStore? store = null, Device? device = null)
     {
         options.Validate();
-        if (device is not null) Devices.MoveTo(model, device);
+        Devices.Place(model, device);
         var indices = folder?.KnownModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
         if (indices is not null)
@@ -114,7 +114,7 @@ public static class Interactions
     public static ImageInteractions MeasureImage(ImageClassifier model, string file, int index, Preprocessing preprocessing, InteractionOptions options, int? target = null,
         CancellationToken cancel = default, Device? device = null)
     {
-        if (device is not null) Devices.MoveTo(model, device);
+        Devices.Place(model, device);
         using var scope = NewDisposeScope();
         Tensor input;
         try { input = preprocessing.Apply(ImageDecoder.Decode(file)); }

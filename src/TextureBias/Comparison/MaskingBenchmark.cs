@@ -13,6 +13,8 @@ public static class MaskingBenchmark
     public static MaskingBenchmarkResult Run(string arch, string ranking = "random", int size = 224, int images = 8, int patch = 33, Device? device = null)
     {
         using var model = Architectures.Create(arch);
+        var on = device ?? Devices.Cpu;
+        Devices.TuneFor(on, fixedSize: true);
         string dir = Path.Combine(Path.GetTempPath(), "texturebias-bench-mask-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -28,9 +30,9 @@ public static class MaskingBenchmark
             var models = new[] { new RobustnessModel(arch, model, Preprocessing.ImageNetEval) };
             var options = new MaskingOptions { Patch = patch };
             var shown = new Preprocessing(0, 0);
-            FeatureSensitivity.Run(models, dir, shown, rankings, options with { MaxImages = 1 }, device: device ?? Devices.Cpu); // warm-up
+            FeatureSensitivity.Run(models, dir, shown, rankings, options with { MaxImages = 1 }, device: on); // warm-up
             var watch = Stopwatch.StartNew();
-            FeatureSensitivity.Run(models, dir, shown, rankings, options, device: device ?? Devices.Cpu);
+            FeatureSensitivity.Run(models, dir, shown, rankings, options, device: on);
             double seconds = watch.Elapsed.TotalSeconds;
             return new MaskingBenchmarkResult(arch, rankings[0].Name, size, patch, options.Steps.Count, images, get_num_threads(), images / seconds);
         }

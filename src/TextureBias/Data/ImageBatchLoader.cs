@@ -206,13 +206,7 @@ public sealed class ImageBatchLoader
         int h = items[0].Height, w = items[0].Width, per = 3 * h * w;
         var all = new float[items.Count * per];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Chw!, 0, all, i * per, per);
-        var input = torch.tensor(all, new long[] { items.Count, 3, h, w }, device: torch.CPU); // decoded on the CPU, whatever the default device
-        if (PinMemory)
-        {
-            var pinned = input.pin_memory();
-            input.Dispose();
-            input = pinned;
-        }
+        var input = Models.Devices.PinIf(torch.tensor(all, new long[] { items.Count, 3, h, w }, device: torch.CPU), PinMemory); // decoded on the CPU, whatever the default device
         return new ImageBatch(input, items.Select(d => d.Path).ToList());
     }
 }

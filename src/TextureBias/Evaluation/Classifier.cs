@@ -24,8 +24,8 @@ public sealed class Classifier
     /// </summary>
     public Classifier(ImageClassifier model, Preprocessing preprocessing, int batchSize = 32, int workers = 0, Device? device = null)
     {
-        _model = device is null ? model : Devices.MoveTo(model, device);
-        _device = device ?? Devices.Of(model);
+        _model = model;
+        _device = Devices.Place(model, device);
         _model.eval();
         Devices.TuneFor(_device, fixedSize: preprocessing.Crop > 0);
         _loader = new ImageBatchLoader(preprocessing, batchSize, workers) { PinMemory = Devices.PinsMemory(_device), MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };

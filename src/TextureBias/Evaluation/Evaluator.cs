@@ -36,8 +36,7 @@ public static class Evaluator
         Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default, Preprocessing? normalization = null,
         Device? device = null)
     {
-        if (device is not null) Devices.MoveTo(model, device);
-        var on = device ?? Devices.Of(model);
+        var on = Devices.Place(model, device);
         var indices = data.ModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>();
         foreach (var (path, label) in data.Samples) labelOf.TryAdd(path, label);

@@ -17,6 +17,7 @@ public static class ForwardBenchmark
     public static ForwardBenchmarkResult Run(string arch, int batch = 8, int size = 224, int runs = 5, int warmup = 1, Device? device = null)
     {
         var on = device ?? Devices.Cpu;
+        Devices.TuneFor(on, fixedSize: true);
         if (batch < 1 || size < 1 || runs < 1) throw new TextureBiasException("batch, size and runs must be positive");
         using var model = Architectures.Create(arch);
         if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");

@@ -77,7 +77,7 @@ public static class Robustness
         foreach (var m in models) m.Model.eval();
         // Each network's device: the one asked for (ONNX models stay on the CPU, where ONNX Runtime runs them) or its own.
         var devices = models.Select(m => m.Model is OnnxClassifier ? Devices.Cpu
-            : options.Device is { } d ? Devices.Of(Devices.MoveTo(m.Model, d)) : Devices.Of(m.Model)).ToList();
+            : Devices.Place(m.Model, options.Device)).ToList();
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var cells = new List<RobustnessCell>();

@@ -31,8 +31,7 @@ public sealed record ClassEvidence(RgbImage Image, Tensor Maps, IReadOnlyList<in
         var shown = preprocessing.Geometry(image);
         if (shown.Width < model.ReceptiveField || shown.Height < model.ReceptiveField)
             throw new TextureBiasException($"the image is {shown.Width}x{shown.Height} after preprocessing, smaller than {model.Architecture}'s {model.ReceptiveField}-pixel patches");
-        if (device is not null) Devices.MoveTo(model, device);
-        var on = Devices.Of(model);
+        var on = Devices.Place(model, device);
         model.eval();
         using var scope = NewDisposeScope();
         var input = Devices.Upload((preprocessing with { Resize = 0, Crop = 0 }).Apply(shown), on);

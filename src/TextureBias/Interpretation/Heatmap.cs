@@ -41,7 +41,7 @@ public static class Heatmap
     public static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile = 224, HeatmapPadding padding = HeatmapPadding.Zeros,
         Device? device = null)
     {
-        var on = Place(model, device);
+        var on = Devices.Place(model, device);
         return Dense(model, image, classes, tile, padding, cpuTuning: Devices.IsCpu(on));
     }
 
@@ -52,13 +52,13 @@ public static class Heatmap
     /// </summary>
     internal static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile, HeatmapPadding padding, bool cpuTuning)
     {
-        CheckImage(model, image, classes);
+        var image4 = CheckImage(model, image, classes);
         if (tile < 8 || tile % 8 != 0) throw new ArgumentException("tile must be a positive multiple of 8");
         var on = Devices.Of(model);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = Devices.Upload(CheckImage(model, image, classes), on);
+        var x = Devices.Upload(image4, on);
         int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
         var padded = Pad(x, q, extraBottom: 8, extraRight: 8, padding); // room to round tiles up to whole cells
         var result = zeros(new long[] { classes.Count, h, w }, device: on);
@@ -87,12 +87,12 @@ public static class Heatmap
     /// </summary>
     public static Tensor Coarse(BagNet model, Tensor image, IReadOnlyList<int> classes, Device? device = null)
     {
-        CheckImage(model, image, classes);
-        var on = Place(model, device);
+        var image4 = CheckImage(model, image, classes);
+        var on = Devices.Place(model, device);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var logits = model.PatchLogits(Devices.Upload(CheckImage(model, image, classes), on))[0];
+        var logits = model.PatchLogits(Devices.Upload(image4, on))[0];
         return logits.index_select(0, tensor(classes.Select(c => (long)c).ToArray(), device: logits.device)).contiguous().MoveToOuterDisposeScope();
     }
 
@@ -106,12 +106,12 @@ public static class Heatmap
     public static Tensor PatchByPatch(BagNet model, Tensor image, IReadOnlyList<int> classes, int batch = 1000, long maxPatches = long.MaxValue, HeatmapPadding padding = HeatmapPadding.Zeros,
         Device? device = null)
     {
-        CheckImage(model, image, classes);
-        var on = Place(model, device);
+        var image4 = CheckImage(model, image, classes);
+        var on = Devices.Place(model, device);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = Devices.Upload(CheckImage(model, image, classes), on);
+        var x = Devices.Upload(image4, on);
         int h = (int)x.shape[2], w = (int)x.shape[3], q = model.ReceptiveField;
         var padded = Pad(x, q, 0, 0, padding)[0];
         Tensor result;
@@ -133,9 +133,6 @@ public static class Heatmap
         }
         return result.view(classes.Count, h, w).MoveToOuterDisposeScope();
     }
-
-    /// <summary>The device the network runs on: <paramref name="device"/> (the model is moved there) or the model's.</summary>
-    private static Device Place(BagNet model, Device? device) => device is null ? Devices.Of(model) : Devices.Of(Devices.MoveTo(model, device));
 
     private static int EvenTile(int size, int tile)
     {

@@ -42,8 +42,7 @@ public static class InformativePatches
         int batchSize = 16, Action<ImageFailure>? onFailure = null, Action<int>? progress = null, CancellationToken cancel = default,
         Func<string, int?>? labelOf = null, Device? device = null)
     {
-        if (device is not null) Devices.MoveTo(model, device);
-        var on = Devices.Of(model);
+        var on = Devices.Place(model, device);
         labelOf ??= path => FolderLabel(path, model.NumClasses, model.Metadata.Classes);
         if (classes.Count == 0) throw new ArgumentException("no classes given");
         foreach (var c in classes)

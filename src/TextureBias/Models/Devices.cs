@@ -83,6 +83,13 @@ public static partial class Devices
     }
 
     /// <summary>
+    /// Where <paramref name="module"/> runs: <paramref name="device"/> when one is given (the
+    /// module is moved there), else where it already is. What every library entry point that
+    /// takes a <c>Device?</c> does with its network.
+    /// </summary>
+    public static Device Place(nn.Module module, Device? device) => Of(device is null ? module : MoveTo(module, device));
+
+    /// <summary>
     /// <paramref name="x"/> on <paramref name="device"/>: <paramref name="x"/> itself when it is
     /// there already, else a copy (owned by the current dispose scope).
     /// </summary>
@@ -120,6 +127,18 @@ public static partial class Devices
     public static void TuneFor(Device device, bool fixedSize)
     {
         if (device.type == DeviceType.CUDA && fixedSize) CudnnBenchmark = true;
+    }
+
+    /// <summary>
+    /// <paramref name="batch"/> (a CPU tensor) in pinned memory when <paramref name="pin"/>: a
+    /// pinned copy, and <paramref name="batch"/> is disposed; else <paramref name="batch"/> itself.
+    /// </summary>
+    public static Tensor PinIf(Tensor batch, bool pin)
+    {
+        if (!pin) return batch;
+        var pinned = batch.pin_memory();
+        batch.Dispose();
+        return pinned;
     }
 
     /// <summary>Whether input batches bound for <paramref name="device"/> should be made in pinned (page-locked) host memory: for CUDA.</summary>

@@ -44,8 +44,7 @@ public static class DecoderTrainer
         string statePath = Path.Combine(outDir, "state.json"), optimizerPath = Path.Combine(outDir, "optimizer.state");
         string logPath = Path.Combine(outDir, "losses.csv");
 
-        var on = device ?? Devices.Of(encoder);
-        Devices.MoveTo(encoder, on);
+        var on = Devices.Place(encoder, device);
         Devices.TuneFor(on, fixedSize: true); // every batch is Batch crops of Crop × Crop
         encoder.eval();
         foreach (var p in encoder.parameters()) p.requires_grad = false;
@@ -224,11 +223,7 @@ public static class DecoderTrainer
                 return;
             }
         });
-        var batch = tensor(images.SelectMany(a => a).ToArray(), new long[] { options.Batch, 3, options.Crop, options.Crop }, device: Devices.Cpu);
-        if (!pin) return batch;
-        var pinned = batch.pin_memory();
-        batch.Dispose();
-        return pinned;
+        return Devices.PinIf(tensor(images.SelectMany(a => a).ToArray(), new long[] { options.Batch, 3, options.Crop, options.Crop }, device: Devices.Cpu), pin);
     }
 
     private static readonly ConcurrentDictionary<(int, int, int, long), int[]> Permutations = new();

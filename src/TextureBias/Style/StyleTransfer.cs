@@ -23,8 +23,8 @@ public sealed class StyleTransfer : IDisposable
     /// </summary>
     public StyleTransfer(VggEncoder encoder, AdaInDecoder decoder, Device? device = null, Precision precision = Precision.Float32)
     {
-        Device = device ?? Devices.Of(encoder);
-        Encoder = Devices.MoveTo(encoder, Device);
+        Device = Devices.Place(encoder, device);
+        Encoder = encoder;
         Decoder = Devices.MoveTo(decoder, Device);
         Precision = precision;
         Encoder.eval();

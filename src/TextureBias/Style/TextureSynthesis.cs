@@ -198,8 +198,7 @@ public static class TextureSynthesis
     /// </summary>
     internal static Device OnDevice(VggEncoder encoder, Device? device)
     {
-        var on = device ?? Devices.Of(encoder);
-        Devices.MoveTo(encoder, on);
+        var on = Devices.Place(encoder, device);
         Devices.TuneFor(on, fixedSize: true);
         return on;
     }

@@ -18,8 +18,7 @@ public static class TexturizeBenchmark
         if (size < minimum || iterations < 1 || runs < 1) throw new TextureBiasException($"size must be at least {minimum} (VGG-19 up to relu5_1), iterations and runs positive");
         using var own = encoder is null ? new VggEncoder() : null;
         var vgg = encoder ?? own!;
-        var on = device ?? Devices.Of(vgg);
-        Devices.MoveTo(vgg, on);
+        var on = Devices.Place(vgg, device);
         vgg.eval();
         var rng = new Random(0);
         var px = new byte[size * size * 3];

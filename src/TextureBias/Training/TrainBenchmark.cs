@@ -46,7 +46,7 @@ public static class TrainBenchmark
                     loss = nn.functional.cross_entropy(model.forward(x), y);
                 scaler.ScaleLoss(loss).backward();
                 scaler.Step(parameters, sgd.Step);
-                if (on.type == DeviceType.CUDA) cuda.synchronize(on); // CUDA runs asynchronously: wait for the step
+                Evaluation.BenchmarkClock.Synchronize(on); // CUDA runs asynchronously: wait for the step
                 if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
             }
             times.Sort();
