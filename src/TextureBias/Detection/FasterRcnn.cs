@@ -29,9 +29,10 @@ public sealed class FasterRcnn : nn.Module
 
     /// <summary>
     /// Training losses (call <c>train()</c> first) as torchvision names them: loss_classifier,
-    /// loss_box_reg, loss_objectness, loss_rpn_box_reg. Targets' boxes are in the images' pixels.
+    /// loss_box_reg, loss_objectness, loss_rpn_box_reg. Targets' boxes are in the images' pixels. The RPN's and the
+    /// box head's sampling of anchors and proposals draw from <paramref name="generator"/> (for exact resumption).
     /// </summary>
-    public IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget> targets) => throw new NotImplementedException();
+    public IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget> targets, Generator? generator = null) => throw new NotImplementedException();
 
     /// <summary>The RPN's proposals per image (inference), in the transformed (resized) image's coordinates, as torchvision's <c>model.rpn</c> returns them.</summary>
     public IReadOnlyList<Tensor> Proposals(IReadOnlyList<Tensor> images) => throw new NotImplementedException();
