@@ -127,7 +127,7 @@ internal sealed class RoiHeads : nn.Module
             var keep = ws.ge(minSize).logical_and(hs.ge(minSize)).nonzero().view(-1);
             (boxes, scores, labels) = (boxes.index_select(0, keep), scores.index_select(0, keep), labels.index_select(0, keep));
 
-            keep = BatchedNms(boxes, scores, labels, Options.BoxNmsThreshold);
+            keep = TorchvisionBatchedNms.Apply(boxes, scores, labels, Options.BoxNmsThreshold);
             keep = keep.narrow(0, 0, Math.Min(keep.shape[0], Options.BoxDetectionsPerImage));
             var result = new Detections(
                 boxes.index_select(0, keep).MoveToOuterDisposeScope(),
@@ -150,31 +150,5 @@ internal sealed class RoiHeads : nn.Module
         using var scope = torch.NewDisposeScope();
         var upper = torch.tensor(new float[] { size.Width, size.Height, size.Width, size.Height }, device: boxes.device).to_type(boxes.dtype);
         return torch.minimum(boxes.clamp_min(SafeScalars.Zero), upper).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// torchvision 0.14's <c>batched_nms</c>: above 4000 coordinates on the CPU (20000 elsewhere) NMS runs class by
-    /// class and the kept boxes are sorted by decreasing score (<c>_batched_nms_vanilla</c>); below, the coordinate
-    /// trick (<see cref="Nms.Batched"/>). The two can differ in the last bits of the IoU, hence both.
-    /// </summary>
-    internal static Tensor BatchedNms(Tensor boxes, Tensor scores, Tensor idxs, double iouThreshold)
-    {
-        long limit = boxes.device.type == DeviceType.CPU ? 4000 : 20000;
-        if (boxes.numel() <= limit)
-            return Nms.Batched(boxes, scores, idxs, iouThreshold);
-        using var scope = torch.NewDisposeScope();
-        var keepMask = torch.zeros(new[] { boxes.shape[0] }, dtype: ScalarType.Bool, device: boxes.device);
-        var classes = idxs.to_type(ScalarType.Int64).cpu().data<long>().ToArray().Distinct().Order().ToArray();
-        foreach (var c in classes)
-        {
-            using var classScope = torch.NewDisposeScope();
-            using var cs = c.ToScalar();
-            var current = idxs.eq(cs).nonzero().view(-1);
-            var kept = Nms.Single(boxes.index_select(0, current), scores.index_select(0, current), iouThreshold);
-            keepMask.index_fill_(0, current.index_select(0, kept), true);
-        }
-        var keep = keepMask.nonzero().view(-1);
-        var order = scores.index_select(0, keep).sort(0, descending: true, stable: true).Indices;
-        return keep.index_select(0, order).MoveToOuterDisposeScope();
     }
 }
