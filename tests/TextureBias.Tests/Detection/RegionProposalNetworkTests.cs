@@ -73,6 +73,15 @@ public class RegionProposalNetworkTests
             Assert.Equal(0f, rpn.state_dict()[bias].abs().max().item<float>());
     }
 
+    [Theory]
+    [InlineData("rpn.head.conv.weight", "rpn.head.conv.0.0.weight")]
+    [InlineData("rpn.head.conv.bias", "rpn.head.conv.0.0.bias")]
+    [InlineData("head.conv.weight", "head.conv.0.0.weight")]
+    [InlineData("rpn.head.conv.0.0.weight", "rpn.head.conv.0.0.weight")]
+    [InlineData("rpn.head.cls_logits.weight", "rpn.head.cls_logits.weight")]
+    [InlineData("backbone.body.conv.weight", "backbone.body.conv.weight")]
+    public void LegacyHeadKeysAreUpgraded(string key, string expected) => Assert.Equal(expected, RpnHead.UpgradeLegacyKey(key));
+
     [Fact]
     public void EvalProposalsEqualTorchvisions()
     {
