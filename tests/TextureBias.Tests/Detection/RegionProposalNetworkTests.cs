@@ -119,6 +119,9 @@ public class RegionProposalNetworkTests
         Assert.True(Math.Abs(objectness - expected[0]) <= 1e-4 * expected[0], $"loss_objectness {objectness}, torchvision's {expected[0]}");
         Assert.True(Math.Abs(boxReg - expected[1]) <= 1e-4 * expected[1], $"loss_rpn_box_reg {boxReg}, torchvision's {expected[1]}");
         Assert.True(losses["loss_objectness"].requires_grad && losses["loss_rpn_box_reg"].requires_grad);
+        (losses["loss_objectness"] + losses["loss_rpn_box_reg"]).backward();
+        foreach (var (name, p) in rpn.named_parameters())
+            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{name} got no gradient");
     }
 
     [Fact]
