@@ -8,11 +8,11 @@ namespace TextureBias.Tests.Cli;
 /// <summary>`texturebias detect-train`: one-line errors for a bad backbone or data, a run that trains and is kept.</summary>
 public class DetectTrainCommandTests : TempDirTest
 {
-    private string Devkit()
+    private string Devkit(int count = 4)
     {
         string devkit = Path.Combine(_dir, "VOCdevkit");
         var images = new Dictionary<string, (int, int, DetectionDataFolders.Obj[])>();
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < count; i++)
             images[$"00000{i}"] = (48 + 8 * i, 48, new[] { new DetectionDataFolders.Obj(i % 2 == 0 ? "cat" : "dog", 5, 6, 30, 40) });
         DetectionDataFolders.WriteVoc(devkit, "2007", "trainval", images);
         return devkit;
@@ -43,7 +43,7 @@ public class DetectTrainCommandTests : TempDirTest
     [Fact]
     public void A_run_trains_and_is_not_overwritten_unless_asked()
     {
-        string devkit = Devkit(), run = Path.Combine(_dir, "run");
+        string devkit = Devkit(2), run = Path.Combine(_dir, "run"); // one step
         using var resnet = ResNet.ResNet18(10, 8);
         string backbone = Path.Combine(_dir, "resnet18.pth");
         ModelWeights.Save(resnet, backbone);
