@@ -60,6 +60,10 @@ public static class DetectionEvaluation
                     {
                         queue.Add((s, null, e.Reason), stop.Token);
                     }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        queue.Add((s, null, e.Message.ReplaceLineEndings(" ")), stop.Token);
+                    }
                 }
             }
             catch (OperationCanceledException) { }
