@@ -43,6 +43,7 @@ public static class Program
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
             TrainCommand.Create(),
+            DetectTrainCommand.Create(),
             ShapeBiasCommand.Create(),
             Accuracy16Command.Create(),
             ScrambleCommand.Create(),
@@ -63,6 +64,8 @@ public static class Program
             TrainDecoderCommand.Create(),
             WeightsCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            DetectEvalCommand.Create(),
         };
         var offline = new Option<bool>("--offline")
         {
