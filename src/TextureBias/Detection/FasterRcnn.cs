@@ -46,6 +46,40 @@ public sealed class FasterRcnn : nn.Module
     internal GeneralizedRcnnTransform Transform => transform;
 
     /// <summary>
+    /// Draws the layers a detector adds to a classification backbone (FPN, RPN head, box head and predictor)
+    /// afresh from <paramref name="generator"/>, with torchvision's distributions (FPN: kaiming_uniform_(a=1),
+    /// zero bias; RPN: normal(0, 0.01), zero bias; the box head's and predictor's nn.Linear defaults), so a
+    /// training run's start depends on its seed alone, not on other users of torch's global generator.
+    /// </summary>
+    internal void InitializeHeads(Generator generator)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var (name, m) in named_modules())
+        {
+            if (name.StartsWith("backbone.fpn.", StringComparison.Ordinal) && m is TorchSharp.Modules.Conv2d fpnConv)
+            {
+                double bound = Math.Sqrt(3.0 / FanIn(fpnConv.weight!)); // gain 1 (a = 1)
+                fpnConv.weight!.uniform_(-bound, bound, generator);
+                fpnConv.bias?.zero_();
+            }
+            else if (name.StartsWith("rpn.head.", StringComparison.Ordinal) && m is TorchSharp.Modules.Conv2d rpnConv)
+            {
+                rpnConv.weight!.normal_(0, 0.01, generator);
+                rpnConv.bias?.zero_();
+            }
+            else if (name.StartsWith("roi_heads.", StringComparison.Ordinal) && m is TorchSharp.Modules.Linear linear)
+            {
+                double bound = 1.0 / Math.Sqrt(FanIn(linear.weight!)); // kaiming_uniform_(a=√5) and the bias rule of nn.Linear
+                linear.weight!.uniform_(-bound, bound, generator);
+                linear.bias?.uniform_(-bound, bound, generator);
+            }
+        }
+    }
+
+    private static long FanIn(Tensor weight) => weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
     /// Inference (call <c>eval()</c> first): images are float32 [3,H,W] RGB in [0,1], any sizes;
     /// returns one <see cref="Detections"/> per image, boxes in that image's pixels.
     /// </summary>

@@ -231,7 +231,7 @@ internal sealed class RoiHeads : nn.Module
             var keep = BoxOps.RemoveSmall(boxes, MinBoxSize);
             (boxes, scores, labels) = (boxes.index_select(0, keep), scores.index_select(0, keep), labels.index_select(0, keep));
 
-            keep = TorchvisionBatchedNms.Apply(boxes, scores, labels, Options.BoxNmsThreshold);
+            keep = Nms.Batched(boxes, scores, labels, Options.BoxNmsThreshold);
             keep = keep.narrow(0, 0, Math.Min(keep.shape[0], Options.BoxDetectionsPerImage));
             var result = new Detections(
                 boxes.index_select(0, keep).MoveToOuterDisposeScope(),

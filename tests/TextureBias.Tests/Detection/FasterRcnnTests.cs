@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace TextureBias.Tests.Detection;
 
 /// <summary>FasterRcnn's training path: torchvision's four losses, gradients only where the trainable-layers rule allows, bad boxes refused.</summary>
+[Collection(nameof(GlobalRandomCollection))]
 public class FasterRcnnTests
 {
     private static readonly FasterRcnnOptions Tiny = FasterRcnnOptions.Torchvision with

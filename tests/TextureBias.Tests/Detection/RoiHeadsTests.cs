@@ -79,7 +79,7 @@ public class RoiHeadsTests
             var boxes = torch.cat(new[] { xy, xy + wh }, 1);
             var scores = torch.rand(new long[] { n }, generator: g);
             var classes = torch.randint(0, 4, new long[] { n }, generator: g);
-            var keep = TorchvisionBatchedNms.Apply(boxes, scores, classes, 0.5).data<long>().ToArray();
+            var keep = Nms.Batched(boxes, scores, classes, 0.5).data<long>().ToArray();
 
             var b = boxes.data<float>().ToArray();
             var s = scores.data<float>().ToArray();

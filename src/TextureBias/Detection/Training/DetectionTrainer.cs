@@ -79,8 +79,7 @@ public static class DetectionTrainer
         var root = resume && File.Exists(checkpointPath) ? ReadCheckpoint(checkpointPath) : null;
         var modelOptions = options.Model with { NumClasses = data.ClassNames.Count };
         var device = options.Device ?? Devices.Cpu;
-        // The new layers' initialisation follows from the seed; the model is made on the CPU, then moved.
-        manual_seed(Seeds.Mix(options.Seed, -1));
+        // The model is made on the CPU, then moved; the new layers' initialisation follows from the seed alone.
         FasterRcnn model;
         if (root is not null)
         {
@@ -92,6 +91,8 @@ public static class DetectionTrainer
         {
             if (backbone is null) throw new TextureBiasException("give the classification checkpoint the backbone starts from (--backbone)");
             model = DetectionBackbone.Create(backbone, modelOptions);
+            using var initialisation = new Generator((ulong)Seeds.Mix(options.Seed, -1));
+            model.InitializeHeads(initialisation);
         }
         using var _ = model;
         Devices.MoveTo(model, device);
