@@ -76,7 +76,7 @@ public static class Nms
                 var over = iou.gt(threshold).cpu().contiguous();
                 if (block.Length < (long)rows * cols)
                     block = new bool[(long)rows * cols];
-                over.data<bool>().CopyTo(block.AsSpan(0, rows * cols));
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, bool>(over.bytes).CopyTo(block.AsSpan(0, rows * cols));
             }
             for (int i = 0; i < rows; i++)
             {

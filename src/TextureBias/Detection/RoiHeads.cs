@@ -84,9 +84,116 @@ internal sealed class RoiHeads : nn.Module
         return (logits.MoveToOuterDisposeScope(), deltas.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// torchvision's <c>select_training_samples</c> and <c>fastrcnn_loss</c>: the ground-truth boxes join the
+    /// proposals, each proposal is matched to a ground-truth box (IoU ≥ 0.5 foreground with its label, &lt; 0.5
+    /// background; no low-quality matches), up to 512 per image are sampled (a quarter positive at most, from
+    /// <paramref name="generator"/>), and the losses are the cross-entropy of the sampled proposals' classes and
+    /// the smooth L1 (β = 1/9) of the positives' deltas for their class, summed and divided by the sampled count.
+    /// </summary>
     private IReadOnlyDictionary<string, Tensor> TrainingLosses(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals,
-        IReadOnlyList<(int Height, int Width)> imageSizes, IReadOnlyList<DetectionTarget> targets, Generator? generator) =>
-        throw new NotImplementedException("RoIHeads training: waiting for the Matcher and the sampler (det-rpn)");
+        IReadOnlyList<(int Height, int Width)> imageSizes, IReadOnlyList<DetectionTarget> targets, Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (sampledProposals, labels, regressionTargets) = SelectTrainingSamples(proposals, targets, generator);
+        var (classLogits, boxRegression) = Predict(features, sampledProposals, imageSizes);
+        var (lossClassifier, lossBoxReg) = FastRcnnLoss(classLogits, boxRegression, labels, regressionTargets);
+        return new Dictionary<string, Tensor>
+        {
+            ["loss_classifier"] = lossClassifier.MoveToOuterDisposeScope(),
+            ["loss_box_reg"] = lossBoxReg.MoveToOuterDisposeScope(),
+        };
+    }
+
+    /// <summary>
+    /// The sampled proposals of each image, their labels (int64, 0 background) concatenated, and their regression
+    /// targets [ΣS, 4] (the matched ground-truth boxes encoded relative to them), as <c>select_training_samples</c>.
+    /// </summary>
+    internal (List<Tensor> Proposals, Tensor Labels, Tensor RegressionTargets) SelectTrainingSamples(IReadOnlyList<Tensor> proposals,
+        IReadOnlyList<DetectionTarget> targets, Generator? generator)
+    {
+        if (targets.Count != proposals.Count)
+            throw new ArgumentException($"RoIHeads needs one target per image, got {targets.Count} for {proposals.Count} images");
+        using var scope = torch.NewDisposeScope();
+        var dtype = proposals[0].dtype;
+        var device = proposals[0].device;
+        var matcher = new Matcher(Options.BoxForegroundIou, Options.BoxBackgroundIou, allowLowQualityMatches: false);
+        var sampler = new BalancedPositiveNegativeSampler(Options.BoxBatchSizePerImage, Options.BoxPositiveFraction);
+
+        var allProposals = new List<Tensor>();
+        var matchedIdxs = new List<Tensor>();
+        var allLabels = new List<Tensor>();
+        var gtBoxes = new List<Tensor>();
+        for (int i = 0; i < proposals.Count; i++)
+        {
+            var target = targets[i];
+            if (target.Boxes.dim() != 2 || target.Boxes.shape[1] != 4 || !target.Boxes.is_floating_point())
+                throw new ArgumentException($"target boxes of image {i} must be floating point [n, 4], got {target.Boxes.dtype} [{string.Join(", ", target.Boxes.shape)}]");
+            if (target.Labels.dtype != ScalarType.Int64 || target.Labels.dim() != 1 || target.Labels.shape[0] != target.Boxes.shape[0])
+                throw new ArgumentException($"target labels of image {i} must be int64 [n] with one label per box, got {target.Labels.dtype} [{string.Join(", ", target.Labels.shape)}]");
+            var gt = target.Boxes.to(dtype, device);
+            var gtLabels = target.Labels.to(device);
+            var withGt = torch.cat(new[] { proposals[i].detach(), gt }, 0);
+            long n = withGt.shape[0];
+            Tensor matched, labels;
+            if (gt.numel() == 0)
+            {
+                matched = torch.zeros(new[] { n }, dtype: ScalarType.Int64, device: device);
+                labels = torch.zeros(new[] { n }, dtype: ScalarType.Int64, device: device);
+            }
+            else
+            {
+                var m = matcher.Match(BoxOps.Iou(gt, withGt));
+                using var zero = 0L.ToScalar();
+                matched = m.clamp_min(zero);
+                labels = gtLabels.index_select(0, matched);
+                using var below = Matcher.BelowLowThreshold.ToScalar();
+                using var between = Matcher.BetweenThresholds.ToScalar();
+                using var background = 0L.ToScalar();
+                using var ignore = (-1L).ToScalar();
+                labels = labels.masked_fill(m.eq(below), background).masked_fill(m.eq(between), ignore);
+            }
+            allProposals.Add(withGt);
+            matchedIdxs.Add(matched);
+            allLabels.Add(labels);
+            gtBoxes.Add(gt.numel() == 0 ? torch.zeros(new[] { 1L, 4 }, dtype: dtype, device: device) : gt);
+        }
+
+        var (positive, negative) = sampler.Sample(allLabels, generator);
+        var sampledProposals = new List<Tensor>();
+        var sampledLabels = new List<Tensor>();
+        var matchedGt = new List<Tensor>();
+        for (int i = 0; i < proposals.Count; i++)
+        {
+            var inds = positive[i].logical_or(negative[i]).nonzero().view(-1);
+            sampledProposals.Add(allProposals[i].index_select(0, inds));
+            sampledLabels.Add(allLabels[i].index_select(0, inds));
+            matchedGt.Add(gtBoxes[i].index_select(0, matchedIdxs[i].index_select(0, inds)));
+        }
+        var regressionTargets = BoxCoder.Encode(torch.cat(matchedGt.ToArray(), 0), torch.cat(sampledProposals.ToArray(), 0));
+        foreach (var p in sampledProposals)
+            p.MoveToOuterDisposeScope();
+        return (sampledProposals, torch.cat(sampledLabels.ToArray(), 0).MoveToOuterDisposeScope(), regressionTargets.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// torchvision's <c>fastrcnn_loss</c>: cross-entropy of <paramref name="classLogits"/> [S, K] with
+    /// <paramref name="labels"/> [S], and the smooth L1 (β = 1/9) sum over the positives of their class's four
+    /// deltas of <paramref name="boxRegression"/> [S, 4K] against <paramref name="regressionTargets"/> [S, 4], divided by S.
+    /// </summary>
+    internal static (Tensor Classifier, Tensor BoxReg) FastRcnnLoss(Tensor classLogits, Tensor boxRegression, Tensor labels, Tensor regressionTargets)
+    {
+        using var scope = torch.NewDisposeScope();
+        var classification = nn.functional.cross_entropy(classLogits, labels);
+        long n = classLogits.shape[0];
+        var positive = labels.gt(SafeScalars.Zero).nonzero().view(-1);
+        var labelsPos = labels.index_select(0, positive);
+        var perClass = boxRegression.reshape(n, -1, 4).index_select(0, positive);
+        var predicted = perClass.gather(1, labelsPos.view(-1, 1, 1).expand(-1, 1, 4)).squeeze(1);
+        var boxLoss = nn.functional.smooth_l1_loss(predicted, regressionTargets.index_select(0, positive), nn.Reduction.Sum, 1.0 / 9);
+        using var count = ((double)labels.numel()).ToScalar();
+        return (classification.MoveToOuterDisposeScope(), boxLoss.div(count).MoveToOuterDisposeScope());
+    }
 
     /// <summary>
     /// torchvision's <c>postprocess_detections</c>: softmax scores, boxes decoded per class and clipped to the
@@ -102,7 +209,6 @@ internal sealed class RoiHeads : nn.Module
         var predBoxes = BoxCoder.Decode(boxRegression, proposals).reshape(total, numClasses, 4);
         var predScores = nn.functional.softmax(classLogits, -1);
         using var threshold = ((double)Options.BoxScoreThreshold).ToScalar();
-        using var minSize = MinBoxSize.ToScalar();
 
         var results = new List<Detections>();
         long offset = 0;
@@ -110,7 +216,7 @@ internal sealed class RoiHeads : nn.Module
         {
             using var imageScope = torch.NewDisposeScope();
             long n = proposals[i].shape[0];
-            var boxes = Clip(predBoxes.narrow(0, offset, n), imageSizes[i]);
+            var boxes = BoxOps.ClipToImage(predBoxes.narrow(0, offset, n), imageSizes[i].Height, imageSizes[i].Width);
             var scores = predScores.narrow(0, offset, n);
             offset += n;
             var labels = torch.arange(numClasses, dtype: ScalarType.Int64, device: classLogits.device).view(1, -1).expand(n, numClasses);
@@ -122,9 +228,7 @@ internal sealed class RoiHeads : nn.Module
             var inds = scores.gt(threshold).nonzero().view(-1);
             (boxes, scores, labels) = (boxes.index_select(0, inds), scores.index_select(0, inds), labels.index_select(0, inds));
 
-            var ws = boxes.select(1, 2).Minus(boxes.select(1, 0));
-            var hs = boxes.select(1, 3).Minus(boxes.select(1, 1));
-            var keep = ws.ge(minSize).logical_and(hs.ge(minSize)).nonzero().view(-1);
+            var keep = BoxOps.RemoveSmall(boxes, MinBoxSize);
             (boxes, scores, labels) = (boxes.index_select(0, keep), scores.index_select(0, keep), labels.index_select(0, keep));
 
             keep = TorchvisionBatchedNms.Apply(boxes, scores, labels, Options.BoxNmsThreshold);
@@ -142,13 +246,5 @@ internal sealed class RoiHeads : nn.Module
             r.Scores.MoveToOuterDisposeScope();
         }
         return results;
-    }
-
-    /// <summary>torchvision's <c>clip_boxes_to_image</c> of boxes [..., 4]: x in [0, width], y in [0, height].</summary>
-    internal static Tensor Clip(Tensor boxes, (int Height, int Width) size)
-    {
-        using var scope = torch.NewDisposeScope();
-        var upper = torch.tensor(new float[] { size.Width, size.Height, size.Width, size.Height }, device: boxes.device).to_type(boxes.dtype);
-        return torch.minimum(boxes.clamp_min(SafeScalars.Zero), upper).MoveToOuterDisposeScope();
     }
 }

@@ -97,4 +97,29 @@ public class RoiHeadsParityTests
             }
         }
     }
+
+    [Fact]
+    public void TrainingLossesEqualTorchvisions()
+    {
+        using var scope = torch.NewDisposeScope();
+        var heads = Heads();
+        heads.train();
+        var proposals = new[] { Load("train_proposals_0"), Load("train_proposals_1") };
+        var targets = new[]
+        {
+            new DetectionTarget(Load("target_boxes_0"), Load("target_labels_0")),
+            new DetectionTarget(Load("target_boxes_1"), Load("target_labels_1")),
+        };
+        // Few proposals: every one is sampled, so the losses do not depend on the random draw.
+        var (results, losses) = heads.Forward(Features(), proposals, ImageSizes(), targets, new Generator(3));
+        Assert.Empty(results);
+        Assert.Equal(new[] { "loss_box_reg", "loss_classifier" }, losses.Keys.Order().ToArray());
+        AssertClose(Load("loss_classifier"), losses["loss_classifier"].reshape(1));
+        AssertClose(Load("loss_box_reg"), losses["loss_box_reg"].reshape(1));
+        // and they train the head
+        losses["loss_classifier"].add(losses["loss_box_reg"], TextureBias.Models.SafeScalars.One).backward();
+        var grad = heads.named_parameters().First(p => p.name == "box_head.fc6.weight").parameter.grad;
+        Assert.NotNull(grad);
+        Assert.True(grad!.abs().sum().item<float>() > 0);
+    }
 }

@@ -94,6 +94,102 @@ public class RoiHeadsTests
         }
     }
 
+    [Fact]
+    public void FastRcnnLossEqualsCrossEntropyAndSmoothL1WrittenOut()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = new Generator(11);
+        int n = 6, k = 3;
+        var logits = torch.randn(new long[] { n, k }, generator: g);
+        var regression = torch.randn(new long[] { n, 4 * k }, generator: g).mul(torch.tensor(0.3f));
+        var targets = torch.randn(new long[] { n, 4 }, generator: g).mul(torch.tensor(0.3f));
+        var labelArray = new long[] { 0, 2, 1, 0, 2, 0 };
+        var (classifier, boxReg) = RoiHeads.FastRcnnLoss(logits, regression, torch.tensor(labelArray), targets);
+
+        var l = logits.data<float>().ToArray();
+        var r = regression.data<float>().ToArray();
+        var t = targets.data<float>().ToArray();
+        double ce = 0, smooth = 0, beta = 1.0 / 9;
+        bool sawBothBranches = false, small = false, large = false;
+        for (int i = 0; i < n; i++)
+        {
+            double max = Enumerable.Range(0, k).Max(c => (double)l[i * k + c]);
+            double logSum = max + Math.Log(Enumerable.Range(0, k).Sum(c => Math.Exp(l[i * k + c] - max)));
+            ce += logSum - l[i * k + labelArray[i]];
+            if (labelArray[i] == 0) continue;
+            for (int j = 0; j < 4; j++)
+            {
+                double d = Math.Abs(r[i * 4 * k + 4 * labelArray[i] + j] - t[i * 4 + j]);
+                smooth += d < beta ? 0.5 * d * d / beta : d - 0.5 * beta;
+                small |= d < beta; large |= d >= beta;
+            }
+        }
+        sawBothBranches = small && large;
+        Assert.True(sawBothBranches, "the case should exercise both branches of the smooth L1");
+        Assert.Equal(ce / n, classifier.item<float>(), 5);
+        Assert.Equal(smooth / n, boxReg.item<float>(), 5);
+    }
+
+    [Fact]
+    public void TrainingSamplesAreMatchedLabelledAndEncoded()
+    {
+        using var scope = torch.NewDisposeScope();
+        // foreground IoU ≥ 0.6, background < 0.4, ignored in between
+        var heads = new RoiHeads(new FasterRcnnOptions { NumClasses = 4, BoxForegroundIou = 0.6f, BoxBackgroundIou = 0.4f });
+        heads.train();
+        var gt = torch.tensor(new float[] { 0, 0, 10, 10, 50, 50, 70, 70 }).view(2, 4);
+        var proposals = torch.tensor(new float[]
+        {
+            0, 0, 10, 12,    // IoU with gt0 100/120 = 0.83: label 3
+            0, 0, 10, 20,    // 0.5: ignored
+            30, 30, 40, 40,  // 0: background
+            52, 50, 72, 70,  // with gt1 360/440 = 0.82: label 2
+            0, 0, 10, 30,    // 0.33: background
+        }).view(-1, 4);
+        var target = new DetectionTarget(gt, torch.tensor(new long[] { 3, 2 }));
+        var (sampled, labels, regression) = heads.SelectTrainingSamples(new[] { proposals }, new[] { target }, new Generator(1));
+        // all but the ignored one are sampled, in order, the ground truth boxes appended as proposals
+        var expectedBoxes = torch.cat(new[] { proposals.index_select(0, torch.tensor(new long[] { 0, 2, 3, 4 })), gt }, 0);
+        Assert.Equal(expectedBoxes.data<float>().ToArray(), sampled[0].data<float>().ToArray());
+        Assert.Equal(new long[] { 3, 0, 2, 0, 3, 2 }, labels.data<long>().ToArray());
+        // regression targets of the positives: their matched ground truth encoded with weights (10, 10, 5, 5) (rows 1 and 3, background, unused)
+        var matched = torch.tensor(new float[] { 0, 0, 10, 10, 50, 50, 70, 70, 50, 50, 70, 70, 0, 0, 10, 10, 0, 0, 10, 10, 50, 50, 70, 70 }).view(-1, 4);
+        var p = expectedBoxes.data<float>().ToArray();
+        var m = matched.data<float>().ToArray();
+        var rt = regression.data<float>().ToArray();
+        foreach (int i in new[] { 0, 2, 4, 5 }) // the positives (what the loss reads)
+        {
+            double pw = p[4 * i + 2] - p[4 * i], ph = p[4 * i + 3] - p[4 * i + 1];
+            double gw = m[4 * i + 2] - m[4 * i], gh = m[4 * i + 3] - m[4 * i + 1];
+            double dx = 10 * ((m[4 * i] + 0.5 * gw) - (p[4 * i] + 0.5 * pw)) / pw;
+            double dy = 10 * ((m[4 * i + 1] + 0.5 * gh) - (p[4 * i + 1] + 0.5 * ph)) / ph;
+            double dw = 5 * Math.Log(gw / pw), dh = 5 * Math.Log(gh / ph);
+            var expected = new[] { dx, dy, dw, dh };
+            for (int j = 0; j < 4; j++)
+                Assert.True(Math.Abs(expected[j] - rt[4 * i + j]) < 1e-5, $"row {i}, delta {j}: expected {expected[j]}, got {rt[4 * i + j]}");
+        }
+    }
+
+    [Fact]
+    public void SamplingKeepsTheBatchSizeAndPositiveFraction()
+    {
+        using var scope = torch.NewDisposeScope();
+        var heads = new RoiHeads(new FasterRcnnOptions { NumClasses = 2, BoxBatchSizePerImage = 8, BoxPositiveFraction = 0.25f });
+        heads.train();
+        var gt = torch.tensor(new float[] { 0, 0, 20, 20 }).view(1, 4);
+        var rows = new List<float>();
+        for (int i = 0; i < 10; i++) rows.AddRange(new float[] { 0, 0, 20, 20 + i * 0.1f });   // positives
+        for (int i = 0; i < 30; i++) rows.AddRange(new float[] { 100 + i, 100, 120 + i, 120 }); // negatives
+        var proposals = torch.tensor(rows.ToArray()).view(-1, 4);
+        var target = new DetectionTarget(gt, torch.tensor(new long[] { 1 }));
+        var (_, labelsA, _) = heads.SelectTrainingSamples(new[] { proposals }, new[] { target }, new Generator(5));
+        var (_, labelsB, _) = heads.SelectTrainingSamples(new[] { proposals }, new[] { target }, new Generator(5));
+        var a = labelsA.data<long>().ToArray();
+        Assert.Equal(8, a.Length);
+        Assert.Equal(2, a.Count(v => v == 1));
+        Assert.Equal(a, labelsB.data<long>().ToArray());
+    }
+
     private static double Iou(float[] b, int i, int j)
     {
         float w = Math.Max(0, Math.Min(b[4 * i + 2], b[4 * j + 2]) - Math.Max(b[4 * i], b[4 * j]));
