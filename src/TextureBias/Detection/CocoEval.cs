@@ -1,3 +1,5 @@
+using TextureBias.Data;
+
 namespace TextureBias.Detection;
 
 /// <summary>
@@ -208,7 +210,7 @@ public static class CocoEval
             for (int r = 0; r < precision.GetLength(1); r++)
                 for (int k = 0; k < precision.GetLength(2); k++)
                     if (precision[t, r, k] > -1) values.Add(precision[t, r, k]);
-        return NumpySum.Mean(values);
+        return NumpySum.Mean(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
     }
 
     /// <summary>One category's AP: the mean of its precisions at these thresholds (NaN when it was not evaluated).</summary>
@@ -218,6 +220,6 @@ public static class CocoEval
         foreach (int t in thresholds)
             for (int r = 0; r < precision.GetLength(1); r++)
                 if (precision[t, r, k] > -1) values.Add(precision[t, r, k]);
-        return NumpySum.Mean(values);
+        return NumpySum.Mean(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
     }
 }

@@ -1,3 +1,5 @@
+using TextureBias.Data;
+
 namespace TextureBias.Detection;
 
 /// <summary>
@@ -213,38 +215,6 @@ public static class VocAp
         for (int i = 0; i < mrec.Length - 1; i++)
             if (mrec[i + 1] != mrec[i])
                 terms.Add((mrec[i + 1] - mrec[i]) * mpre[i + 1]);
-        return PairwiseSum(terms, 0, terms.Count);
-    }
-
-    /// <summary>
-    /// numpy's <c>np.sum</c> of a float64 array (its pairwise summation: blocks of up to 128 summed in 8 lanes),
-    /// so that the area AP equals <c>voc_ap</c>'s to the last bit rather than to about 1e-16.
-    /// </summary>
-    static double PairwiseSum(List<double> a, int start, int n)
-    {
-        if (n < 8)
-        {
-            double res = 0;
-            for (int i = 0; i < n; i++)
-                res += a[start + i];
-            return res;
-        }
-        if (n <= 128)
-        {
-            var r = new double[8];
-            for (int j = 0; j < 8; j++)
-                r[j] = a[start + j];
-            int i = 8;
-            for (; i < n - n % 8; i += 8)
-                for (int j = 0; j < 8; j++)
-                    r[j] += a[start + i + j];
-            double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-            for (; i < n; i++)
-                res += a[start + i];
-            return res;
-        }
-        int n2 = n / 2;
-        n2 -= n2 % 8;
-        return PairwiseSum(a, start, n2) + PairwiseSum(a, start + n2, n - n2);
+        return NumpySum.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(terms)); // np.sum's order: equal to voc_ap to the last bit
     }
 }

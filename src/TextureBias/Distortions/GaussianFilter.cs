@@ -1,3 +1,5 @@
+using TextureBias.Data;
+
 namespace TextureBias.Distortions;
 
 /// <summary>

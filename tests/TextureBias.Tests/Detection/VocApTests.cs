@@ -1,3 +1,4 @@
+using TextureBias.Data;
 using TextureBias.Detection;
 using Xunit;
 

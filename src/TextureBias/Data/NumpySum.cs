@@ -1,4 +1,6 @@
-namespace TextureBias.Distortions;
+using TextureBias.Data;
+
+namespace TextureBias.Data;
 
 /// <summary>numpy's pairwise summation of a contiguous float64 array (<c>np.sum</c>, <c>np.mean</c>), for bit-equal results.</summary>
 public static class NumpySum
