@@ -1,4 +1,3 @@
-using TextureBias.Data;
 using TextureBias.Detection;
 using Xunit;
 
