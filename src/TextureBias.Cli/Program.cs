@@ -43,6 +43,7 @@ public static class Program
             ClassifyCommand.Create(),
             EvaluateCommand.Create(),
             TrainCommand.Create(),
+            DetectTrainCommand.Create(),
             ShapeBiasCommand.Create(),
             Accuracy16Command.Create(),
             ScrambleCommand.Create(),

@@ -22,6 +22,12 @@ namespace TextureBias.Detection;
 /// <param name="FileName">The image file named in <c>&lt;filename&gt;</c>, or null if absent.</param>
 public sealed record VocAnnotation(IReadOnlyList<VocObject> Objects, string? FileName)
 {
+    /// <summary>The image width in <c>&lt;size&gt;&lt;width&gt;</c>, or null if absent or not a positive integer.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>The image height in <c>&lt;size&gt;&lt;height&gt;</c>, or null if absent or not a positive integer.</summary>
+    public int? Height { get; init; }
+
     /// <summary>The largest annotation file read (VOC's are a few KiB).</summary>
     public const long MaxBytes = 4L * 1024 * 1024;
 
@@ -90,7 +96,21 @@ public sealed record VocAnnotation(IReadOnlyList<VocObject> Objects, string? Fil
             objects.Add(new VocObject(name, x1, y1, x2, y2, difficult));
         }
         string? fileName = root.Element("filename")?.Value.Trim();
-        return new VocAnnotation(objects, string.IsNullOrEmpty(fileName) ? null : fileName);
+        var size = root.Element("size");
+        return new VocAnnotation(objects, string.IsNullOrEmpty(fileName) ? null : fileName)
+        {
+            Width = Positive(size?.Element("width")),
+            Height = Positive(size?.Element("height")),
+        };
+    }
+
+    static int? Positive(XElement? element)
+    {
+        if (element is null) return null;
+        string text = element.Value.Trim();
+        // Some annotations write sizes as "500.0".
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 1 && v <= int.MaxValue && v == Math.Floor(v)
+            ? (int)v : null;
     }
 
     static string Text(XElement parent, string child, string where)

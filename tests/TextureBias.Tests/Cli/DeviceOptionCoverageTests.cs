@@ -14,7 +14,7 @@ public class DeviceOptionCoverageTests
     {
         "classify", "evaluate", "consistency", "train", "heatmap", "patches", "shape-bias", "accuracy16", "scramble",
         "correlate", "robustness", "stylize", "train-decoder", "texturize", "style-transfer", "cue-conflict",
-        "attribute", "mask", "interactions", "compare-bagnet", "demo",
+        "attribute", "mask", "interactions", "compare-bagnet", "demo", "detect-train",
         "bench forward", "bench heatmap", "bench stylize", "bench train", "bench texturize", "bench attribute",
         "bench mask", "bench interactions",
     };
