@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TextureBias.Data;
+using TextureBias.Detection;
+using TextureBias.Detection.Training;
+using TextureBias.Imaging;
+using TextureBias.Models;
+using TextureBias.Models.Serialization;
+using TextureBias.Reports;
+using TextureBias.Training;
+using TorchSharp;
+
+namespace TextureBias.Demo;
+
+/// <summary>
+/// The demo's detection section, the Stylized-ImageNet paper's transfer experiment in miniature: scenes of several of
+/// the world's objects (<see cref="DetectionScenes"/>, written as a VOC devkit), a small Faster R-CNN trained with
+/// <see cref="DetectionTrainer"/> on each of the demo's ResNet-18 backbones (natural-trained, stylized-trained and,
+/// as a baseline, random), and each detector's VOC mAP@0.5 on the test scenes with <see cref="DetectionEvaluation"/>.
+/// Every stage keeps its output under <c>detection/</c> in the run folder, so a re-run reuses what is finished and
+/// continues a detector's training from its last checkpoint.
+/// </summary>
+public static class DetectionDemo
+{
+    /// <summary>The section's folder in the demo's run folder.</summary>
+    public const string Folder = "detection";
+
+    /// <summary>The file in <see cref="Folder"/> that records the section's settings.</summary>
+    public const string SettingsFile = "settings.txt";
+
+    /// <summary>The VOC year the scenes are written as.</summary>
+    public const string Year = "2007";
+
+    /// <summary>Test scenes shown in the figure.</summary>
+    public const int FigureScenes = 4;
+
+    /// <summary>Detections scoring at least this are drawn in the figure.</summary>
+    public const double FigureScoreThreshold = 0.5;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The scenes of a demo run: seeded by the demo's seed, its objects as large and as textured as the world's.</summary>
+    public static DetectionScenes Scenes(DemoOptions demo, DetectionDemoOptions options)
+    {
+        // The world's objects have radii of 0.27–0.40 of its images; here down to 0.8 times its smallest.
+        double max = Math.Min(0.3, 0.4 * demo.ImageSize / options.SceneSize), min = Math.Min(max, 0.8 * 0.27 * demo.ImageSize / options.SceneSize);
+        return new(options.SceneSize, Seeds.Mix(demo.Seed, 18), demo.OwnTexture, options.MinObjects, options.MaxObjects, min, max, textureTile: demo.ImageSize);
+    }
+
+    /// <summary>The backbones the detectors start from: natural, stylized and (with <see cref="DetectionDemoOptions.RandomBaseline"/>) random.</summary>
+    public static IReadOnlyList<string> Backbones(DetectionDemoOptions options) =>
+        options.RandomBaseline ? new[] { "natural", "stylized", "random" } : new[] { "natural", "stylized" };
+
+    /// <summary>The display name of a detector.</summary>
+    public static string Label(string backbone) => backbone == "random" ? "ResNet-18 · random weights" : $"ResNet-18 · {backbone}";
+
+    /// <summary>
+    /// Runs (or continues) the detection section in <paramref name="outDir"/>, a demo run folder whose ResNet-18s are trained
+    /// (<c>models/resnet18-natural</c> and <c>models/resnet18-stylized</c>).
+    /// </summary>
+    /// <exception cref="TextureBiasException">The section's folder holds a run with other settings, or a backbone is missing.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; everything finished so far is kept.</exception>
+    public static DetectionDemoResult Run(string outDir, DemoOptions demo, DetectionDemoOptions options, Action<DemoProgress>? progress = null,
+        Action<string>? log = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        string dir = Path.Combine(outDir, Folder);
+        PrepareFolder(dir, options);
+
+        string devkit = Path.Combine(dir, "VOCdevkit");
+        const string sceneStage = "detection: scenes";
+        long total = options.TrainScenes + options.TestScenes;
+        if (Directory.Exists(devkit)) progress?.Invoke(new DemoProgress(sceneStage, total, total, "reused"));
+        else Scenes(demo, options).WriteVoc(devkit, options.TrainScenes, options.TestScenes, n => progress?.Invoke(new DemoProgress(sceneStage, n, total)), cancel);
+        var train = VocDataset.Load(devkit, new[] { Year }, "trainval", DetectionScenes.ClassNames);
+        var test = VocDataset.Load(devkit, new[] { Year }, "test", DetectionScenes.ClassNames);
+
+        var detectors = new List<DetectorResult>();
+        foreach (var backbone in Backbones(options))
+        {
+            cancel.ThrowIfCancellationRequested();
+            detectors.Add(TrainAndEvaluate(backbone, outDir, dir, train, test, demo, options, progress, log, cancel));
+        }
+
+        string figures = Path.Combine(outDir, "figures");
+        Directory.CreateDirectory(figures);
+        string figure = Path.Combine(figures, "detections.png");
+        DrawFigure(figure, dir, test, detectors);
+
+        var (better, finding) = Judge(detectors);
+        string table = Table(detectors);
+        var result = new DetectionDemoResult(detectors, better, finding, table, figure, train.Samples.Count, test.Samples.Count);
+        AtomicFile.WriteText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new
+        {
+            settings = options.Name, train_scenes = train.Samples.Count, test_scenes = test.Samples.Count, detectors, stylized_better = better, finding,
+        }, Json));
+        AtomicFile.WriteText(Path.Combine(dir, "results.txt"), table + "\n" + finding + "\n");
+        return result;
+    }
+
+    private static void PrepareFolder(string dir, DetectionDemoOptions options)
+    {
+        string settings = Path.Combine(dir, SettingsFile);
+        string fingerprint = options.Fingerprint();
+        if (File.Exists(settings))
+        {
+            var old = File.ReadAllText(settings);
+            if (old != fingerprint)
+            {
+                var differs = old.Split('\n').Zip(fingerprint.Split('\n')).FirstOrDefault(p => p.First != p.Second);
+                throw new TextureBiasException($"{dir} holds a detection section with other settings ({differs.First} there, {differs.Second} now); choose another --out or delete {dir}");
+            }
+            return;
+        }
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+            throw new TextureBiasException($"{dir} is not empty and holds no detection section ({SettingsFile} is missing); delete it or choose another --out");
+        Directory.CreateDirectory(dir);
+        AtomicFile.WriteText(settings, fingerprint);
+    }
+
+    /// <summary>The classification checkpoint a detector's backbone starts from; the random one is written on first use.</summary>
+    private static string BackboneFile(string backbone, string outDir, string dir, DemoOptions demo)
+    {
+        if (backbone != "random")
+        {
+            string path = Path.Combine(outDir, "models", $"resnet18-{backbone}", Trainer.CheckpointFile);
+            if (!File.Exists(path)) throw new TextureBiasException($"{path}: no such file (the demo's ResNet-18 trained on {backbone} images); run the demo first");
+            return path;
+        }
+        string random = Path.Combine(dir, "random-backbone.pth.tar");
+        if (!File.Exists(random))
+        {
+            torch.manual_seed(Seeds.Mix(demo.Seed, 18, 3));
+            using var model = Architectures.Create("resnet18", TextureShapeWorld.Classes, demo.Width);
+            ModelWeights.SaveCheckpoint(model, random);
+        }
+        return random;
+    }
+
+    private static DetectorResult TrainAndEvaluate(string backbone, string outDir, string dir, DetectionDataset train, DetectionDataset test, DemoOptions demo,
+        DetectionDemoOptions options, Action<DemoProgress>? progress, Action<string>? log, CancellationToken cancel)
+    {
+        string name = $"detector-{backbone}", label = Label(backbone);
+        string resultPath = Path.Combine(dir, "results", name + ".json");
+        if (File.Exists(resultPath) && JsonSerializer.Deserialize<DetectorResult>(File.ReadAllText(resultPath), Json) is { } cached)
+        {
+            progress?.Invoke(new DemoProgress($"detection: train {label}", 1, 1, "reused"));
+            progress?.Invoke(new DemoProgress($"detection: evaluate {label}", 1, 1, "reused"));
+            return cached;
+        }
+
+        string runDir = Path.Combine(dir, "models", name);
+        var training = new DetectionTrainingOptions
+        {
+            Model = options.Model(), Epochs = options.Epochs, Batch = options.Batch, LearningRate = options.LearningRate,
+            LearningRateSteps = options.LearningRateSteps, WarmupIterations = options.WarmupIterations,
+            // The same seed for every backbone: the same new layers, data order, flips and sampling, so the backbone is the only difference.
+            Seed = Seeds.Mix(demo.Seed, 18, 1), Device = demo.Device,
+        };
+        string stage = $"detection: train {label}";
+        var clock = Stopwatch.StartNew();
+        var metrics = DetectionTrainer.Run(BackboneFile(backbone, outDir, dir, demo), train, runDir, training, resume: true,
+            f => log?.Invoke($"skipped {f.Path}: {f.Reason}"),
+            p => progress?.Invoke(new DemoProgress(stage, (long)(p.Epoch - 1) * p.Steps + p.Step, (long)p.Epochs * p.Steps, $"epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:0.000}")),
+            cancel);
+        double seconds = clock.Elapsed.TotalSeconds;
+        progress?.Invoke(new DemoProgress(stage, 1, 1));
+
+        string evalStage = $"detection: evaluate {label}";
+        string csv = Path.Combine(dir, "results", name + "-detections.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
+        using (var model = FasterRcnn.Load(Path.Combine(runDir, DetectionTrainer.CheckpointFile), options.Model()))
+            DetectionEvaluation.Detect(model, test, csv, vocCoordinates: true, demo.Device, f => log?.Invoke($"skipped {f.Path}: {f.Reason}"),
+                n => progress?.Invoke(new DemoProgress(evalStage, n, test.Samples.Count)), cancel);
+        var rows = DetectionFiles.ReadCsv(csv);
+        var area = DetectionEvaluation.ScoreVoc(test, rows, VocApMetric.Area, csv);
+        var eleven = DetectionEvaluation.ScoreVoc(test, rows, VocApMetric.ElevenPoint, csv);
+        var result = new DetectorResult(name, label, backbone, area.MeanAp, eleven.MeanAp, area.Classes.ToDictionary(c => c.ClassName, c => c.Ap),
+            metrics.Count > 0 ? metrics[^1].Loss : double.NaN, seconds);
+        AtomicFile.WriteText(resultPath, JsonSerializer.Serialize(result, Json));
+        return result;
+    }
+
+    /// <summary>Whether the stylized-trained backbone transferred better than the natural-trained one, and the sentence that says so.</summary>
+    public static (bool StylizedBetter, string Finding) Judge(IReadOnlyList<DetectorResult> detectors)
+    {
+        var natural = detectors.First(d => d.Backbone == "natural");
+        var stylized = detectors.First(d => d.Backbone == "stylized");
+        var random = detectors.FirstOrDefault(d => d.Backbone == "random");
+        static string P(double v) => double.IsNaN(v) ? "undefined" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        double gap = 100 * (stylized.MeanAp - natural.MeanAp);
+        bool better = gap > DetectionDemoResult.Margin;
+        string numbers = $"mAP@0.5 {P(stylized.MeanAp)} from the stylized-trained backbone against {P(natural.MeanAp)} from the natural-trained one" +
+            (random is null ? "" : $" ({P(random.MeanAp)} from random weights)");
+        string paper = "the paper reports that the Stylized-ImageNet-trained backbone transfers better (Faster R-CNN, VOC 2007 mAP@0.5 70.7% → 75.1%)";
+        string finding = better
+            ? $"Agrees with the paper: {numbers}; {paper}."
+            : gap < -DetectionDemoResult.Margin
+                ? $"Does not agree with the paper: here the natural-trained backbone transfers better, {numbers}; {paper}."
+                : $"Inconclusive: the two backbones are within {DetectionDemoResult.Margin:0} points of each other, {numbers}; {paper}.";
+        return (better, finding);
+    }
+
+    /// <summary>The columns of the mAP table.</summary>
+    public static IReadOnlyList<string> Columns => new[] { "detector backbone", "mAP@0.5", "mAP@0.5 (VOC07 11-point)" }.Concat(Silhouettes.Names).ToArray();
+
+    /// <summary>The cells of one detector's row (percent).</summary>
+    public static IReadOnlyList<string> Row(DetectorResult d)
+    {
+        static string P(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture);
+        return new[] { d.Label, P(d.MeanAp), P(d.MeanAp07) }.Concat(Silhouettes.Names.Select(n => d.ApPerClass.TryGetValue(n, out var ap) ? P(ap) : "-")).ToArray();
+    }
+
+    /// <summary>The detectors' AP as an aligned plain-text table (percent).</summary>
+    public static string Table(IReadOnlyList<DetectorResult> detectors)
+    {
+        var rows = new List<IReadOnlyList<string>> { Columns };
+        rows.AddRange(detectors.Select(Row));
+        var widths = Enumerable.Range(0, Columns.Count).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var sb = new StringBuilder();
+        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        {
+            sb.AppendLine(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+            if (i == 0) sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The first test scenes with their ground truth and each detector's detections scoring at least <see cref="FigureScoreThreshold"/>.</summary>
+    private static void DrawFigure(string path, string dir, DetectionDataset test, IReadOnlyList<DetectorResult> detectors)
+    {
+        var samples = test.Samples.Take(FigureScenes).ToList();
+        var images = samples.Select(s => ImageDecoder.Decode(s.ImagePath)).ToList();
+        var columns = new List<(string, IReadOnlyList<IReadOnlyList<DetectionRow>>)>
+        {
+            ("ground truth", samples.Select(s => (IReadOnlyList<DetectionRow>)s.Objects.Select(o =>
+                new DetectionRow(s.Id, test.ClassNames[o.Label], double.NaN, o.X1, o.Y1, o.X2, o.Y2)).ToList()).ToList()),
+        };
+        foreach (var d in detectors)
+        {
+            var rows = DetectionFiles.ReadCsv(Path.Combine(dir, "results", d.Name + "-detections.csv"));
+            // The CSV holds VOC's 1-based coordinates; the figure wants the model's (x1 = xmin − 1, …).
+            columns.Add((d.Label, samples.Select(s => (IReadOnlyList<DetectionRow>)rows
+                .Where(r => r.ImageId == s.Id && r.Score >= FigureScoreThreshold)
+                .Select(r => r with { X1 = r.X1 - 1, Y1 = r.Y1 - 1 }).ToList()).ToList()));
+        }
+        DetectionSheet.Save(path, images, columns, test.ClassNames);
+    }
+}
