@@ -64,6 +64,8 @@ public static class Program
             TrainDecoderCommand.Create(),
             WeightsCommand.Create(),
             BenchCommand.Create(),
+            DetectCommand.Create(),
+            DetectEvalCommand.Create(),
         };
         var offline = new Option<bool>("--offline")
         {

@@ -108,8 +108,9 @@ internal static class DetectTrainCommand
         if ((voc is null) == (coco is null)) throw new TextureBiasException("give the training data: --voc VOCdevkit (with --years, --set) or --coco FOLDER with --annotations FILE");
         if (coco is not null && annotations is null) throw new TextureBiasException("--coco needs --annotations (the instances_*.json file)");
         if (voc is not null && annotations is not null) throw new TextureBiasException("--annotations goes with --coco, not --voc");
-        // TODO(det-data merge): the VOC and COCO readers.
-        throw new TextureBiasException("the VOC/COCO readers are not merged yet");
+        return voc is not null
+            ? VocDataset.Load(voc, years.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), set)
+            : CocoDataset.Load(coco!, annotations!, training: true);
     }
 
     /// <summary>The command line that continues an interrupted run: the same arguments, without --overwrite/--force, with --resume.</summary>

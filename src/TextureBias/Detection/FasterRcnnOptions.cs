@@ -16,6 +16,12 @@ public sealed record FasterRcnnOptions
     /// <summary>The backbone's stem width (64 in torchvision; the demo's networks use less).</summary>
     public int BackboneWidth { get; init; } = 64;
 
+    /// <summary>
+    /// Epsilon of the backbone's FrozenBatchNorm2d (torchvision's 1e-5). torchvision sets it to 0 when it loads its
+    /// published COCO_V1 <c>fasterrcnn_resnet50_fpn</c> weights (<c>overwrite_eps</c>): use 0 for those.
+    /// </summary>
+    public double FrozenBatchNormEps { get; init; } = 1e-5;
+
     /// <summary>Classes including background at index 0 (91 for COCO's category ids, 21 for VOC).</summary>
     public int NumClasses { get; init; } = 91;
 

@@ -97,8 +97,11 @@ public static class Nms
 
     /// <summary>
     /// NMS done independently per category <paramref name="idxs"/> [N] (boxes of different categories never
-    /// suppress each other), as torchvision's <c>batched_nms</c> with its coordinate trick: every box is
-    /// shifted by idx·(max coordinate + 1). Returns int64 indices sorted by decreasing score.
+    /// suppress each other), as torchvision's <c>batched_nms</c>: above 4000 coordinates (1000 boxes) on the
+    /// CPU, 20000 elsewhere, NMS runs per category and the kept boxes are sorted by score (its
+    /// <c>_batched_nms_vanilla</c>); below, with its coordinate trick (every box shifted by
+    /// idx·(max coordinate + 1)). The two agree but for the rounding of the shifted coordinates, so following
+    /// torchvision's choice gives its boxes exactly. Returns int64 indices sorted by decreasing score.
     /// </summary>
     public static Tensor Batched(Tensor boxes, Tensor scores, Tensor idxs, double iouThreshold)
     {
@@ -108,11 +111,33 @@ public static class Nms
         using var scope = torch.NewDisposeScope();
         if (boxes.shape[0] == 0)
             return torch.empty(0, dtype: ScalarType.Int64, device: boxes.device).MoveToOuterDisposeScope();
+        if (boxes.numel() > (boxes.device_type == DeviceType.CPU ? 4000 : 20000))
+            return PerCategory(boxes, scores, idxs, iouThreshold).MoveToOuterDisposeScope();
         var b = boxes.detach();
         var maxCoordinate = b.max();
         var offsets = idxs.to_type(b.dtype).mul(maxCoordinate.Plus(torch.ones(1, dtype: b.dtype, device: b.device)));
         var shifted = b.Plus(offsets.unsqueeze(1));
         return Single(shifted, scores, iouThreshold).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>torchvision's <c>_batched_nms_vanilla</c>: NMS per category, then the kept indices by decreasing score.</summary>
+    private static Tensor PerCategory(Tensor boxes, Tensor scores, Tensor idxs, double iouThreshold)
+    {
+        var keepMask = torch.zeros(scores.shape, dtype: ScalarType.Bool, device: scores.device);
+        var yes = torch.ones(1, dtype: ScalarType.Bool, device: scores.device);
+        var categories = torch.unique(idxs.detach()).output.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+        foreach (var category in categories)
+        {
+            using var categoryScope = torch.NewDisposeScope();
+            using var c = category.ToScalar();
+            var current = idxs.eq(c).nonzero().view(-1);
+            var kept = Single(boxes.index_select(0, current), scores.index_select(0, current), iouThreshold);
+            keepMask.index_put_(yes, current.index_select(0, kept));
+        }
+        var keepIndices = keepMask.nonzero().view(-1);
+        // torchvision sorts with PyTorch's default (not stable) sort: equal scores come out in its order, not by index
+        var order = scores.detach().index_select(0, keepIndices).sort(0, descending: true, stable: false).Indices;
+        return keepIndices.index_select(0, order);
     }
 
     private static void Check(Tensor boxes, Tensor scores)

@@ -237,7 +237,7 @@ public static class DetectionTrainer
     }
 
     /// <summary>The run's settings, written as the checkpoint's <c>args</c> (and compared when a run is resumed).</summary>
-    private static Dictionary<string, object?> Settings(DetectionTrainingOptions o, FasterRcnnOptions m, string? backbone) => new()
+    internal static Dictionary<string, object?> Settings(DetectionTrainingOptions o, FasterRcnnOptions m, string? backbone) => new()
     {
         ["model"] = "fasterrcnn_resnet_fpn",
         ["backbone"] = backbone,
@@ -298,7 +298,7 @@ public static class DetectionTrainer
     /// finished (0-based, as the reference's <c>--resume</c> reads it: it continues with the next); the scheduler's state
     /// is MultiStepLR's after that many epochs; the step to continue from and the epoch's sums are ours.
     /// </summary>
-    private static void Save(FasterRcnn model, Sgd sgd, DetectionTrainingOptions options, Dictionary<string, object?> settings, IReadOnlyList<string> classes,
+    internal static void Save(FasterRcnn model, Sgd sgd, DetectionTrainingOptions options, Dictionary<string, object?> settings, IReadOnlyList<string> classes,
         string path, int nextEpoch, int nextStep, double[] sums, int stepsPerEpoch)
     {
         using var scope = NewDisposeScope();

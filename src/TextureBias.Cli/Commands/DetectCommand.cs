@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TextureBias.Data;
+using TextureBias.Detection;
+using TextureBias.Imaging;
+
+namespace TextureBias.Cli.Commands;
+
+/// <summary><c>texturebias detect</c>: objects in one image with a Faster R-CNN, drawn and as JSON.</summary>
+internal static class DetectCommand
+{
+    public static Command Create()
+    {
+        var weights = new Option<string>("--weights") { Description = "Faster R-CNN weights (torchvision's fasterrcnn_resnet50_fpn .pth, or a detect-train checkpoint)", Required = true };
+        var image = new Option<string>("--image") { Description = "The image", Required = true };
+        var threshold = new Option<float>("--score-threshold") { Description = "Keep detections scoring at least this", DefaultValueFactory = _ => 0.5f };
+        var output = new Option<string?>("--out") { Description = "PNG of the image with the boxes, class names and scores drawn" };
+        var json = new Option<string?>("--json") { Description = "JSON file: {\"boxes\": [[x1,y1,x2,y2],...] in image pixels, \"labels\", \"label_names\", \"scores\"}" };
+        var device = DeviceOption.Create();
+        var command = new Command("detect", "Detect objects in an image with a Faster R-CNN (torchvision's fasterrcnn_resnet50_fpn or ours).")
+        {
+            weights, image, threshold, output, json, device,
+        };
+        PathOptions.Declare(inputFiles: [weights, image], outputFiles: [output, json]);
+        command.SetAction(r => CommandRunner.Run(cancel => Run(r.GetValue(weights)!, r.GetValue(image)!, r.GetValue(threshold),
+            r.GetValue(output), r.GetValue(json), r.GetValue(device))));
+        return command;
+    }
+
+    private static int Run(string weights, string imagePath, float threshold, string? output, string? json, string? deviceText)
+    {
+        if (!(threshold >= 0 && threshold <= 1)) throw new TextureBiasException("--score-threshold must be in [0, 1]");
+        var device = DeviceOption.Parse(deviceText);
+        var image = ImageDecoder.Decode(imagePath);
+        using var model = FasterRcnn.Load(weights);
+        var names = DetectorClassNames.For(weights, model.Options.NumClasses);
+        var boxes = ImageDetection.Run(model, image, names, threshold, device);
+        if (output is not null) DetectionPicture.Save(image, boxes, output);
+        if (json is not null)
+            AtomicFile.WriteText(json, ImageDetection.ToJson(boxes).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        static string F(float v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+        foreach (var b in boxes)
+            Console.WriteLine($"{b.Name}\t{b.Score.ToString("0.000", CultureInfo.InvariantCulture)}\t{F(b.X1)} {F(b.Y1)} {F(b.X2)} {F(b.Y2)}");
+        Console.Error.WriteLine($"texturebias: {boxes.Count} object{(boxes.Count == 1 ? "" : "s")} scoring at least {threshold.ToString(CultureInfo.InvariantCulture)} in {imagePath}" +
+            (output is null ? "" : $"; drawn in {output}") + (json is null ? "" : $"; JSON in {json}"));
+        return CommandRunner.Ok;
+    }
+}
