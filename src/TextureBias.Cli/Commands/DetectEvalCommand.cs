@@ -36,20 +36,22 @@ internal static class DetectEvalCommand
         var output = new Option<string?>("--out") { Description = $"Output folder: {DetectionsFile} (written as the detector runs; an interrupted evaluation resumes) and {ResultsFile}. Required with --weights" };
         var force = new Option<bool>("--force") { Description = "Redo an evaluation whose --out folder already holds results" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of the table" };
+        var minSize = new Option<int>("--min-size") { Description = "Shorter side images are resized to (torchvision's min_size)", DefaultValueFactory = _ => 800 };
+        var maxSize = new Option<int>("--max-size") { Description = "Longest the longer side may become (torchvision's max_size)", DefaultValueFactory = _ => 1333 };
         var device = DeviceOption.Create();
         var command = new Command("detect-eval", "Mean average precision of a detector (or of a detections file) on PASCAL VOC or COCO.")
         {
-            weights, detections, voc, year, set, metric, coco, annotations, output, force, json, device,
+            weights, detections, voc, year, set, metric, coco, annotations, output, force, json, minSize, maxSize, device,
         };
         PathOptions.Declare(inputFiles: [weights, annotations], inputFolders: [voc, coco], outputFolders: [output]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(new Args(r.GetValue(weights), r.GetValue(detections), r.GetValue(voc),
             r.GetValue(year)!, r.GetValue(set)!, r.GetValue(metric), r.GetValue(coco), r.GetValue(annotations), r.GetValue(output),
-            r.GetValue(force), r.GetValue(json), r.GetValue(device)), cancel)));
+            r.GetValue(force), r.GetValue(json), r.GetValue(minSize), r.GetValue(maxSize), r.GetValue(device)), cancel)));
         return command;
     }
 
     private sealed record Args(string? Weights, string? Detections, string? Voc, string Year, string Set, string? Metric, string? Coco,
-        string? Annotations, string? Out, bool Force, bool Json, string? Device);
+        string? Annotations, string? Out, bool Force, bool Json, int MinSize, int MaxSize, string? Device);
 
     private static int Run(Args a, CancellationToken cancel)
     {
@@ -61,6 +63,8 @@ internal static class DetectEvalCommand
             throw new TextureBiasException("--coco needs --annotations (the instances JSON)");
         if (a.Voc is not null && a.Annotations is not null)
             throw new TextureBiasException("--annotations is for --coco; VOC's are in the VOCdevkit");
+        if (a.MinSize < 1 || a.MaxSize < a.MinSize)
+            throw new TextureBiasException("--min-size must be at least 1 and --max-size at least --min-size");
         if (a.Weights is not null && a.Out is null)
             throw new TextureBiasException("--weights needs --out DIR (the detections are written there as they are made)");
         var years = a.Year.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -92,8 +96,8 @@ internal static class DetectEvalCommand
         {
             source = a.Weights;
             string csv = Path.Combine(a.Out!, DetectionsFile);
-            PrepareRun(a.Out!, csv, a.Weights, dataset.Name, a.Force);
-            using var model = FasterRcnn.Load(a.Weights);
+            PrepareRun(a.Out!, csv, a.Weights, dataset.Name, a.MinSize, a.MaxSize, a.Force);
+            using var model = FasterRcnn.Load(a.Weights, FasterRcnnOptions.Torchvision with { MinSize = a.MinSize, MaxSize = a.MaxSize });
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var summary = CommandRunner.WithProgress($"detect {dataset.Samples.Count} images", dataset.Samples.Count,
                 progress => DetectionEvaluation.Detect(model, dataset, csv, vocCoordinates: a.Voc is not null, device, Failure, progress, cancel));
@@ -134,10 +138,10 @@ internal static class DetectEvalCommand
     }
 
     /// <summary>Starts or resumes the run in <paramref name="folder"/>: the same weights and dataset, or --force to start over.</summary>
-    private static void PrepareRun(string folder, string csv, string weights, string dataset, bool force)
+    private static void PrepareRun(string folder, string csv, string weights, string dataset, int minSize, int maxSize, bool force)
     {
         string runPath = Path.Combine(folder, RunFile);
-        var run = new JsonObject { ["weights"] = Path.GetFullPath(weights), ["dataset"] = dataset };
+        var run = new JsonObject { ["weights"] = Path.GetFullPath(weights), ["dataset"] = dataset, ["min_size"] = minSize, ["max_size"] = maxSize };
         if (force)
         {
             File.Delete(csv);

@@ -24,7 +24,8 @@ public static class DetectionEvaluation
     /// <summary>
     /// Runs <paramref name="model"/> (put in eval mode) on every image of <paramref name="dataset"/> that has no line in
     /// <paramref name="csvPath"/> yet, and appends its detections: in VOC's 1-based coordinates (xmin = x1 + 1, …) when
-    /// <paramref name="vocCoordinates"/>, else in the model's (COCO's) coordinates; class = the dataset's class name.
+    /// <paramref name="vocCoordinates"/>, else in the model's (COCO's) coordinates; class = the dataset's class name (the label's
+    /// number for COCO's unnamed ids). Images without any detection leave no line, so a resumed run detects them again.
     /// Images that cannot be read are reported to <paramref name="failure"/> and skipped.
     /// </summary>
     /// <returns>Images detected now, skipped, and already in the file.</returns>
@@ -58,6 +59,10 @@ public static class DetectionEvaluation
                     catch (ImageDecodeException e)
                     {
                         queue.Add((s, null, e.Reason), stop.Token);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        queue.Add((s, null, e.Message.ReplaceLineEndings(" ")), stop.Token);
                     }
                 }
             }
@@ -107,7 +112,8 @@ public static class DetectionEvaluation
         for (int i = 0; i < labels.Length; i++)
         {
             long label = labels[i];
-            string name = label >= 0 && label < names.Count ? names[(int)label] : label.ToString(CultureInfo.InvariantCulture);
+            // A label without a name of its own (COCO's N/A gaps) is written as its number.
+            string name = label >= 0 && label < names.Count && names[(int)label] != CocoCategories.Gap ? names[(int)label] : label.ToString(CultureInfo.InvariantCulture);
             float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
             if (voc)
             {

@@ -39,6 +39,22 @@ internal sealed class RpnHead : nn.Module
             }
     }
 
+    /// <summary>
+    /// The key of a state_dict written before torchvision 0.13's RPNHead version 2 (e.g. the COCO weights
+    /// fasterrcnn_resnet50_fpn_coco-258fb6c6.pth) as it is now: <c>…head.conv.weight/bias</c> →
+    /// <c>…head.conv.0.0.weight/bias</c>, as RPNHead's <c>_load_from_state_dict</c>; other keys unchanged.
+    /// </summary>
+    public static string UpgradeLegacyKey(string key)
+    {
+        foreach (var type in new[] { "weight", "bias" })
+        {
+            var old = $"head.conv.{type}";
+            if (key == old || key.EndsWith("." + old, StringComparison.Ordinal))
+                return key[..^old.Length] + $"head.conv.0.0.{type}";
+        }
+        return key;
+    }
+
     /// <summary>Objectness logits [N, A, H, W] and box deltas [N, 4A, H, W] of every level.</summary>
     public (IReadOnlyList<Tensor> Logits, IReadOnlyList<Tensor> BoxDeltas) Forward(IReadOnlyList<Tensor> features)
     {

@@ -89,4 +89,14 @@ public class DetectionFilesTests : TempDirTest
         var e = Assert.Throws<TextureBiasException>(() => DetectionEvaluation.ScoreVoc(data, [new DetectionRow("000001", "unicorn", 0.9, 1, 1, 10, 10)], VocApMetric.Area, "d.csv"));
         Assert.Equal("d.csv: detection 1 has class 'unicorn', not one of VOC2007 test's", e.Message);
     }
+
+    [Fact]
+    public void CsvRowsOfCocoBecomeResultsByNameOrId()
+    {
+        var truth = new CocoAnnotations([new CocoImage(7, "a.jpg", 50, 50)], [], CocoCategories.Names, [18]);
+        var results = DetectionEvaluation.ToCoco(truth, [new DetectionRow("7", "dog", 0.5, 1.5, 2, 11.5, 22), new DetectionRow("7", "12", 0.25, 0, 0, 1, 1)], "d.csv");
+        Assert.Equal([new CocoResult(7, 18, 0.5, 1.5, 2, 10, 20), new CocoResult(7, 12, 0.25, 0, 0, 1, 1)], results);
+        var e = Assert.Throws<TextureBiasException>(() => DetectionEvaluation.ToCoco(truth, [new DetectionRow("x7", "dog", 0.5, 0, 0, 1, 1)], "d.csv"));
+        Assert.Equal("d.csv: detection 1 has image_id 'x7', not a COCO image id", e.Message);
+    }
 }

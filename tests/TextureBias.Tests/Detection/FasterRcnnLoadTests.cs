@@ -40,9 +40,9 @@ public class FasterRcnnLoadTests : TempDirTest
         for (int i = 0; i < images.Length; i++)
         {
             Assert.True(a[i].Boxes.shape[0] > 0);
-            Assert.True(a[i].Boxes.equal(b[i].Boxes).item<bool>());
-            Assert.True(a[i].Scores.equal(b[i].Scores).item<bool>());
-            Assert.True(a[i].Labels.equal(b[i].Labels).item<bool>());
+            Assert.True(a[i].Boxes.allclose(b[i].Boxes, rtol: 0, atol: 0));
+            Assert.True(a[i].Scores.allclose(b[i].Scores, rtol: 0, atol: 0));
+            Assert.True(a[i].Labels.allclose(b[i].Labels, rtol: 0, atol: 0));
         }
     }
 
@@ -62,7 +62,7 @@ public class FasterRcnnLoadTests : TempDirTest
             ["epoch"] = 3L,
         });
         using var loaded = FasterRcnn.Load(path, Tiny);
-        Assert.True(loaded.state_dict()["roi_heads.box_predictor.cls_score.weight"].equal(sd["roi_heads.box_predictor.cls_score.weight"]).item<bool>());
+        Assert.True(loaded.state_dict()["roi_heads.box_predictor.cls_score.weight"].allclose(sd["roi_heads.box_predictor.cls_score.weight"], rtol: 0, atol: 0));
         Assert.DoesNotContain(loaded.state_dict().Keys, k => k.EndsWith("num_batches_tracked", StringComparison.Ordinal));
     }
 

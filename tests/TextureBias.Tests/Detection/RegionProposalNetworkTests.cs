@@ -73,6 +73,15 @@ public class RegionProposalNetworkTests
             Assert.Equal(0f, rpn.state_dict()[bias].abs().max().item<float>());
     }
 
+    [Theory]
+    [InlineData("rpn.head.conv.weight", "rpn.head.conv.0.0.weight")]
+    [InlineData("rpn.head.conv.bias", "rpn.head.conv.0.0.bias")]
+    [InlineData("head.conv.weight", "head.conv.0.0.weight")]
+    [InlineData("rpn.head.conv.0.0.weight", "rpn.head.conv.0.0.weight")]
+    [InlineData("rpn.head.cls_logits.weight", "rpn.head.cls_logits.weight")]
+    [InlineData("backbone.body.conv.weight", "backbone.body.conv.weight")]
+    public void LegacyHeadKeysAreUpgraded(string key, string expected) => Assert.Equal(expected, RpnHead.UpgradeLegacyKey(key));
+
     [Fact]
     public void EvalProposalsEqualTorchvisions()
     {
@@ -110,6 +119,9 @@ public class RegionProposalNetworkTests
         Assert.True(Math.Abs(objectness - expected[0]) <= 1e-4 * expected[0], $"loss_objectness {objectness}, torchvision's {expected[0]}");
         Assert.True(Math.Abs(boxReg - expected[1]) <= 1e-4 * expected[1], $"loss_rpn_box_reg {boxReg}, torchvision's {expected[1]}");
         Assert.True(losses["loss_objectness"].requires_grad && losses["loss_rpn_box_reg"].requires_grad);
+        (losses["loss_objectness"] + losses["loss_rpn_box_reg"]).backward();
+        foreach (var (name, p) in rpn.named_parameters())
+            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{name} got no gradient");
     }
 
     [Fact]

@@ -71,6 +71,8 @@ public static class DetectionTrainer
         var samples = data.Samples.Where(s => s.Objects.Any(o => !o.Difficult && o.X2 > o.X1 && o.Y2 > o.Y1)).ToList();
         if (samples.Count < options.Batch)
             throw new TextureBiasException($"{data.Name}: {samples.Count} training image{(samples.Count == 1 ? "" : "s")} with boxes, fewer than one batch of {options.Batch}");
+        if (samples.Count < data.Samples.Count)
+            onNotice?.Invoke($"{data.Name}: {data.Samples.Count - samples.Count} of {data.Samples.Count} images have no box that trains (all difficult or crowd) and are left out");
         int badLabel = samples.SelectMany(s => s.Objects).Select(o => o.Label).FirstOrDefault(l => l < 1 || l >= data.ClassNames.Count);
         if (badLabel != 0) throw new TextureBiasException($"{data.Name}: an object has label {badLabel}, outside 1..{data.ClassNames.Count - 1}");
 

@@ -1,0 +1,65 @@
+using TextureBias.Models;
+using TextureBias.Models.Serialization;
+using TextureBias.Tests.Detection;
+using Xunit;
+
+namespace TextureBias.Tests.Cli;
+
+/// <summary>`texturebias detect-train`: one-line errors for a bad backbone or data, a run that trains and is kept.</summary>
+public class DetectTrainCommandTests : TempDirTest
+{
+    private string Devkit(int count = 4)
+    {
+        string devkit = Path.Combine(_dir, "VOCdevkit");
+        var images = new Dictionary<string, (int, int, DetectionDataFolders.Obj[])>();
+        for (int i = 0; i < count; i++)
+            images[$"00000{i}"] = (48 + 8 * i, 48, new[] { new DetectionDataFolders.Obj(i % 2 == 0 ? "cat" : "dog", 5, 6, 30, 40) });
+        DetectionDataFolders.WriteVoc(devkit, "2007", "trainval", images);
+        return devkit;
+    }
+
+    [Fact]
+    public void Bad_backbones_and_missing_data_are_one_line()
+    {
+        string devkit = Devkit(), run = Path.Combine(_dir, "run");
+        using var bagnet = Architectures.Create("bagnet9", 10, 8, new[] { 1, 1, 1, 1 });
+        string bag = Path.Combine(_dir, "bagnet.pth");
+        ModelWeights.Save(bagnet, bag);
+        var r = CliRunner.Run("detect-train", "--backbone", bag, "--voc", devkit, "--out", run);
+        CliRunner.AssertOneLineError(r, $"{bag}: is a bagnet9 classifier: Faster R-CNN's backbone must be a ResNet (resnet18, resnet34, resnet50, resnet101 or resnet152)");
+        Assert.False(File.Exists(Path.Combine(run, "checkpoint.pth")));
+
+        string missing = Path.Combine(_dir, "nothing.pth");
+        var none = CliRunner.Run("detect-train", "--backbone", missing, "--voc", devkit, "--out", run);
+        CliRunner.AssertNoStackTrace(none);
+        Assert.Equal(2, none.ExitCode);
+        Assert.StartsWith($"texturebias: {missing}: no such file", Assert.Single(none.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        CliRunner.AssertOneLineError(CliRunner.Run("detect-train", "--voc", devkit, "--out", run),
+            "--backbone: give the classification checkpoint the backbone starts from");
+        CliRunner.AssertOneLineError(CliRunner.Run("detect-train", "--backbone", bag, "--out", run),
+            "give the training data: --voc VOCdevkit (with --years, --set) or --coco FOLDER with --annotations FILE");
+    }
+
+    [Fact]
+    public void A_run_trains_and_is_not_overwritten_unless_asked()
+    {
+        string devkit = Devkit(2), run = Path.Combine(_dir, "run"); // one step
+        using var resnet = ResNet.ResNet18(10, 8);
+        string backbone = Path.Combine(_dir, "resnet18.pth");
+        ModelWeights.Save(resnet, backbone);
+        string[] Train(params string[] extra) => new[] { "detect-train", "--backbone", backbone, "--voc", devkit, "--out", run, "--epochs", "1", "--batch", "2",
+            "--min-size", "64", "--max-size", "96", "--device", "cpu", "--workers", "2" }.Concat(extra).ToArray();
+        var first = CliRunner.Run(Train());
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.StartsWith("epoch 1: lr ", first.Stdout);
+        var checkpoint = Path.Combine(run, "checkpoint.pth");
+        var bytes = File.ReadAllBytes(checkpoint);
+        var again = CliRunner.Run(Train());
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--overwrite", again.Stderr);
+        Assert.Equal(bytes, File.ReadAllBytes(checkpoint));
+        var forced = CliRunner.Run(Train("--force"));
+        Assert.True(forced.ExitCode == 0, forced.Stderr);
+        Assert.Equal(bytes, File.ReadAllBytes(checkpoint)); // the same seed trains the same weights
+    }
+}
