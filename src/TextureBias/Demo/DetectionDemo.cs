@@ -125,7 +125,7 @@ public static class DetectionDemo
     }
 
     /// <summary>The classification checkpoint a detector's backbone starts from; the random one is written on first use.</summary>
-    private static string BackboneFile(string backbone, string outDir, string dir, DemoOptions demo)
+    private static string BackboneFile(string backbone, string outDir, string dir, DemoOptions demo, DetectionDataset train)
     {
         if (backbone != "random")
         {
@@ -136,11 +136,36 @@ public static class DetectionDemo
         string random = Path.Combine(dir, "random-backbone.pth.tar");
         if (!File.Exists(random))
         {
-            torch.manual_seed(Seeds.Mix(demo.Seed, 18, 3));
-            using var model = Architectures.Create("resnet18", TextureShapeWorld.Classes, demo.Width);
-            ModelWeights.SaveCheckpoint(model, random);
+            var scenes = train.Samples.Take(32).Select(s => ImageDecoder.Decode(s.ImagePath)).ToList();
+            WriteRandomBackbone(random, demo.Width, scenes, Seeds.Mix(demo.Seed, 18, 3));
         }
         return random;
+    }
+
+    /// <summary>
+    /// Writes a ResNet-18 classification checkpoint with random weights (PyTorch's initialisation, seeded) whose batch norms'
+    /// statistics are those of <paramref name="images"/> (normalised as the detector normalises them): the baseline
+    /// backbone. Without data statistics, the detector's frozen batch norms would leave a random network's activations
+    /// unnormalised, growing or shrinking from layer to layer, which no trained backbone has.
+    /// </summary>
+    public static void WriteRandomBackbone(string path, int width, IReadOnlyList<RgbImage> images, int seed)
+    {
+        if (images.Count < 2) throw new TextureBiasException("the random backbone's batch-norm statistics need at least two images");
+        torch.manual_seed(seed);
+        using var model = Architectures.Create("resnet18", TextureShapeWorld.Classes, width);
+        using (var scope = torch.NewDisposeScope())
+        using (var noGrad = torch.no_grad())
+        {
+            foreach (var m in model.modules())
+                if (m is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = 1.0; // the running statistics become the batch's
+            var batch = torch.stack(images.Select(i => Preprocessing.Normalize(i.ToTensor())).ToArray());
+            model.train();
+            model.forward(batch);
+            foreach (var m in model.modules())
+                if (m is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = 0.1;
+        }
+        model.eval();
+        ModelWeights.SaveCheckpoint(model, path);
     }
 
     private static DetectorResult TrainAndEvaluate(string backbone, string outDir, string dir, DetectionDataset train, DetectionDataset test, DemoOptions demo,
@@ -165,7 +190,7 @@ public static class DetectionDemo
         };
         string stage = $"detection: train {label}";
         var clock = Stopwatch.StartNew();
-        var metrics = DetectionTrainer.Run(BackboneFile(backbone, outDir, dir, demo), train, runDir, training, resume: true,
+        var metrics = DetectionTrainer.Run(BackboneFile(backbone, outDir, dir, demo, train), train, runDir, training, resume: true,
             f => log?.Invoke($"skipped {f.Path}: {f.Reason}"),
             p => progress?.Invoke(new DemoProgress(stage, (long)(p.Epoch - 1) * p.Steps + p.Step, (long)p.Epochs * p.Steps, $"epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:0.000}")),
             cancel);
@@ -237,19 +262,20 @@ public static class DetectionDemo
     {
         var samples = test.Samples.Take(FigureScenes).ToList();
         var images = samples.Select(s => ImageDecoder.Decode(s.ImagePath)).ToList();
-        var columns = new List<(string, IReadOnlyList<IReadOnlyList<DetectionRow>>)>
+        var columns = new List<(string, IReadOnlyList<IReadOnlyList<DetectedBox>>)>
         {
-            ("ground truth", samples.Select(s => (IReadOnlyList<DetectionRow>)s.Objects.Select(o =>
-                new DetectionRow(s.Id, test.ClassNames[o.Label], double.NaN, o.X1, o.Y1, o.X2, o.Y2)).ToList()).ToList()),
+            ("ground truth (score 1)", samples.Select(s => (IReadOnlyList<DetectedBox>)s.Objects.Select(o =>
+                new DetectedBox(o.X1, o.Y1, o.X2, o.Y2, o.Label, test.ClassNames[o.Label], 1f)).ToList()).ToList()),
         };
+        var labels = test.ClassNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
         foreach (var d in detectors)
         {
             var rows = DetectionFiles.ReadCsv(Path.Combine(dir, "results", d.Name + "-detections.csv"));
             // The CSV holds VOC's 1-based coordinates; the figure wants the model's (x1 = xmin − 1, …).
-            columns.Add((d.Label, samples.Select(s => (IReadOnlyList<DetectionRow>)rows
+            columns.Add((d.Label, samples.Select(s => (IReadOnlyList<DetectedBox>)rows
                 .Where(r => r.ImageId == s.Id && r.Score >= FigureScoreThreshold)
-                .Select(r => r with { X1 = r.X1 - 1, Y1 = r.Y1 - 1 }).ToList()).ToList()));
+                .Select(r => new DetectedBox((float)(r.X1 - 1), (float)(r.Y1 - 1), (float)r.X2, (float)r.Y2, labels.GetValueOrDefault(r.ClassName), r.ClassName, (float)r.Score)).ToList()).ToList()));
         }
-        DetectionSheet.Save(path, images, columns, test.ClassNames);
+        DetectionSheet.Save(path, images, columns);
     }
 }
