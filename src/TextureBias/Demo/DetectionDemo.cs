@@ -93,12 +93,13 @@ public static class DetectionDemo
         string figure = Path.Combine(figures, "detections.png");
         DrawFigure(figure, dir, test, detectors);
 
-        var (better, finding) = Judge(detectors);
+        double chance = ChanceMeanAp(test, 20, 5, Seeds.Mix(demo.Seed, 18, 4));
+        var (better, finding) = Judge(detectors, chance);
         string table = Table(detectors);
-        var result = new DetectionDemoResult(detectors, better, finding, table, figure, train.Samples.Count, test.Samples.Count);
+        var result = new DetectionDemoResult(detectors, better, finding, table, figure, train.Samples.Count, test.Samples.Count, chance);
         AtomicFile.WriteText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new
         {
-            settings = options.Name, train_scenes = train.Samples.Count, test_scenes = test.Samples.Count, detectors, stylized_better = better, finding,
+            settings = options.Name, train_scenes = train.Samples.Count, test_scenes = test.Samples.Count, detectors, chance_map = chance, stylized_better = better, finding,
         }, Json));
         AtomicFile.WriteText(Path.Combine(dir, "results.txt"), table + "\n" + finding + "\n");
         return result;
@@ -213,7 +214,7 @@ public static class DetectionDemo
     }
 
     /// <summary>Whether the stylized-trained backbone transferred better than the natural-trained one, and the sentence that says so.</summary>
-    public static (bool StylizedBetter, string Finding) Judge(IReadOnlyList<DetectorResult> detectors)
+    public static (bool StylizedBetter, string Finding) Judge(IReadOnlyList<DetectorResult> detectors, double chance = double.NaN)
     {
         var natural = detectors.First(d => d.Backbone == "natural");
         var stylized = detectors.First(d => d.Backbone == "stylized");
@@ -222,7 +223,7 @@ public static class DetectionDemo
         double gap = 100 * (stylized.MeanAp - natural.MeanAp);
         bool better = gap > DetectionDemoResult.Margin;
         string numbers = $"mAP@0.5 {P(stylized.MeanAp)} from the stylized-trained backbone against {P(natural.MeanAp)} from the natural-trained one" +
-            (random is null ? "" : $" ({P(random.MeanAp)} from random weights)");
+            (random is null ? "" : $", {P(random.MeanAp)} from random weights") + (double.IsNaN(chance) ? "" : $", {P(chance)} for boxes placed at random");
         string paper = "the paper reports that the Stylized-ImageNet-trained backbone transfers better (Faster R-CNN, VOC 2007 mAP@0.5 70.7% → 75.1%)";
         string finding = better
             ? $"Agrees with the paper: {numbers}; {paper}."
@@ -230,6 +231,34 @@ public static class DetectionDemo
                 ? $"Does not agree with the paper: here the natural-trained backbone transfers better, {numbers}; {paper}."
                 : $"Inconclusive: the two backbones are within {DetectionDemoResult.Margin:0} points of each other, {numbers}; {paper}.";
         return (better, finding);
+    }
+
+    /// <summary>
+    /// The chance level: the mean, over <paramref name="trials"/> draws, of the VOC mAP@0.5 (area metric) of <paramref name="perImage"/>
+    /// boxes per image of the ground truth's sizes (each drawn from the sizes of all objects of <paramref name="data"/>) at uniformly
+    /// random places, with random classes and scores.
+    /// </summary>
+    public static double ChanceMeanAp(DetectionDataset data, int perImage, int trials, int seed)
+    {
+        var truth = VocDataset.GroundTruth(data);
+        var sizes = data.Samples.SelectMany(s => s.Objects).Select(o => (W: o.X2 - o.X1, H: o.Y2 - o.Y1)).ToList();
+        if (sizes.Count == 0) return double.NaN;
+        double sum = 0;
+        for (int t = 0; t < trials; t++)
+        {
+            var rng = new Random(Seeds.Mix(seed, t));
+            var detections = new List<VocDetection>();
+            foreach (var s in data.Samples)
+                for (int k = 0; k < perImage; k++)
+                {
+                    var (w, h) = sizes[rng.Next(sizes.Count)];
+                    double x = rng.NextDouble() * Math.Max(0, s.Width - w), y = rng.NextDouble() * Math.Max(0, s.Height - h);
+                    var (x1, y1, x2, y2) = VocDataset.ToVoc((float)x, (float)y, (float)(x + w), (float)(y + h));
+                    detections.Add(new VocDetection(s.Id, data.ClassNames[1 + rng.Next(data.ClassNames.Count - 1)], rng.NextDouble(), x1, y1, x2, y2));
+                }
+            sum += VocAp.Evaluate(truth, detections, data.ClassNames.Skip(1).ToList(), VocApMetric.Area).MeanAp;
+        }
+        return sum / trials;
     }
 
     /// <summary>The columns of the mAP table.</summary>

@@ -8,7 +8,9 @@ namespace TextureBias.Demo;
 /// <param name="Figure">Detections on a few test scenes (PNG).</param>
 /// <param name="TrainScenes">Scenes trained on.</param>
 /// <param name="TestScenes">Scenes evaluated.</param>
-public sealed record DetectionDemoResult(IReadOnlyList<DetectorResult> Detectors, bool StylizedBetter, string Finding, string Table, string Figure, int TrainScenes, int TestScenes)
+/// <param name="ChanceMeanAp">The mAP of boxes placed at random (<see cref="DetectionDemo.ChanceMeanAp"/>): what a detector that learned nothing reaches.</param>
+public sealed record DetectionDemoResult(IReadOnlyList<DetectorResult> Detectors, bool StylizedBetter, string Finding, string Table, string Figure, int TrainScenes, int TestScenes,
+    double ChanceMeanAp)
 {
     /// <summary>mAP points by which one backbone must beat the other to count as better (a difference smaller than this is within the run-to-run noise of so small a test set).</summary>
     public const double Margin = 2;

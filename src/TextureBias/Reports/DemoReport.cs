@@ -128,6 +128,7 @@ public static class DemoReport
             h.Append("<table><tr>").Append(string.Concat(DetectionDemo.Columns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>\n");
             foreach (var r in det.Detectors) h.Append("<tr>").Append(string.Concat(DetectionDemo.Row(r).Select(c => $"<td>{E(c)}</td>"))).Append("</tr>\n");
             h.Append("</table>\n");
+            h.Append($"<p>Chance: boxes of the objects' sizes placed at random, with random classes and scores, reach a mAP@0.5 of {100 * det.ChanceMeanAp:0.0}%.</p>\n");
             h.Append($"<div class=\"verdict {(det.StylizedBetter ? "yes" : "no")}\"><b>{E(det.Finding)}</b></div>\n");
             h.Append($"<p>The first {DetectionDemo.FigureScenes} test scenes: the ground truth, then each detector's detections scoring at least {DetectionDemo.FigureScoreThreshold.ToString(CultureInfo.InvariantCulture)}.</p>\n")
              .Append(Img(det.Figure, "detections on test scenes")).Append('\n');
