@@ -130,6 +130,17 @@ public class DetectionScenesTests : TempDirTest
             Assert.Equal(expected.Objects.Select(o => new VocObject(DetectionScenes.ClassNames[o.Label], o.X1 + 1, o.Y1 + 1, o.X2, o.Y2, false)), annotation.Objects);
             Assert.Equal(expected.Image.Pixels, ImageDecoder.Decode(Path.Combine(year, "JPEGImages", id + ".png")).Pixels);
         }
+        // The library's VOC reader gives back the scenes' boxes in the model's coordinates, their classes and PNG files.
+        var read = VocDataset.Load(devkit, new[] { "2007" }, "trainval", DetectionScenes.ClassNames);
+        Assert.Equal(DetectionScenes.ClassNames, read.ClassNames);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(DetectionScenes.Id(i), read.Samples[i].Id);
+            Assert.Equal(Path.Combine(year, "JPEGImages", DetectionScenes.Id(i) + ".png"), read.Samples[i].ImagePath);
+            Assert.Equal((64, 64), (read.Samples[i].Width, read.Samples[i].Height));
+            Assert.Equal(scenes.Render(i).Objects, read.Samples[i].Objects);
+        }
+        Assert.Throws<TextureBiasException>(() => VocDataset.Load(devkit, new[] { "2007" }, "trainval"));
         // Present: kept as it is.
         File.Delete(Path.Combine(year, "JPEGImages", "000001.png"));
         Assert.Equal(0, scenes.WriteVoc(devkit, trainval: 5, test: 2));
