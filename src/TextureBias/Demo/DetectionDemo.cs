@@ -37,7 +37,7 @@ public static class DetectionDemo
     public const int FigureScenes = 4;
 
     /// <summary>Detections scoring at least this are drawn in the figure.</summary>
-    public const double FigureScoreThreshold = 0.5;
+    public const double FigureScoreThreshold = 0.3;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -230,8 +230,13 @@ public static class DetectionDemo
             : gap < -DetectionDemoResult.Margin
                 ? $"Does not agree with the paper: here the natural-trained backbone transfers better, {numbers}; {paper}."
                 : $"Inconclusive: the two backbones are within {DetectionDemoResult.Margin:0} points of each other, {numbers}; {paper}.";
+        if (Math.Max(natural.MeanAp, stylized.MeanAp) < WeakBelow)
+            finding += $" Both detectors are still weak (mAP under {100 * WeakBelow:0}%) after so short a training, so this says little either way.";
         return (better, finding);
     }
+
+    /// <summary>The mAP under which both detectors count as too weakly trained for the comparison to mean much.</summary>
+    public const double WeakBelow = 0.3;
 
     /// <summary>
     /// The chance level: the mean, over <paramref name="trials"/> draws, of the VOC mAP@0.5 (area metric) of <paramref name="perImage"/>
