@@ -76,8 +76,7 @@ public static class Nms
                 var over = iou.gt(threshold).cpu().contiguous();
                 if (block.Length < (long)rows * cols)
                     block = new bool[(long)rows * cols];
-                // The storage's bytes at once (a bool tensor holds one 0/1 byte per element); TensorAccessor's CopyTo goes element by element.
-                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, bool>(over.bytes).Slice(0, rows * cols).CopyTo(block.AsSpan(0, rows * cols));
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, bool>(over.bytes).CopyTo(block.AsSpan(0, rows * cols));
             }
             for (int i = 0; i < rows; i++)
             {
