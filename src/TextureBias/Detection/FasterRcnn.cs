@@ -124,7 +124,7 @@ public sealed class FasterRcnn : nn.Module
     {
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict.Where(kv => !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
+            .ToDictionary(kv => UpgradeLegacyKey(kv.Key), kv => kv.Value);
         var inferred = InferOptions(sd, options ?? FasterRcnnOptions.Torchvision, path, checkpoint.StoredElements);
         var model = new FasterRcnn(inferred);
         try
@@ -138,6 +138,18 @@ public sealed class FasterRcnn : nn.Module
         }
         model.eval();
         return model;
+    }
+
+    /// <summary>
+    /// A key of a state_dict written before torchvision 0.13 (such as its published COCO weights) as it is now, as
+    /// the modules' <c>_load_from_state_dict</c> upgrade them: <c>backbone.fpn.inner_blocks.{i}.weight</c> →
+    /// <c>backbone.fpn.inner_blocks.{i}.0.weight</c> (also layer_blocks, bias), <c>rpn.head.conv.weight</c> → <c>rpn.head.conv.0.0.weight</c>.
+    /// </summary>
+    internal static string UpgradeLegacyKey(string key)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(key, @"^backbone\.fpn\.(inner_blocks|layer_blocks)\.(\d+)\.(weight|bias)$");
+        if (m.Success) return $"backbone.fpn.{m.Groups[1].Value}.{m.Groups[2].Value}.0.{m.Groups[3].Value}";
+        return key.StartsWith("rpn.", StringComparison.Ordinal) ? RpnHead.UpgradeLegacyKey(key) : key;
     }
 
     /// <summary>The options of the detector a state_dict holds: backbone, width, FPN channels, representation size, RoI size and classes from its shapes.</summary>

@@ -58,8 +58,11 @@ public class DetectTrainCommandTests : TempDirTest
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("--overwrite", again.Stderr);
         Assert.Equal(bytes, File.ReadAllBytes(checkpoint));
-        var forced = CliRunner.Run(Train("--force"));
-        Assert.True(forced.ExitCode == 0, forced.Stderr);
-        Assert.Equal(bytes, File.ReadAllBytes(checkpoint)); // the same seed trains the same weights
+        var resumed = CliRunner.Run(Train("--resume")); // nothing left to train: the finished epoch is reported
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(first.Stdout.Split("  ")[0], resumed.Stdout.Split("  ")[0]);
+        Assert.Equal(bytes, File.ReadAllBytes(checkpoint));
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--resume", "--force")),
+            "--resume continues the run in the output folder and --overwrite deletes it: give one of them");
     }
 }

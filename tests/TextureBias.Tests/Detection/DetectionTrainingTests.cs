@@ -124,6 +124,7 @@ public class DetectionTrainingTests : TempDirTest
                 : new[] { new DetectionDataFolders.Obj("dog", 10, 4, 44, 30), new DetectionDataFolders.Obj("cat", 2, 20, 20, 46) });
         }
         DetectionDataFolders.WriteVoc(devkit, "2007", "trainval", images);
+        File.WriteAllBytes(Path.Combine(devkit, "VOC2007", "JPEGImages", "000003.jpg"), new byte[] { 0xFF, 0xD8, 1, 2, 3 }); // unreadable: skipped
         return VocDataset.Load(devkit, new[] { "2007" }, "trainval");
     }
 
@@ -144,10 +145,14 @@ public class DetectionTrainingTests : TempDirTest
         var data = Voc();
         var options = new DetectionTrainingOptions { Model = Tiny, Epochs = 2, Batch = 2, Workers = 2, WarmupIterations = 2, LearningRateSteps = new[] { 1 } };
         string whole = Path.Combine(_dir, "whole"), parts = Path.Combine(_dir, "parts");
-        var metrics = DetectionTrainer.Run(backbone, data, whole, options);
+        var failures = new List<TextureBias.Data.ImageFailure>();
+        var metrics = DetectionTrainer.Run(backbone, data, whole, options, onFailure: failures.Add);
         Assert.Equal(2, metrics.Count);
         Assert.All(metrics, m => Assert.True(double.IsFinite(m.Loss) && m.Loss > 0));
-        Assert.Equal(4, metrics[0].Images); // ⌊5 / 2⌋ steps of 2 images
+        Assert.All(metrics, m => Assert.Equal(4, m.Images + m.SkippedImages)); // ⌊5 / 2⌋ steps of 2 images
+        Assert.NotEmpty(failures);
+        Assert.All(failures, f => Assert.EndsWith("000003.jpg", f.Path));
+        Assert.Equal(failures.Count, metrics.Sum(m => m.SkippedImages));
 
         // Stopped after the first step of epoch 1, resumed; then stopped at the epoch's end, resumed.
         using (var cancel = new CancellationTokenSource())

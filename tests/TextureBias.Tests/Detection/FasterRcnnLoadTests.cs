@@ -55,6 +55,18 @@ public class FasterRcnnLoadTests : TempDirTest
         // torchvision's weights=None model has nn.BatchNorm2d: num_batches_tracked beside every batch norm.
         foreach (var key in sd.Keys.Where(k => k.EndsWith("running_var", StringComparison.Ordinal)).ToList())
             sd[key[..^"running_var".Length] + "num_batches_tracked"] = tensor(7L);
+        // Keys as before torchvision 0.13 (its published COCO weights): FPN and RPN head convolutions without ".0".
+        foreach (var key in sd.Keys.Where(k => k.StartsWith("backbone.fpn.", StringComparison.Ordinal) || k.StartsWith("rpn.head.conv.", StringComparison.Ordinal)).ToList())
+        {
+            string legacy = key.StartsWith("rpn.", StringComparison.Ordinal)
+                ? key.Replace("head.conv.0.0.", "head.conv.")
+                : System.Text.RegularExpressions.Regex.Replace(key, @"\.(\d+)\.0\.(weight|bias)$", ".$1.$2");
+            sd[legacy] = sd[key];
+            sd.Remove(key);
+        }
+        Assert.Contains("backbone.fpn.inner_blocks.0.weight", sd.Keys);
+        Assert.Contains("backbone.fpn.layer_blocks.3.bias", sd.Keys);
+        Assert.Contains("rpn.head.conv.weight", sd.Keys);
         string path = Path.Combine(_dir, "checkpoint.pth");
         WeightFile.SaveTree(path, new Dictionary<string, object?>
         {
