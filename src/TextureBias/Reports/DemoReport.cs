@@ -130,7 +130,7 @@ public static class DemoReport
             h.Append("</table>\n");
             h.Append($"<p>Chance: boxes of the objects' sizes placed at random, with random classes and scores, reach a mAP@0.5 of {100 * det.ChanceMeanAp:0.0}%.</p>\n");
             h.Append($"<div class=\"verdict {(det.StylizedBetter ? "yes" : "no")}\"><b>{E(det.Finding)}</b></div>\n");
-            h.Append($"<p>The first {DetectionDemo.FigureScenes} test scenes: the ground truth, then each detector's detections scoring at least {DetectionDemo.FigureScoreThreshold.ToString(CultureInfo.InvariantCulture)}.</p>\n")
+            h.Append($"<p>The first {DetectionDemo.FigureScenes} test scenes: the ground truth, then each detector's {DetectionDemo.FigureDetections} best-scoring detections with their scores.</p>\n")
              .Append(Img(det.Figure, "detections on test scenes")).Append('\n');
         }
         h.Append("<h2>Files</h2>\n<p>Everything is in the run folder: <code>world/</code> (the image sets, in ImageFolder layout, usable with every <code>texturebias</code> command), ")
