@@ -9,4 +9,7 @@ public sealed record DemoFigures(string World, string ShapeBias, IReadOnlyList<(
 {
     /// <summary>The comparison with the BagNet (its report and figures), when made.</summary>
     internal DemoComparison.Files? Comparison { get; init; }
+
+    /// <summary>The detection section (its numbers and figure), when made.</summary>
+    public DetectionDemoResult? Detection { get; init; }
 }

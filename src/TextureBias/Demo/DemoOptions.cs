@@ -73,6 +73,13 @@ public sealed record DemoOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public TorchSharp.torch.Device? Device { get; init; }
 
+    /// <summary>
+    /// The detection section's settings (<c>demo --detection</c>), or null for none. Not part of <see cref="Fingerprint"/>: the
+    /// section keeps its own settings in its folder, so it can be added to a finished run.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DetectionDemoOptions? Detection { get; init; }
+
     /// <summary>True when the stylized training set is made with AdaIN.</summary>
     public bool UsesAdaIn => Vgg is not null && Decoder is not null;
 
@@ -87,6 +94,7 @@ public sealed record DemoOptions
         if ((Vgg is null) != (Decoder is null)) throw new TextureBiasException("AdaIN needs both the encoder (--vgg) and the decoder (--decoder)");
         foreach (var file in new[] { Vgg, Decoder })
             if (file is not null && !File.Exists(file)) throw new TextureBiasException($"{file}: no such file");
+        Detection?.Validate();
     }
 
     /// <summary>The settings that decide the results, one per line, as stored beside them to tell a re-run whether it may reuse them.</summary>

@@ -16,7 +16,8 @@ namespace TextureBias.Demo;
 /// The papers' findings in miniature: generate a texture–shape world, train a small ResNet-18
 /// and a small BagNet-9 on its natural and on its stylized training set with <see cref="Trainer"/>,
 /// measure them with <see cref="Evaluator"/>, <see cref="ShapeBias"/>, <see cref="Scrambling"/>,
-/// <see cref="ClassEvidence"/> and <see cref="InformativePatches"/>, and write an HTML report.
+/// <see cref="ClassEvidence"/> and <see cref="InformativePatches"/>, and write an HTML report; with
+/// <see cref="DemoOptions.Detection"/>, also the transfer to object detection (<see cref="DetectionDemo"/>).
 /// Every stage keeps its output in the run folder, so a re-run (after Ctrl-C, say) reuses
 /// whatever is finished and continues training from the last checkpoint.
 /// </summary>
@@ -59,13 +60,15 @@ public static class TextureShapeDemo
         Directory.CreateDirectory(figures);
         var figureFiles = DrawFigures(results, outDir, worldDir, figures, options, progress, cancel);
         var comparison = DemoComparison.Run(results, outDir, worldDir, figures, options, progress, cancel);
-        figureFiles = figureFiles with { Comparison = comparison };
+        var detection = options.Detection is { } det ? DetectionDemo.Run(outDir, options, det, progress, log, cancel) : null;
+        figureFiles = figureFiles with { Comparison = comparison, Detection = detection };
         string table = DemoReport.Table(results);
         string report = Path.Combine(outDir, "report.html");
         DemoReport.Write(report, options, results, findings, figureFiles);
         AtomicFile.WriteText(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new { settings = options.Name, models = results, findings }, Json));
-        AtomicFile.WriteText(Path.Combine(outDir, "results.txt"), table + "\n" + string.Join("\n", findings.Statements) + "\n");
-        return new DemoResult(results, findings, report, table);
+        AtomicFile.WriteText(Path.Combine(outDir, "results.txt"), table + "\n" + string.Join("\n", findings.Statements) + "\n"
+            + (detection is null ? "" : "\nDetection (VOC AP@0.5 in percent on the test scenes):\n" + detection.Table + "\n" + detection.Finding + "\n"));
+        return new DemoResult(results, findings, report, table) { Detection = detection };
     }
 
     /// <summary>The display name of a network, e.g. "ResNet-18 · natural".</summary>

@@ -105,6 +105,7 @@ public static class DetectionEvaluation
         using var noGrad = no_grad();
         var input = Devices.Upload(image.ToTensor(), on);
         var d = model.Detect([input])[0];
+        if (d.Scores.shape[0] == 0) return []; // TorchSharp's ToArray throws on an empty tensor
         var boxes = d.Boxes.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         var labels = d.Labels.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
         var scores = d.Scores.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();

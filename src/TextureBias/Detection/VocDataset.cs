@@ -29,16 +29,18 @@ public static class VocDataset
     /// <param name="devkit">The <c>VOCdevkit</c> folder (holding <c>VOC2007</c>, <c>VOC2012</c>, …).</param>
     /// <param name="years">Years, e.g. 2007 and 2012.</param>
     /// <param name="set">The image set's name.</param>
+    /// <param name="classNames">The class names, background first (null: VOC's, <see cref="ClassNames"/>); a devkit of other classes, such as the demo's scenes, names its own.</param>
     /// <exception cref="TextureBiasException">A folder, list or annotation is missing or unreadable, an object names an unknown class, or an id appears twice.</exception>
-    public static DetectionDataset Load(string devkit, IReadOnlyList<string> years, string set)
+    public static DetectionDataset Load(string devkit, IReadOnlyList<string> years, string set, IReadOnlyList<string>? classNames = null)
     {
+        var names = classNames ?? ClassNames;
         if (years.Count == 0)
             throw new TextureBiasException("no VOC year given");
         if (!Directory.Exists(devkit))
             throw new TextureBiasException($"{devkit}: no such VOCdevkit folder");
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 1; i < ClassNames.Count; i++)
-            labels[ClassNames[i]] = i;
+        for (int i = 1; i < names.Count; i++)
+            labels[names[i]] = i;
         var samples = new List<DetectionSample>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string year in years)
@@ -53,10 +55,10 @@ public static class VocDataset
             {
                 if (!seen.Add(id))
                     throw new TextureBiasException($"{list}: image id '{id}' is listed twice (or also in another year)");
-                samples.Add(ReadSample(root, id, labels));
+                samples.Add(ReadSample(root, id, labels, names));
             }
         }
-        return new DetectionDataset($"VOC{string.Join("+", years)} {set}", ClassNames, samples);
+        return new DetectionDataset($"VOC{string.Join("+", years)} {set}", names, samples);
     }
 
     static List<string> ReadIds(string list)
@@ -78,7 +80,7 @@ public static class VocDataset
         return ids;
     }
 
-    static DetectionSample ReadSample(string root, string id, Dictionary<string, int> labels)
+    static DetectionSample ReadSample(string root, string id, Dictionary<string, int> labels, IReadOnlyList<string> names)
     {
         string xml = Path.Combine(root, "Annotations", id + ".xml");
         var annotation = VocAnnotation.Load(xml);
@@ -86,7 +88,7 @@ public static class VocDataset
         foreach (var o in annotation.Objects)
         {
             if (!labels.TryGetValue(o.Name, out int label))
-                throw new TextureBiasException($"{xml}: unknown class '{o.Name}' (VOC's classes are {string.Join(", ", ClassNames.Skip(1))})");
+                throw new TextureBiasException($"{xml}: unknown class '{o.Name}' (the classes are {string.Join(", ", names.Skip(1))})");
             objects.Add(ToModel(o, label));
         }
         string image = Path.Combine(root, "JPEGImages", id + ".jpg");
