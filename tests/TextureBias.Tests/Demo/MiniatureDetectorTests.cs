@@ -6,6 +6,7 @@ using Xunit;
 
 namespace TextureBias.Tests.Demo;
 
+[Collection(nameof(GlobalRandomCollection))] // the random backbone is drawn after torch.manual_seed
 public class MiniatureDetectorTests : TempDirTest
 {
     /// <summary>
@@ -44,14 +45,13 @@ public class MiniatureDetectorTests : TempDirTest
     /// scenes through the real paths (VOC devkit, <see cref="VocDataset"/>, <see cref="DetectionTrainer"/>, <see cref="FasterRcnn.Load"/>,
     /// <see cref="DetectionEvaluation"/>) must find the objects far better than boxes placed at random.
     /// </summary>
-    [Fact(Skip = "Not yet passing (issue 18): after 256-384 training images the miniature detector's boxes do not depend on the image " +
-        "(mAP 0.02-0.06 against a chance level of 0.08, from random and from demo-trained backbones); training must be made to learn within the test's time first.")]
+    [Fact]
     public void MiniatureDetectorLearnsWellAboveChance()
     {
         const int size = 64;
         var scenes = new DetectionScenes(size, seed: 4, ownTexture: 1.0, minObjects: 1, maxObjects: 2, minRadius: 0.2, maxRadius: 0.28, textureTile: 32);
         string devkit = Path.Combine(_dir, "VOCdevkit");
-        scenes.WriteVoc(devkit, 96, 32);
+        scenes.WriteVoc(devkit, 128, 32);
         var train = OneClass(VocDataset.Load(devkit, new[] { "2007" }, "trainval", DetectionScenes.ClassNames));
         var test = OneClass(VocDataset.Load(devkit, new[] { "2007" }, "test", DetectionScenes.ClassNames));
         string backbone = Path.Combine(_dir, "resnet18.pth.tar");
@@ -62,7 +62,7 @@ public class MiniatureDetectorTests : TempDirTest
             RpnPreNmsTopNTrain = 300, RpnPostNmsTopNTrain = 150, RpnPreNmsTopNTest = 150, RpnPostNmsTopNTest = 75,
             RpnBatchSizePerImage = 64, BoxBatchSizePerImage = 64, BoxDetectionsPerImage = 20,
         };
-        var options = new DetectionTrainingOptions { Model = model, Epochs = 4, Batch = 4, LearningRate = 0.02, LearningRateSteps = new[] { 3 }, WarmupIterations = 10, Seed = 3 };
+        var options = new DetectionTrainingOptions { Model = model, Epochs = 10, Batch = 4, LearningRate = 0.02, LearningRateSteps = new[] { 8 }, WarmupIterations = 20, Seed = 3 };
         DetectionTrainer.Run(backbone, train, Path.Combine(_dir, "run"), options);
 
         string csv = Path.Combine(_dir, "detections.csv");
@@ -71,6 +71,6 @@ public class MiniatureDetectorTests : TempDirTest
         var ap = DetectionEvaluation.ScoreVoc(test, DetectionFiles.ReadCsv(csv), VocApMetric.Area, csv);
         double chance = ChanceMap(test, perImage: 20, trials: 5, size);
         Assert.True(chance < 0.15, $"chance {chance:0.000}");
-        Assert.True(ap.MeanAp > Math.Max(0.4, 4 * chance), $"mAP {ap.MeanAp:0.000}, chance {chance:0.000}");
+        Assert.True(ap.MeanAp > Math.Max(0.5, 4 * chance), $"mAP {ap.MeanAp:0.000}, chance {chance:0.000}");
     }
 }
