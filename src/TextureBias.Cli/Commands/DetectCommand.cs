@@ -12,7 +12,7 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "Faster R-CNN weights (torchvision's fasterrcnn_resnet50_fpn .pth, or a detect-train checkpoint)", Required = true };
+        var weights = new Option<string>("--weights") { Description = "Faster R-CNN weights: a registered name (fasterrcnn_resnet50_fpn_coco, fetched on first use), torchvision's fasterrcnn_resnet50_fpn .pth, or a detect-train checkpoint", Required = true };
         var image = new Option<string>("--image") { Description = "The image", Required = true };
         var threshold = new Option<float>("--score-threshold") { Description = "Keep detections scoring at least this", DefaultValueFactory = _ => 0.5f };
         var output = new Option<string?>("--out") { Description = "PNG of the image with the boxes, class names and scores drawn" };
@@ -24,7 +24,7 @@ internal static class DetectCommand
         {
             weights, image, threshold, output, json, minSize, maxSize, device,
         };
-        PathOptions.Declare(inputFiles: [weights, image], outputFiles: [output, json]);
+        PathOptions.Declare(inputFiles: [image], outputFiles: [output, json]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(r.GetValue(weights)!, r.GetValue(image)!, r.GetValue(threshold),
             r.GetValue(output), r.GetValue(json), r.GetValue(minSize), r.GetValue(maxSize), r.GetValue(device))));
         return command;
@@ -35,6 +35,7 @@ internal static class DetectCommand
         if (!(threshold >= 0 && threshold <= 1)) throw new TextureBiasException("--score-threshold must be in [0, 1]");
         if (minSize < 1 || maxSize < minSize) throw new TextureBiasException("--min-size must be at least 1 and --max-size at least --min-size");
         var device = DeviceOption.Parse(deviceText);
+        weights = ZooAccess.Resolve(weights, TextureBias.Models.Zoo.WeightKind.Detector, CommandRunner.Cancellation);
         var image = ImageDecoder.Decode(imagePath);
         // The model keeps boxes scoring over 0.05 (torchvision's box_score_thresh), or over a lower --score-threshold.
         using var model = FasterRcnn.Load(weights, FasterRcnnOptions.Torchvision with

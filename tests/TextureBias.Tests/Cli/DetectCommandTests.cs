@@ -11,6 +11,28 @@ namespace TextureBias.Tests.Cli;
 public class DetectCommandTests : TempDirTest
 {
     [Fact]
+    public void RegisteredNamesOfTheWrongKindAreRefusedInOneLine()
+    {
+        string imagePath = Path.Combine(_dir, "scene.png");
+        TestImages.WritePng(imagePath, new RgbImage(8, 8, new byte[8 * 8 * 3]));
+        // A classifier's name is not a detector (refused before anything is downloaded) ...
+        CliRunner.AssertOneLineError(CliRunner.Run("detect", "--weights", "resnet50", "--image", imagePath),
+            "'resnet50' is classifier weights, not detector weights");
+        string devkit = Path.Combine(_dir, "VOCdevkit");
+        DetectionEvaluationTests.WriteDevkit(devkit);
+        CliRunner.AssertOneLineError(CliRunner.Run("detect-eval", "--weights", "bagnet33", "--voc", devkit, "--out", Path.Combine(_dir, "eval")),
+            "'bagnet33' is classifier weights, not detector weights");
+        // ... and the detector's name is not a classifier.
+        CliRunner.AssertOneLineError(CliRunner.Run("classify", "--weights", "fasterrcnn_resnet50_fpn_coco", imagePath),
+            "'fasterrcnn_resnet50_fpn_coco' is detector weights, not classifier weights");
+        // An unknown name lists the registered detectors.
+        var unknown = CliRunner.Run("detect", "--weights", "fasterrcnn_coco", "--image", imagePath);
+        CliRunner.AssertNoStackTrace(unknown);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no registered detector weights of that name (known: fasterrcnn_resnet50_fpn_coco)", unknown.Stderr);
+    }
+
+    [Fact]
     public void DetectWritesTheModelsBoxesAsJsonAndDrawsThem()
     {
         string weights = Path.Combine(_dir, "tiny.pth");
