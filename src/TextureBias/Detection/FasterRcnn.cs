@@ -152,6 +152,10 @@ public sealed class FasterRcnn : nn.Module
     /// Loads a detector from a weights file (PyTorch's formats, safetensors, our checkpoints, or a
     /// torchvision reference checkpoint whose "model" holds the state_dict), inferring the backbone depth,
     /// width and class count from the keys; <paramref name="options"/> supplies the rest.
+    /// A file in the key layout of torchvision before 0.13 (<c>rpn.head.conv.weight</c>,
+    /// <c>backbone.fpn.inner_blocks.{i}.weight</c>: how torchvision's published COCO weights are stored) is
+    /// run with FrozenBatchNorm eps 0, as torchvision runs those weights (<c>overwrite_eps(model, 0.0)</c>),
+    /// unless <paramref name="options"/> asks for an eps other than the default 1e-5.
     /// </summary>
     /// <exception cref="WeightFileException">The file is unreadable, not a Faster R-CNN, or does not fit (missing, unexpected or misshapen keys, in one line).</exception>
     public static FasterRcnn Load(string path, FasterRcnnOptions? options = null)
@@ -159,7 +163,11 @@ public sealed class FasterRcnn : nn.Module
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict.Where(kv => !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
             .ToDictionary(kv => UpgradeLegacyKey(kv.Key), kv => kv.Value);
-        var inferred = InferOptions(sd, options ?? FasterRcnnOptions.Torchvision, path, checkpoint.StoredElements);
+        options ??= FasterRcnnOptions.Torchvision;
+        bool legacyLayout = checkpoint.StateDict.Keys.Any(k => UpgradeLegacyKey(k) != k);
+        if (legacyLayout && options.FrozenBatchNormEps == FasterRcnnOptions.Torchvision.FrozenBatchNormEps)
+            options = options with { FrozenBatchNormEps = 0 };
+        var inferred = InferOptions(sd, options, path, checkpoint.StoredElements);
         var model = new FasterRcnn(inferred);
         try
         {
