@@ -36,8 +36,8 @@ internal static class DetectEvalCommand
         var output = new Option<string?>("--out") { Description = $"Output folder: {DetectionsFile} (written as the detector runs; an interrupted evaluation resumes) and {ResultsFile}. Required with --weights" };
         var force = new Option<bool>("--force") { Description = "Redo an evaluation whose --out folder already holds results" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of the table" };
-        var minSize = new Option<int>("--min-size") { Description = "Shorter side images are resized to (torchvision's min_size)", DefaultValueFactory = _ => 800 };
-        var maxSize = new Option<int>("--max-size") { Description = "Longest the longer side may become (torchvision's max_size)", DefaultValueFactory = _ => 1333 };
+        var minSize = new Option<int?>("--min-size") { Description = "Shorter side images are resized to (torchvision's min_size; default: the detect-train checkpoint's, else 800)" };
+        var maxSize = new Option<int?>("--max-size") { Description = "Longest the longer side may become (torchvision's max_size; default: the detect-train checkpoint's, else 1333)" };
         var device = DeviceOption.Create();
         var command = new Command("detect-eval", "Mean average precision of a detector (or of a detections file) on PASCAL VOC or COCO.")
         {
@@ -51,7 +51,11 @@ internal static class DetectEvalCommand
     }
 
     private sealed record Args(string? Weights, string? Detections, string? Voc, string Year, string Set, string? Metric, string? Coco,
-        string? Annotations, string? Out, bool Force, bool Json, int MinSize, int MaxSize, string? Device);
+        string? Annotations, string? Out, bool Force, bool Json, int? GivenMin, int? GivenMax, string? Device)
+    {
+        public int MinSize => GivenMin ?? FasterRcnnOptions.Torchvision.MinSize;
+        public int MaxSize => GivenMax ?? FasterRcnnOptions.Torchvision.MaxSize;
+    }
 
     private static int Run(Args a, CancellationToken cancel)
     {
@@ -97,8 +101,9 @@ internal static class DetectEvalCommand
         {
             source = a.Weights;
             string csv = Path.Combine(a.Out!, DetectionsFile);
-            PrepareRun(a.Out!, csv, weightsFile!, dataset.Name, a.MinSize, a.MaxSize, a.Force);
-            using var model = FasterRcnn.Load(weightsFile!, FasterRcnnOptions.Torchvision with { MinSize = a.MinSize, MaxSize = a.MaxSize });
+            using var model = FasterRcnn.Load(weightsFile!, FasterRcnnOptions.Torchvision with { MinSize = a.MinSize, MaxSize = a.MaxSize },
+                sizesFromFile: a.GivenMin is null && a.GivenMax is null);
+            PrepareRun(a.Out!, csv, weightsFile!, dataset.Name, model.Options.MinSize, model.Options.MaxSize, a.Force);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var summary = CommandRunner.WithProgress($"detect {dataset.Samples.Count} images", dataset.Samples.Count,
                 progress => DetectionEvaluation.Detect(model, dataset, csv, vocCoordinates: a.Voc is not null, device, Failure, progress, cancel));
