@@ -73,6 +73,36 @@ public class DetectCommandTests : TempDirTest
     }
 
     [Fact]
+    public void DetectRunsACheckpointAtTheSizesItWasTrainedAt()
+    {
+        // A detect-train checkpoint records its anchor and image sizes; without --min-size/--max-size detect uses them.
+        var tiny = DetectionEvaluationTests.Tiny with { AnchorSizes = new[] { 8, 16, 32, 64, 128 } };
+        string weights = Path.Combine(_dir, "checkpoint.pth");
+        using (var model = new FasterRcnn(tiny))
+            TextureBias.Models.Serialization.WeightFile.SaveTree(weights, new Dictionary<string, object?>
+            {
+                ["model"] = new TextureBias.Models.Serialization.LegacyTorchWriter.OrderedState(model.state_dict().Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList()),
+                [FasterRcnn.AnchorSizesKey] = "8,16,32,64,128", [FasterRcnn.MinSizeKey] = 64L, [FasterRcnn.MaxSizeKey] = 96L,
+            });
+        var px = new byte[56 * 44 * 3];
+        new Random(5).NextBytes(px);
+        var image = new RgbImage(56, 44, px);
+        string imagePath = Path.Combine(_dir, "scene.png"), json = Path.Combine(_dir, "boxes.json");
+        TestImages.WritePng(imagePath, image);
+        var r = CliRunner.Run("detect", "--weights", weights, "--image", imagePath, "--score-threshold", "0.045", "--json", json);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        // The same through the library, every size given.
+        using var reference = FasterRcnn.Load(weights, FasterRcnnOptions.Torchvision with { MinSize = 64, MaxSize = 96, AnchorSizes = tiny.AnchorSizes, BoxScoreThreshold = 0.045f });
+        Detections d;
+        using (no_grad()) d = reference.Detect([image.ToTensor()])[0];
+        var scores = d.Scores.data<float>().ToArray();
+        var written = JsonNode.Parse(File.ReadAllText(json))!["scores"]!.AsArray().Select(v => (float)v!).ToArray();
+        Assert.True(scores.Length > 0);
+        Assert.Equal(scores, written);
+    }
+
+    [Fact]
     public void DetectEvalRunsTheDetectorIntoItsFolder()
     {
         string weights = Path.Combine(_dir, "tiny.pth");
