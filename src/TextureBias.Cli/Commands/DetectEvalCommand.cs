@@ -25,7 +25,7 @@ internal static class DetectEvalCommand
 
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "Faster R-CNN weights to evaluate (torchvision's or a detect-train checkpoint)" };
+        var weights = new Option<string?>("--weights") { Description = "Faster R-CNN weights to evaluate: a registered name (fasterrcnn_resnet50_fpn_coco, fetched on first use), torchvision's .pth or a detect-train checkpoint" };
         var detections = new Option<string?>("--detections") { Description = "Score these detections instead: our CSV (image_id,class,score,x1,y1,x2,y2; VOC's 1-based coordinates for VOC), py-faster-rcnn's per-class files ('dir/comp4_det_test_{}.txt') or COCO's results JSON" };
         var voc = new Option<string?>("--voc") { Description = "VOCdevkit folder (holding VOC2007, ...)" };
         var year = new Option<string>("--year") { Description = "VOC year(s), comma-separated", DefaultValueFactory = _ => "2007" };
@@ -36,14 +36,14 @@ internal static class DetectEvalCommand
         var output = new Option<string?>("--out") { Description = $"Output folder: {DetectionsFile} (written as the detector runs; an interrupted evaluation resumes) and {ResultsFile}. Required with --weights" };
         var force = new Option<bool>("--force") { Description = "Redo an evaluation whose --out folder already holds results" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of the table" };
-        var minSize = new Option<int>("--min-size") { Description = "Shorter side images are resized to (torchvision's min_size)", DefaultValueFactory = _ => 800 };
-        var maxSize = new Option<int>("--max-size") { Description = "Longest the longer side may become (torchvision's max_size)", DefaultValueFactory = _ => 1333 };
+        var minSize = new Option<int?>("--min-size") { Description = "Shorter side images are resized to (torchvision's min_size; default: the detect-train checkpoint's, else 800)" };
+        var maxSize = new Option<int?>("--max-size") { Description = "Longest the longer side may become (torchvision's max_size; default: the detect-train checkpoint's, else 1333)" };
         var device = DeviceOption.Create();
         var command = new Command("detect-eval", "Mean average precision of a detector (or of a detections file) on PASCAL VOC or COCO.")
         {
             weights, detections, voc, year, set, metric, coco, annotations, output, force, json, minSize, maxSize, device,
         };
-        PathOptions.Declare(inputFiles: [weights, annotations], inputFolders: [voc, coco], outputFolders: [output]);
+        PathOptions.Declare(inputFiles: [annotations], inputFolders: [voc, coco], outputFolders: [output]);
         command.SetAction(r => CommandRunner.Run(cancel => Run(new Args(r.GetValue(weights), r.GetValue(detections), r.GetValue(voc),
             r.GetValue(year)!, r.GetValue(set)!, r.GetValue(metric), r.GetValue(coco), r.GetValue(annotations), r.GetValue(output),
             r.GetValue(force), r.GetValue(json), r.GetValue(minSize), r.GetValue(maxSize), r.GetValue(device)), cancel)));
@@ -51,7 +51,11 @@ internal static class DetectEvalCommand
     }
 
     private sealed record Args(string? Weights, string? Detections, string? Voc, string Year, string Set, string? Metric, string? Coco,
-        string? Annotations, string? Out, bool Force, bool Json, int MinSize, int MaxSize, string? Device);
+        string? Annotations, string? Out, bool Force, bool Json, int? GivenMin, int? GivenMax, string? Device)
+    {
+        public int MinSize => GivenMin ?? FasterRcnnOptions.Torchvision.MinSize;
+        public int MaxSize => GivenMax ?? FasterRcnnOptions.Torchvision.MaxSize;
+    }
 
     private static int Run(Args a, CancellationToken cancel)
     {
@@ -85,6 +89,7 @@ internal static class DetectEvalCommand
             throw new TextureBiasException($"{a.Out} already holds a finished evaluation ({ResultsFile}); --force to redo it");
 
         var device = a.Weights is null ? null : DeviceOption.Parse(a.Device);
+        string? weightsFile = a.Weights is null ? null : ZooAccess.Resolve(a.Weights, TextureBias.Models.Zoo.WeightKind.Detector, cancel);
         CocoAnnotations? cocoTruth = a.Annotations is null ? null : CocoAnnotations.Load(a.Annotations);
         var dataset = a.Voc is not null ? VocDataset.Load(a.Voc, years, a.Set) : CocoDataset.Load(a.Coco!, cocoTruth!, training: false);
 
@@ -96,8 +101,9 @@ internal static class DetectEvalCommand
         {
             source = a.Weights;
             string csv = Path.Combine(a.Out!, DetectionsFile);
-            PrepareRun(a.Out!, csv, a.Weights, dataset.Name, a.MinSize, a.MaxSize, a.Force);
-            using var model = FasterRcnn.Load(a.Weights, FasterRcnnOptions.Torchvision with { MinSize = a.MinSize, MaxSize = a.MaxSize });
+            using var model = FasterRcnn.Load(weightsFile!, FasterRcnnOptions.Torchvision with { MinSize = a.MinSize, MaxSize = a.MaxSize },
+                sizesFromFile: a.GivenMin is null && a.GivenMax is null);
+            PrepareRun(a.Out!, csv, weightsFile!, dataset.Name, model.Options.MinSize, model.Options.MaxSize, a.Force);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             var summary = CommandRunner.WithProgress($"detect {dataset.Samples.Count} images", dataset.Samples.Count,
                 progress => DetectionEvaluation.Detect(model, dataset, csv, vocCoordinates: a.Voc is not null, device, Failure, progress, cancel));

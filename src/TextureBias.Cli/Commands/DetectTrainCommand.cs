@@ -33,6 +33,9 @@ internal static class DetectTrainCommand
         var trainable = new Option<int>("--trainable-layers") { DefaultValueFactory = _ => m.TrainableBackboneLayers, Description = "Backbone stages that train, from layer4 down (0–5; the others and every batch norm stay frozen)" };
         var minSize = new Option<int>("--min-size") { DefaultValueFactory = _ => m.MinSize, Description = "Images are resized so that their shorter side is this…" };
         var maxSize = new Option<int>("--max-size") { DefaultValueFactory = _ => m.MaxSize, Description = "…unless their longer side would exceed this" };
+        var fpnChannels = new Option<int>("--fpn-channels") { DefaultValueFactory = _ => m.FpnChannels, Description = "Channels of the FPN's outputs (smaller: a smaller, faster detector)" };
+        var representation = new Option<int>("--representation-size") { DefaultValueFactory = _ => m.RepresentationSize, Description = "Width of the box head's two fully connected layers" };
+        var anchors = new Option<string>("--anchor-sizes") { DefaultValueFactory = _ => string.Join(",", m.AnchorSizes), Description = "Anchor sizes in pixels, one per FPN level (five; recorded in the checkpoint for detect and detect-eval)" };
         var workers = new Option<int>("--workers") { DefaultValueFactory = _ => 0, Description = "Image decoding threads (0: one per core)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the new layers' initialisation, data order, flips and the RPN's and box head's sampling" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint (also after Ctrl-C), with the same settings (--epochs may grow)" };
@@ -40,14 +43,18 @@ internal static class DetectTrainCommand
         var device = DeviceOption.Create();
         var command = new Command("detect-train", "Train a Faster R-CNN (ResNet-FPN) on PASCAL VOC or COCO with torchvision's detection reference recipe, the backbone from a classification checkpoint.")
         {
-            backbone, voc, years, set, coco, annotations, outDir, epochs, batch, lr, momentum, wd, steps, gamma, warmup, trainable, minSize, maxSize, workers, seed, resume, overwrite, device,
+            backbone, voc, years, set, coco, annotations, outDir, epochs, batch, lr, momentum, wd, steps, gamma, warmup, trainable, minSize, maxSize, fpnChannels, representation, anchors, workers, seed, resume, overwrite, device,
         };
         PathOptions.Declare(inputFolders: [voc, coco], inputFiles: [annotations], outputFolders: [outDir]);
         command.SetAction(r => CommandRunner.Run(cancel =>
         {
             var options = new DetectionTrainingOptions
             {
-                Model = m with { TrainableBackboneLayers = r.GetValue(trainable), MinSize = r.GetValue(minSize), MaxSize = r.GetValue(maxSize) },
+                Model = m with
+                {
+                    TrainableBackboneLayers = r.GetValue(trainable), MinSize = r.GetValue(minSize), MaxSize = r.GetValue(maxSize),
+                    FpnChannels = r.GetValue(fpnChannels), RepresentationSize = r.GetValue(representation), AnchorSizes = AnchorSizes(r.GetValue(anchors)!),
+                },
                 Epochs = r.GetValue(epochs), Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), Momentum = r.GetValue(momentum), WeightDecay = r.GetValue(wd),
                 LearningRateSteps = CommandRunner.Counts(r.GetValue(steps)!, "--lr-steps", "epochs"), LearningRateGamma = r.GetValue(gamma),
                 WarmupIterations = r.GetValue(warmup), Workers = r.GetValue(workers), Seed = r.GetValue(seed), Overwrite = r.GetValue(overwrite),
@@ -101,6 +108,17 @@ internal static class DetectTrainCommand
     internal static string Describe(DetectionTrainingProgress p) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.000} (cls {p.Losses["loss_classifier"]:0.000} box {p.Losses["loss_box_reg"]:0.000} " +
         $"obj {p.Losses["loss_objectness"]:0.000} rpn {p.Losses["loss_rpn_box_reg"]:0.000}) lr {p.LearningRate:G3}");
+
+    /// <summary>--anchor-sizes: five positive whole numbers, comma-separated.</summary>
+    internal static int[] AnchorSizes(string text)
+    {
+        int n = FasterRcnnOptions.Torchvision.AnchorSizes.Count;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : -1).ToArray();
+        if (sizes.Length != n || sizes.Any(v => v < 1))
+            throw new TextureBiasException($"--anchor-sizes '{text}' must be {n} positive whole numbers of pixels, one per FPN level (e.g. {string.Join(",", FasterRcnnOptions.Torchvision.AnchorSizes)})");
+        return sizes;
+    }
 
     /// <summary>The training data: VOC years and image set, or a COCO image folder and annotation file.</summary>
     private static DetectionDataset Dataset(string? voc, string years, string set, string? coco, string? annotations)

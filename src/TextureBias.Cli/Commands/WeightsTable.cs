@@ -45,6 +45,7 @@ internal static class WeightsTable
         if (p?.Top1 is not null) rows.Add(("top-1", Percent(p.Top1, "0.0#")));
         if (p?.Top5 is not null) rows.Add(("top-5", Percent(p.Top5, "0.0#")));
         if (p?.ShapeBias is not null) rows.Add(("shape bias", Percent(p.ShapeBias, "0.0#")));
+        if (p?.BoxAp is not null) rows.Add(("box AP", Percent(p.BoxAp, "0.0#") + " (COCO val2017, IoU 0.50:0.95)"));
         if (p?.Source is not null) rows.Add(("results from", p.Source));
         rows.Add(("file", w.File));
         rows.Add(("size", w.Size is { } size ? $"{ByteSize.Format(size)} ({size} bytes)" : w.MaxSize is { } bound ? $"at most {ByteSize.Format(bound)} ({bound} bytes; exact size not registered)" : "-"));
@@ -95,6 +96,7 @@ internal static class WeightsTable
     private static string Arch(PretrainedWeights w) => w.Architecture ?? w.Kind switch
     {
         WeightKind.AdaInEncoder => "AdaIN enc",
+        WeightKind.Detector => "detector",
         _ => "AdaIN dec",
     };
 

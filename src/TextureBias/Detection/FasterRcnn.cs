@@ -152,14 +152,26 @@ public sealed class FasterRcnn : nn.Module
     /// Loads a detector from a weights file (PyTorch's formats, safetensors, our checkpoints, or a
     /// torchvision reference checkpoint whose "model" holds the state_dict), inferring the backbone depth,
     /// width and class count from the keys; <paramref name="options"/> supplies the rest.
+    /// A file in the key layout of torchvision before 0.13 (<c>rpn.head.conv.weight</c>,
+    /// <c>backbone.fpn.inner_blocks.{i}.weight</c>: how torchvision's published COCO weights are stored) is
+    /// run with FrozenBatchNorm eps 0, as torchvision runs those weights (<c>overwrite_eps(model, 0.0)</c>),
+    /// unless <paramref name="options"/> asks for an eps other than the default 1e-5.
+    /// A checkpoint of <c>detect-train</c> records what the shapes cannot tell: its anchor sizes
+    /// (<see cref="AnchorSizesKey"/>) are always used, its image sizes (<see cref="MinSizeKey"/>, <see cref="MaxSizeKey"/>)
+    /// when <paramref name="sizesFromFile"/> is true (else <paramref name="options"/>' sizes).
     /// </summary>
     /// <exception cref="WeightFileException">The file is unreadable, not a Faster R-CNN, or does not fit (missing, unexpected or misshapen keys, in one line).</exception>
-    public static FasterRcnn Load(string path, FasterRcnnOptions? options = null)
+    public static FasterRcnn Load(string path, FasterRcnnOptions? options = null, bool sizesFromFile = false)
     {
         using var checkpoint = WeightFile.Read(path);
         var sd = checkpoint.StateDict.Where(kv => !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
             .ToDictionary(kv => UpgradeLegacyKey(kv.Key), kv => kv.Value);
-        var inferred = InferOptions(sd, options ?? FasterRcnnOptions.Torchvision, path, checkpoint.StoredElements);
+        options ??= FasterRcnnOptions.Torchvision;
+        options = Recorded(checkpoint.Metadata, options, sizesFromFile, path);
+        bool legacyLayout = checkpoint.StateDict.Keys.Any(k => UpgradeLegacyKey(k) != k);
+        if (legacyLayout && options.FrozenBatchNormEps == FasterRcnnOptions.Torchvision.FrozenBatchNormEps)
+            options = options with { FrozenBatchNormEps = 0 };
+        var inferred = InferOptions(sd, options, path, checkpoint.StoredElements);
         var model = new FasterRcnn(inferred);
         try
         {
@@ -172,6 +184,31 @@ public sealed class FasterRcnn : nn.Module
         }
         model.eval();
         return model;
+    }
+
+    /// <summary>The checkpoint key of the anchor sizes a detector was trained with, one per FPN level ("32,64,128,256,512").</summary>
+    public const string AnchorSizesKey = "texturebias_anchor_sizes";
+
+    /// <summary>The checkpoint key of the shorter image side a detector was trained with.</summary>
+    public const string MinSizeKey = "texturebias_min_size";
+
+    /// <summary>The checkpoint key of the longest image side a detector was trained with.</summary>
+    public const string MaxSizeKey = "texturebias_max_size";
+
+    /// <summary><paramref name="options"/> with the anchor sizes (and, if asked, image sizes) a checkpoint records.</summary>
+    private static FasterRcnnOptions Recorded(IReadOnlyDictionary<string, object?> metadata, FasterRcnnOptions options, bool sizes, string path)
+    {
+        if (metadata.GetValueOrDefault(AnchorSizesKey) is string text)
+        {
+            var parts = text.Split(',', StringSplitOptions.TrimEntries);
+            var anchors = parts.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) && v > 0 ? v : -1).ToArray();
+            if (anchors.Length != options.AnchorSizes.Count || anchors.Any(a => a < 1))
+                throw new WeightFileException(path, $"{AnchorSizesKey} '{text}' is not {options.AnchorSizes.Count} positive sizes");
+            options = options with { AnchorSizes = anchors };
+        }
+        if (sizes && metadata.GetValueOrDefault(MinSizeKey) is long min && metadata.GetValueOrDefault(MaxSizeKey) is long max && min >= 1 && max >= min && max <= int.MaxValue)
+            options = options with { MinSize = (int)min, MaxSize = (int)max };
+        return options;
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ public class DetectTrainCommandTests : TempDirTest
         string backbone = Path.Combine(_dir, "resnet18.pth");
         ModelWeights.Save(resnet, backbone);
         string[] Train(params string[] extra) => new[] { "detect-train", "--backbone", backbone, "--voc", devkit, "--out", run, "--epochs", "1", "--batch", "2",
-            "--min-size", "64", "--max-size", "96", "--device", "cpu", "--workers", "2" }.Concat(extra).ToArray();
+            "--min-size", "64", "--max-size", "96", "--device", "cpu", "--workers", "2",
+            "--fpn-channels", "16", "--representation-size", "32", "--anchor-sizes", "8,16,32,64,128" }.Concat(extra).ToArray(); // a small detector: seconds
         var first = CliRunner.Run(Train());
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.StartsWith("epoch 1: lr ", first.Stdout);
@@ -64,5 +65,34 @@ public class DetectTrainCommandTests : TempDirTest
         Assert.Equal(bytes, File.ReadAllBytes(checkpoint));
         CliRunner.AssertOneLineError(CliRunner.Run(Train("--resume", "--force")),
             "--resume continues the run in the output folder and --overwrite deletes it: give one of them");
+        // The sizes are the run's: a resumed run refuses others.
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--resume").Select(a => a == "8,16,32,64,128" ? "16,32,64,128,256" : a).ToArray()),
+            $"{checkpoint}: the run was trained with --anchor-sizes 8,16,32,64,128, not 16,32,64,128,256; give the same settings to continue it (only --epochs may change), or --overwrite to start afresh");
+        Assert.Equal(bytes, File.ReadAllBytes(checkpoint));
+
+        // What the shapes cannot tell is in the checkpoint: detect and detect-eval load the detector as it was trained.
+        using var trained = TextureBias.Detection.FasterRcnn.Load(checkpoint, sizesFromFile: true);
+        Assert.Equal(new[] { 8, 16, 32, 64, 128 }, trained.Options.AnchorSizes);
+        Assert.Equal((64, 96, 16, 32), (trained.Options.MinSize, trained.Options.MaxSize, trained.Options.FpnChannels, trained.Options.RepresentationSize));
+        using var sized = TextureBias.Detection.FasterRcnn.Load(checkpoint, TextureBias.Detection.FasterRcnnOptions.Torchvision with { MinSize = 100, MaxSize = 200 });
+        Assert.Equal((100, 200), (sized.Options.MinSize, sized.Options.MaxSize)); // sizes given win
+        Assert.Equal(new[] { 8, 16, 32, 64, 128 }, sized.Options.AnchorSizes);
+    }
+
+    [Fact]
+    public void Bad_detector_sizes_are_one_line()
+    {
+        string devkit = Devkit(2), run = Path.Combine(_dir, "run");
+        using var resnet = ResNet.ResNet18(10, 8);
+        string backbone = Path.Combine(_dir, "resnet18.pth");
+        ModelWeights.Save(resnet, backbone);
+        string[] Train(params string[] extra) => new[] { "detect-train", "--backbone", backbone, "--voc", devkit, "--out", run }.Concat(extra).ToArray();
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--anchor-sizes", "8,16,32")),
+            "--anchor-sizes '8,16,32' must be 5 positive whole numbers of pixels, one per FPN level (e.g. 32,64,128,256,512)");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--anchor-sizes", "8,16,0,64,128")),
+            "--anchor-sizes '8,16,0,64,128' must be 5 positive whole numbers of pixels, one per FPN level (e.g. 32,64,128,256,512)");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--fpn-channels", "0")), "--fpn-channels must be positive, not 0");
+        CliRunner.AssertOneLineError(CliRunner.Run(Train("--representation-size", "-3")), "--representation-size must be positive, not -3");
+        Assert.False(Directory.Exists(run));
     }
 }

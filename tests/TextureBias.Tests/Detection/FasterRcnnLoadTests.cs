@@ -78,6 +78,57 @@ public class FasterRcnnLoadTests : TempDirTest
         Assert.DoesNotContain(loaded.state_dict().Keys, k => k.EndsWith("num_batches_tracked", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// torchvision runs its published COCO weights (stored in the pre-0.13 key layout) with FrozenBatchNorm eps 0:
+    /// such a file loads with eps 0 unless another eps is asked for; a file in today's layout keeps the default 1e-5.
+    /// </summary>
+    [Fact]
+    public void LegacyLayoutFilesRunWithFrozenBatchNormEpsZero()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        using var model = new FasterRcnn(Tiny);
+        using (no_grad())
+            foreach (var (name, buffer) in model.named_buffers())
+                if (name.EndsWith("running_var", StringComparison.Ordinal)) buffer.uniform_(0.5, 1.5); // eps 1e-5 changes each scale by ~5e-6, far above float rounding
+        string modern = Path.Combine(_dir, "modern.pth"), legacy = Path.Combine(_dir, "legacy.pth");
+        model.Save(modern);
+        var sd = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var key in sd.Keys.Where(k => k.StartsWith("backbone.fpn.", StringComparison.Ordinal) || k.StartsWith("rpn.head.conv.", StringComparison.Ordinal)).ToList())
+        {
+            string old = key.StartsWith("rpn.", StringComparison.Ordinal)
+                ? key.Replace("head.conv.0.0.", "head.conv.")
+                : System.Text.RegularExpressions.Regex.Replace(key, @"\.(\d+)\.0\.(weight|bias)$", ".$1.$2");
+            sd[old] = sd[key];
+            sd.Remove(key);
+        }
+        Assert.Contains("rpn.head.conv.weight", sd.Keys);
+        WeightFile.Save(legacy, sd);
+
+        using var fromLegacy = FasterRcnn.Load(legacy, Tiny);
+        using var epsZero = FasterRcnn.Load(modern, Tiny with { FrozenBatchNormEps = 0 });
+        using var epsDefault = FasterRcnn.Load(modern, Tiny);
+        using var asked = FasterRcnn.Load(legacy, Tiny with { FrozenBatchNormEps = 1e-3 });
+        Assert.Equal(0, fromLegacy.Options.FrozenBatchNormEps);
+        Assert.Equal(1e-5, epsDefault.Options.FrozenBatchNormEps);
+        Assert.Equal(1e-3, asked.Options.FrozenBatchNormEps);
+
+        var images = new[] { rand(3, 60, 80) };
+        Detections legacyOut, zeroOut, defaultOut;
+        using (no_grad())
+        {
+            legacyOut = fromLegacy.Detect(images)[0];
+            zeroOut = epsZero.Detect(images)[0];
+            defaultOut = epsDefault.Detect(images)[0];
+        }
+        Assert.True(legacyOut.Scores.shape[0] > 0);
+        Assert.Equal(legacyOut.Boxes.shape, zeroOut.Boxes.shape);
+        Assert.True(legacyOut.Boxes.allclose(zeroOut.Boxes, rtol: 0, atol: 0));
+        Assert.True(legacyOut.Scores.allclose(zeroOut.Scores, rtol: 0, atol: 0));
+        bool same = legacyOut.Scores.shape[0] == defaultOut.Scores.shape[0] && legacyOut.Scores.allclose(defaultOut.Scores, rtol: 0, atol: 0);
+        Assert.False(same, "eps 0 and eps 1e-5 gave the same detections");
+    }
+
     [Fact]
     public void AMismatchedFileGivesOneLineNamingTheFileAndKeys()
     {

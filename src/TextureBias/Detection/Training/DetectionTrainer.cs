@@ -237,6 +237,10 @@ public static class DetectionTrainer
         if (!(o.FlipProbability >= 0 && o.FlipProbability <= 1)) throw new TextureBiasException($"the flip probability must lie in [0, 1], not {o.FlipProbability}");
         if (o.Model.TrainableBackboneLayers is < 0 or > 5) throw new TextureBiasException($"--trainable-layers must lie in 0..5, not {o.Model.TrainableBackboneLayers}");
         if (o.Model.MinSize < 1 || o.Model.MaxSize < o.Model.MinSize) throw new TextureBiasException($"--min-size must be positive and at most --max-size ({o.Model.MinSize}, {o.Model.MaxSize})");
+        if (o.Model.FpnChannels < 1) throw new TextureBiasException($"--fpn-channels must be positive, not {o.Model.FpnChannels}");
+        if (o.Model.RepresentationSize < 1) throw new TextureBiasException($"--representation-size must be positive, not {o.Model.RepresentationSize}");
+        if (o.Model.AnchorSizes.Count != FasterRcnnOptions.Torchvision.AnchorSizes.Count || o.Model.AnchorSizes.Any(a => a < 1))
+            throw new TextureBiasException($"--anchor-sizes must be {FasterRcnnOptions.Torchvision.AnchorSizes.Count} positive sizes, one per FPN level, not {string.Join(",", o.Model.AnchorSizes)}");
     }
 
     /// <summary>The run's settings, written as the checkpoint's <c>args</c> (and compared when a run is resumed).</summary>
@@ -251,6 +255,8 @@ public static class DetectionTrainer
         ["min_size"] = (long)m.MinSize,
         ["max_size"] = (long)m.MaxSize,
         ["fpn_channels"] = (long)m.FpnChannels,
+        ["representation_size"] = (long)m.RepresentationSize,
+        ["anchor_sizes"] = m.AnchorSizes.Select(a => (object?)(long)a).ToList(),
         ["epochs"] = (long)o.Epochs,
         ["batch_size"] = (long)o.Batch,
         ["lr"] = o.BaseLearningRate,
@@ -271,7 +277,7 @@ public static class DetectionTrainer
         ("batch_size", "--batch"), ("lr", "--lr"), ("momentum", "--momentum"), ("weight_decay", "--wd"), ("lr_steps", "--lr-steps"), ("lr_gamma", "--lr-gamma"),
         ("warmup_iterations", "--warmup-iterations"), ("warmup_factor", "warm-up factor"), ("aspect_ratio_group_factor", "aspect-ratio group factor"),
         ("flip_probability", "flip probability"), ("seed", "--seed"), ("trainable_backbone_layers", "--trainable-layers"), ("min_size", "--min-size"),
-        ("max_size", "--max-size"), ("fpn_channels", "FPN channels"),
+        ("max_size", "--max-size"), ("fpn_channels", "--fpn-channels"), ("representation_size", "--representation-size"), ("anchor_sizes", "--anchor-sizes"),
     };
 
     private static void CheckSame(string path, IReadOnlyDictionary<string, object?> recorded, Dictionary<string, object?> now, IReadOnlyList<string> classes, IReadOnlyList<string>? recordedClasses)
@@ -326,6 +332,9 @@ public static class DetectionTrainer
             ["args"] = settings,
             ["epoch"] = (long)nextEpoch - 1,
             [ClassesKey] = classes.Select(c => (object?)c).ToList(),
+            [FasterRcnn.AnchorSizesKey] = string.Join(",", model.Options.AnchorSizes.Select(a => a.ToString(CultureInfo.InvariantCulture))),
+            [FasterRcnn.MinSizeKey] = (long)model.Options.MinSize,
+            [FasterRcnn.MaxSizeKey] = (long)model.Options.MaxSize,
             [NextEpochKey] = (long)nextEpoch,
             [NextStepKey] = (long)nextStep,
             [SumsKey] = sums.Select(v => (object?)v).ToList(),

@@ -207,11 +207,12 @@ public sealed class ModelZoo : IDisposable
         if (http.IsValueCreated) http.Value.Dispose();
     }
 
-    /// <summary>"classifier weights", "AdaIN encoder (vgg_normalised)", ...</summary>
+    /// <summary>"classifier weights", "detector weights", "AdaIN encoder (--vgg)", ...</summary>
     public static string Describe(WeightKind kind) => kind switch
     {
         WeightKind.Classifier => "classifier weights",
         WeightKind.AdaInEncoder => "AdaIN encoder (--vgg)",
+        WeightKind.Detector => "detector weights",
         _ => "AdaIN decoder (--decoder)",
     };
 

@@ -7,7 +7,7 @@ namespace TextureBias.Models.Zoo;
 /// check it, what it is and what it scores.
 /// </summary>
 /// <param name="Name">The name users type (<c>--weights bagnet33</c>).</param>
-/// <param name="Kind">Classifier, AdaIN encoder or AdaIN decoder.</param>
+/// <param name="Kind">Classifier, detector, AdaIN encoder or AdaIN decoder.</param>
 /// <param name="Architecture">For classifiers, the architecture (<see cref="Architectures.Names"/>).</param>
 /// <param name="File">The file's name, as published; it is also its name in the caches.</param>
 /// <param name="Urls">Where to download it (https only), the original first, then mirrors.</param>

@@ -15,4 +15,7 @@ public enum WeightKind
     /// <summary>The AdaIN decoder, pytorch-AdaIN's <c>decoder.pth</c> (<c>--decoder</c>).</summary>
     [JsonStringEnumMemberName("adain-decoder")]
     AdaInDecoder,
+
+    /// <summary>An object detector (<c>detect --weights</c>, <c>detect-eval --weights</c>): torchvision's Faster R-CNN layout.</summary>
+    Detector,
 }

@@ -328,6 +328,8 @@ public sealed class ModelZooTests : ZooTest
         Assert.Equal(Path.Combine(cache, file), zoo.Resolve("tiny", WeightKind.Classifier));
         var wrongKind = Assert.Throws<TextureBiasException>(() => zoo.Resolve("tiny", WeightKind.AdaInDecoder));
         Assert.Contains("not an AdaIN decoder", wrongKind.Message);
+        var notADetector = Assert.Throws<TextureBiasException>(() => zoo.Resolve("tiny", WeightKind.Detector));
+        Assert.Equal("'tiny' is classifier weights, not detector weights", notADetector.Message);
         var unknown = Assert.Throws<TextureBiasException>(() => zoo.Resolve("tinny", WeightKind.Classifier));
         Assert.Contains("no such file", unknown.Message);
         Assert.Contains("tiny", unknown.Message);

@@ -15,6 +15,7 @@ public class WeightRegistryTests
             "bagnet9", "bagnet17", "bagnet33", "resnet50", "vgg16", "resnet101", "resnet152", "vgg19", "vgg16_bn", "vgg19_bn",
             "densenet121", "densenet161", "densenet169", "densenet201", "googlenet", "resnet50_trained_on_SIN", "resnet50_trained_on_SIN_and_IN",
             "resnet50_trained_on_SIN_and_IN_then_finetuned_on_IN", "vgg16_trained_on_SIN", "alexnet_trained_on_SIN", "vgg_normalised", "decoder",
+            "fasterrcnn_resnet50_fpn_coco",
         };
         Assert.Equal(expected, registry.Entries.Select(e => e.Name));
         foreach (var e in registry.Entries)
@@ -33,6 +34,10 @@ public class WeightRegistryTests
         Assert.Equal(WeightKind.AdaInDecoder, registry.Get("decoder").Kind);
         Assert.Equal(81.37, registry.Get("resnet50_trained_on_SIN").Published!.ShapeBias);
         Assert.Equal(64, registry.Get("resnet50").Sha256!.Length);
+        var detector = registry.Get("fasterrcnn_resnet50_fpn_coco");
+        Assert.Equal(WeightKind.Detector, detector.Kind);
+        Assert.Equal("258fb6c6", detector.ExpectedHash);
+        Assert.Equal(37.0, detector.Published!.BoxAp);
     }
 
     [Theory]
@@ -126,6 +131,7 @@ public class WeightRegistryTests
             {
                 WeightKind.Classifier => Architectures.Create(e.Architecture!, 1000),
                 WeightKind.AdaInEncoder => new TextureBias.Style.VggEncoder(),
+                WeightKind.Detector => new TextureBias.Detection.FasterRcnn(TextureBias.Detection.FasterRcnnOptions.Torchvision),
                 _ => new TextureBias.Style.AdaInDecoder(),
             };
             long values = model.parameters().Sum(p => p.numel()) + model.buffers().Sum(b => b.numel());
