@@ -14,43 +14,43 @@ public sealed record DetectionDemoOptions
     public static DetectionDemoOptions Full { get; } = new();
 
     /// <summary>A smaller, shorter section with the same stages (<c>--quick</c>).</summary>
-    public static DetectionDemoOptions Quick { get; } = new() { Name = "quick", TrainScenes = 80, TestScenes = 30, Epochs = 2, LearningRateSteps = new[] { 1 }, WarmupIterations = 10 };
+    public static DetectionDemoOptions Quick { get; } = new() { Name = "quick", TrainScenes = 96, TestScenes = 32, Epochs = 6, LearningRateSteps = new[] { 5 }, WarmupIterations = 20 };
 
     /// <summary>A name recorded with the results ("full" or "quick").</summary>
     public string Name { get; init; } = "full";
 
     /// <summary>Canvas side of the scenes in pixels (also the detector's min and max size: no resizing).</summary>
-    public int SceneSize { get; init; } = 128;
+    public int SceneSize { get; init; } = 96;
 
     /// <summary>Scenes in the trainval set.</summary>
-    public int TrainScenes { get; init; } = 160;
+    public int TrainScenes { get; init; } = 192;
 
     /// <summary>Scenes in the test set.</summary>
-    public int TestScenes { get; init; } = 40;
+    public int TestScenes { get; init; } = 48;
 
     /// <summary>Fewest objects per scene.</summary>
-    public int MinObjects { get; init; } = 2;
+    public int MinObjects { get; init; } = 1;
 
     /// <summary>Most objects per scene.</summary>
-    public int MaxObjects { get; init; } = 4;
+    public int MaxObjects { get; init; } = 3;
 
     /// <summary>Train a third detector from a randomly initialised ResNet-18 as a baseline (off by default: it costs a third more time; the chance level is always reported).</summary>
     public bool RandomBaseline { get; init; }
 
     /// <summary>Training epochs of each detector.</summary>
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = 8;
 
     /// <summary>Images per step.</summary>
     public int Batch { get; init; } = 4;
 
     /// <summary>Initial learning rate (torchvision's recipe would give 0.02 × 4 / 16 = 0.005; a small detector trained briefly takes more).</summary>
-    public double LearningRate { get; init; } = 0.02;
+    public double LearningRate { get; init; } = 0.01;
 
     /// <summary>Epochs (0-based) from which the learning rate is a tenth.</summary>
-    public IReadOnlyList<int> LearningRateSteps { get; init; } = new[] { 2 };
+    public IReadOnlyList<int> LearningRateSteps { get; init; } = new[] { 6 };
 
     /// <summary>Warm-up steps at the start of the first epoch.</summary>
-    public int WarmupIterations { get; init; } = 20;
+    public int WarmupIterations { get; init; } = 40;
 
     /// <summary>Channels of every FPN level.</summary>
     public int FpnChannels { get; init; } = 32;
@@ -69,8 +69,8 @@ public sealed record DetectionDemoOptions
     {
         Backbone = "resnet18", BackboneWidth = 16, NumClasses = DetectionScenes.ClassNames.Count, TrainableBackboneLayers = TrainableBackboneLayers,
         FpnChannels = FpnChannels, MinSize = SceneSize, MaxSize = SceneSize, AnchorSizes = AnchorSizes,
-        RpnPreNmsTopNTrain = 600, RpnPostNmsTopNTrain = 300, RpnPreNmsTopNTest = 300, RpnPostNmsTopNTest = 150,
-        RpnBatchSizePerImage = 128, BoxBatchSizePerImage = 128, RepresentationSize = RepresentationSize, BoxDetectionsPerImage = 50,
+        RpnPreNmsTopNTrain = 300, RpnPostNmsTopNTrain = 150, RpnPreNmsTopNTest = 150, RpnPostNmsTopNTest = 75,
+        RpnBatchSizePerImage = 64, BoxBatchSizePerImage = 64, RepresentationSize = RepresentationSize, BoxDetectionsPerImage = 50,
     };
 
     /// <summary>Checks that the settings make a run possible.</summary>
