@@ -65,7 +65,7 @@ public class ScalarSafetyTests
         };
         var fc7 = model.named_parameters().First(p => p.name.EndsWith("box_head.fc7.weight", StringComparison.Ordinal)).parameter;
         var before = fc7.detach().clone();
-        const int Steps = 6;
+        const int Steps = 4;
         int trained = 0, detected = 0;
         UnderGarbageCollectionChurn(() =>
         {
