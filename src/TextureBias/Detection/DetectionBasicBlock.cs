@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -32,6 +33,6 @@ internal sealed class DetectionBasicBlock : nn.Module<Tensor, Tensor>
         var o = functional.relu(bn1.forward(conv1.forward(x)));
         o = bn2.forward(conv2.forward(o));
         var identity = downsample is null ? x : downsample.forward(x);
-        return functional.relu(o + identity).MoveToOuterDisposeScope();
+        return functional.relu(o.Plus(identity)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -40,6 +41,6 @@ internal sealed class DetectionBottleneck : nn.Module<Tensor, Tensor>
         o = functional.relu(bn2.forward(conv2.forward(o)));
         o = bn3.forward(conv3.forward(o));
         var identity = downsample is null ? x : downsample.forward(x);
-        return functional.relu(o + identity).MoveToOuterDisposeScope();
+        return functional.relu(o.Plus(identity)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -44,7 +45,7 @@ internal sealed class FeaturePyramidNetwork : nn.Module<IReadOnlyList<Tensor>, I
         {
             var lateral = inner_blocks[idx].forward(x[idx]);
             var topDown = functional.interpolate(lastInner, size: new[] { lateral.shape[2], lateral.shape[3] }, mode: InterpolationMode.Nearest);
-            lastInner = lateral + topDown;
+            lastInner = lateral.Plus(topDown);
             results.Insert(0, layer_blocks[idx].forward(lastInner));
         }
         results.Add(functional.max_pool2d(results[^1], 1, 2, 0));

@@ -1,3 +1,4 @@
+using TextureBias.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,8 +33,8 @@ internal sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
         var rv = get_buffer("running_var")!.reshape(1, -1, 1, 1);
         var rm = get_buffer("running_mean")!.reshape(1, -1, 1, 1);
         using var eps = Eps.ToScalar();
-        var scale = w * (rv + eps).rsqrt();
+        var scale = w * rv.add(eps, SafeScalars.One).rsqrt(); // not rv + eps: its implicit alpha 1 is a collectable Scalar
         var bias = b - rm * scale;
-        return (x * scale + bias).MoveToOuterDisposeScope();
+        return (x * scale).Plus(bias).MoveToOuterDisposeScope();
     }
 }

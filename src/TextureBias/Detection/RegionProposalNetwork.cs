@@ -135,7 +135,7 @@ internal sealed class RegionProposalNetwork : nn.Module
             long k = Math.Min(PreNmsTopN, count);
             var idx = ob.topk((int)k, 1).indexes;
             using (var off = offset.ToScalar())
-                topIdx.Add(idx.add(off));
+                topIdx.Add(idx.add(off, SafeScalars.One));
             using (var lv = ((long)l).ToScalar())
                 levelOfTop.Add(torch.full(idx.shape, lv, dtype: ScalarType.Int64, device: device));
             offset += count;

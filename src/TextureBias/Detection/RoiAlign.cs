@@ -70,8 +70,9 @@ public static class RoiAlign
         long maxGridH, maxGridW;
         if (samplingRatio > 0)
         {
-            gridH = torch.full(new[] { k }, samplingRatio, dtype: r.dtype, device: r.device);
-            gridW = torch.full(new[] { k }, samplingRatio, dtype: r.dtype, device: r.device);
+            using var ratio = samplingRatio.ToScalar();
+            gridH = torch.full(new[] { k }, ratio, dtype: r.dtype, device: r.device);
+            gridW = torch.full(new[] { k }, ratio, dtype: r.dtype, device: r.device);
             maxGridH = maxGridW = samplingRatio;
         }
         else
@@ -131,7 +132,8 @@ public static class RoiAlign
             if (b.dim() != 2 || b.shape[1] != 4)
                 throw new ArgumentException($"RoIAlign boxes of image {i} must be [L, 4], got [{string.Join(", ", b.shape)}]");
             var bd = b.detach().to(features.dtype, features.device);
-            var index = torch.full(new[] { b.shape[0], 1L }, i, dtype: features.dtype, device: features.device);
+            using var imageIndex = i.ToScalar();
+            var index = torch.full(new[] { b.shape[0], 1L }, imageIndex, dtype: features.dtype, device: features.device);
             parts.Add(torch.cat(new[] { index, bd }, 1));
         }
         var rois = parts.Count == 0 ? torch.zeros(0, 5, dtype: features.dtype, device: features.device) : torch.cat(parts.ToArray(), 0);
