@@ -143,7 +143,7 @@ public sealed class GoogLeNet : ImageClassifier
         {
             using var scale = (std[c] / 0.5).ToScalar();
             using var shift = ((mean[c] - 0.5) / 0.5).ToScalar();
-            channels[c] = x.select(1, c).unsqueeze(1).mul(scale).add(shift);
+            channels[c] = x.select(1, c).unsqueeze(1).mul(scale).add(shift, SafeScalars.One); // an explicit alpha: the implicit 1 is a Scalar the GC may free mid-call
         }
         return cat(channels, 1);
     }

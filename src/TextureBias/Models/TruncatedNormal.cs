@@ -21,7 +21,7 @@ public static class TruncatedNormal
         tensor.uniform_(2 * l - 1, 2 * u - 1, generator);
         tensor.erfinv_();
         using (var scale = (std * Math.Sqrt(2)).ToScalar()) tensor.mul_(scale);
-        using (var shift = mean.ToScalar()) tensor.add_(shift);
+        using (var shift = mean.ToScalar()) tensor.add_(shift, SafeScalars.One); // explicit alpha (the implicit one can be freed mid-call)
         using (var low = a.ToScalar())
         using (var high = b.ToScalar())
             tensor.clamp_(low, high);
