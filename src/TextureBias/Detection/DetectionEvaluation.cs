@@ -98,31 +98,21 @@ public static class DetectionEvaluation
         return new DetectionRunSummary(detected, skipped, already);
     }
 
-    /// <summary>One image's detections as CSV rows.</summary>
+    /// <summary>One image's detections as CSV rows (every detection the model keeps).</summary>
     static List<DetectionRow> Rows(FasterRcnn model, RgbImage image, string id, IReadOnlyList<string> names, bool voc, Device on)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var input = Devices.Upload(image.ToTensor(), on);
-        var d = model.Detect([input])[0];
-        if (d.Scores.shape[0] == 0) return []; // TorchSharp's ToArray throws on an empty tensor
-        var boxes = d.Boxes.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        var labels = d.Labels.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
-        var scores = d.Scores.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        var rows = new List<DetectionRow>(labels.Length);
-        for (int i = 0; i < labels.Length; i++)
+        var rows = new List<DetectionRow>();
+        foreach (var box in ImageDetection.Find(model, image, names, float.NegativeInfinity, on))
         {
-            long label = labels[i];
             // A label without a name of its own (COCO's N/A gaps) is written as its number.
-            string name = label >= 0 && label < names.Count && names[(int)label] != CocoCategories.Gap ? names[(int)label] : label.ToString(CultureInfo.InvariantCulture);
-            float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
+            string name = box.Name == CocoCategories.Gap ? box.Label.ToString(CultureInfo.InvariantCulture) : box.Name;
             if (voc)
             {
-                var (a, b, c, e) = VocDataset.ToVoc(x1, y1, x2, y2);
-                rows.Add(new DetectionRow(id, name, scores[i], a, b, c, e));
+                var (a, b, c, e) = VocDataset.ToVoc(box.X1, box.Y1, box.X2, box.Y2);
+                rows.Add(new DetectionRow(id, name, box.Score, a, b, c, e));
             }
             else
-                rows.Add(new DetectionRow(id, name, scores[i], x1, y1, x2, y2));
+                rows.Add(new DetectionRow(id, name, box.Score, box.X1, box.Y1, box.X2, box.Y2));
         }
         return rows;
     }

@@ -16,6 +16,16 @@ public static class ImageDetection
     {
         var on = Devices.Place(model, device);
         model.eval();
+        return Find(model, image, classNames, scoreThreshold, on);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> for a model already in eval mode on <paramref name="on"/> (the per-image step of a batch job):
+    /// the objects scoring at least <paramref name="scoreThreshold"/>, best first, named from <paramref name="classNames"/>
+    /// (a label beyond them by its number).
+    /// </summary>
+    internal static IReadOnlyList<DetectedBox> Find(FasterRcnn model, RgbImage image, IReadOnlyList<string> classNames, float scoreThreshold, Device on)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var d = model.Detect([Devices.Upload(image.ToTensor(), on)])[0];
