@@ -26,7 +26,12 @@ internal sealed class DenseBagNet : IDisposable
 {
     private sealed record Folded(Tensor Weight, Tensor Bias, long[] Stride)
     {
-        public Tensor Apply(Tensor x) => nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+        public Tensor Apply(Tensor x, DenseBagNet owner)
+        {
+            var y = nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+            owner.MultiplyAccumulates += y.numel() * Weight.shape[1] * Weight.shape[2] * Weight.shape[3];
+            return y;
+        }
     }
 
     private sealed record Block(Folded[] Layers, Folded? Shortcut, int Stride, long OutputChannels);
@@ -37,6 +42,9 @@ internal sealed class DenseBagNet : IDisposable
     private readonly Tensor _classBias;
     private readonly int _classes;
     private readonly bool _cpu;
+
+    /// <summary>Multiply–accumulates done so far (convolutions and the classifier): the work of the maps computed.</summary>
+    public long MultiplyAccumulates { get; private set; }
 
     /// <summary>
     /// Prepares <paramref name="model"/> on its device; <paramref name="cpuTuning"/>: the CPU's
@@ -89,7 +97,7 @@ internal sealed class DenseBagNet : IDisposable
     {
         using var scope = NewDisposeScope();
         var output = empty(new long[] { 64, _classes, rows, cols }, device: input.device);
-        var stem = _stem.Apply(input);
+        var stem = _stem.Apply(input, this);
         // On the CPU, channels-last layout (NHWC strides): oneDNN's convolutions run faster on
         // it, and every later operation keeps it.
         if (_cpu) stem = stem.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
@@ -149,6 +157,7 @@ internal sealed class DenseBagNet : IDisposable
         var features = maps.narrow(2, 0, rows).narrow(3, 0, cols);
         long count2 = features.shape[0];
         var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
+        MultiplyAccumulates += flat.shape[0] * flat.shape[1] * _classes;
         var logits = (_cpu ? EvalFusion.OrderedLinear(flat, _classWeight, _classBias) : nn.functional.linear(flat, _classWeight, _classBias)).view(count2, rows, cols, _classes).permute(0, 3, 1, 2);
         for (int p = 0; p < count2; p++) output[offY[p] * 8 + offX[p]].copy_(logits[p]);
         maps.Dispose();
@@ -158,21 +167,21 @@ internal sealed class DenseBagNet : IDisposable
     /// The block on x, or with <paramref name="split"/> on x[:, :, u:, v:] for (u,v) = (0,0),
     /// (0,1), (1,0), (1,1); large intermediates are freed as soon as they are used.
     /// </summary>
-    private static Tensor[] Forward(Block block, Tensor x, bool split)
+    private Tensor[] Forward(Block block, Tensor x, bool split)
     {
         using var scope = NewDisposeScope();
-        var a = block.Layers[0].Apply(x); // 1×1, stride 1: shifting commutes with it
+        var a = block.Layers[0].Apply(x, this); // 1×1, stride 1: shifting commutes with it
         a.relu_();
         var outputs = new Tensor[split ? 4 : 1];
         for (int uv = 0; uv < outputs.Length; uv++)
         {
             int u = uv / 2, v = uv % 2;
-            var c = block.Layers[1].Apply(Shift(a, u, v));
+            var c = block.Layers[1].Apply(Shift(a, u, v), this);
             c.relu_();
-            var o = block.Layers[2].Apply(c);
+            var o = block.Layers[2].Apply(c, this);
             c.Dispose();
             var xs = Shift(x, u, v);
-            outputs[uv] = Bottleneck.Join(o, block.Shortcut is null ? xs : block.Shortcut.Apply(xs));
+            outputs[uv] = Bottleneck.Join(o, block.Shortcut is null ? xs : block.Shortcut.Apply(xs, this));
         }
         a.Dispose();
         foreach (var t in outputs) t.MoveToOuterDisposeScope();

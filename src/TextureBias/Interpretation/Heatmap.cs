@@ -50,7 +50,14 @@ public static class Heatmap
     /// model's device, with or without the CPU's tuning (<see cref="DenseBagNet"/>): tests run
     /// the path other devices take on the CPU.
     /// </summary>
-    internal static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile, HeatmapPadding padding, bool cpuTuning)
+    internal static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile, HeatmapPadding padding, bool cpuTuning) =>
+        Dense(model, image, classes, tile, padding, cpuTuning, out _);
+
+    /// <summary>
+    /// <see cref="Dense(BagNet, Tensor, IReadOnlyList{int}, int, HeatmapPadding, bool)"/>, also
+    /// giving the multiply–accumulates it did (for benchmarks' GFLOP/s).
+    /// </summary>
+    internal static Tensor Dense(BagNet model, Tensor image, IReadOnlyList<int> classes, int tile, HeatmapPadding padding, bool cpuTuning, out long multiplyAccumulates)
     {
         var image4 = CheckImage(model, image, classes);
         if (tile < 8 || tile % 8 != 0) throw new ArgumentException("tile must be a positive multiple of 8");
@@ -77,6 +84,7 @@ public static class Heatmap
             var map = dense.Tile(input, ch / 8, cw / 8);
             result.narrow(1, y0, th).narrow(2, x0, tw).copy_(map.narrow(1, 0, th).narrow(2, 0, tw));
         }
+        multiplyAccumulates = dense.MultiplyAccumulates;
         return result.MoveToOuterDisposeScope();
     }
 
