@@ -32,6 +32,10 @@ public static class InteractionBenchmark
         }
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
-        return new InteractionBenchmarkResult(arch, size, patch, pairs, batch, get_num_threads(), 1 / median, (1 + 3 * pairs) / median, images);
+        long macs = model.MultiplyAccumulates(size, size);
+        return new InteractionBenchmarkResult(arch, size, patch, pairs, batch, get_num_threads(), 1 / median, (1 + 3 * pairs) / median, images)
+        {
+            GmacsPerInput = Math.Round(macs / 1e9, 3), Gflops = Evaluation.BenchmarkLine.GflopsOf((1.0 + 3 * pairs) * macs, median),
+        };
     }
 }

@@ -34,7 +34,15 @@ public static class MaskingBenchmark
             var watch = Stopwatch.StartNew();
             FeatureSensitivity.Run(models, dir, shown, rankings, options, device: on);
             double seconds = watch.Elapsed.TotalSeconds;
-            return new MaskingBenchmarkResult(arch, rankings[0].Name, size, patch, options.Steps.Count, images, get_num_threads(), images / seconds);
+            // Per image: one forward pass per masked copy, and the ranking's own attribution passes.
+            long macs = model.MultiplyAccumulates(size, size);
+            double? ranked = rankings[0].OwnMethod is { } own ? Attribution.AttributionCost.ForwardPasses(own, options.Attribution, size, size) : 0;
+            double? passes = options.Steps.Distinct().Count() + ranked;
+            return new MaskingBenchmarkResult(arch, rankings[0].Name, size, patch, options.Steps.Count, images, get_num_threads(), images / seconds)
+            {
+                ForwardPassesPerImage = passes, GmacsPerForward = Math.Round(macs / 1e9, 3),
+                Gflops = passes is { } p ? BenchmarkLine.GflopsOf(p * macs * images, seconds) : null,
+            };
         }
         finally
         {

@@ -41,7 +41,10 @@ public static class ForwardBenchmark
         }
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
-        return new ForwardBenchmarkResult(arch, batch, size, get_num_threads(), batch / median,
-            model.MultiplyAccumulates(size, size) / 1e9, runs) { Device = on.ToString() };
+        long macs = model.MultiplyAccumulates(size, size);
+        return new ForwardBenchmarkResult(arch, batch, size, get_num_threads(), batch / median, macs / 1e9, runs)
+        {
+            Device = on.ToString(), Gflops = BenchmarkLine.GflopsOf((double)macs * batch, median),
+        };
     }
 }

@@ -29,10 +29,11 @@ public static class HeatmapBenchmark
             manual_seed(0);
             var image = Devices.Upload(randn(new long[] { 3, size, size }, device: Devices.Cpu), on);
             var classes = new[] { 0 };
-            if (!Devices.IsCpu(on)) Heatmap.Dense(model, image, classes); // warm-up: CUDA's context and kernels
+            bool cpuTuning = Devices.IsCpu(on);
+            if (!cpuTuning) Heatmap.Dense(model, image, classes); // warm-up: CUDA's context and kernels
             BenchmarkClock.Synchronize(on);
             var sw = Stopwatch.StartNew();
-            var dense = Heatmap.Dense(model, image, classes);
+            var dense = Heatmap.Dense(model, image, classes, 224, HeatmapPadding.Zeros, cpuTuning, out long denseMacs);
             BenchmarkClock.Synchronize(on);
             double denseSeconds = sw.Elapsed.TotalSeconds;
 
@@ -46,7 +47,10 @@ public static class HeatmapBenchmark
             double patchSeconds = sw.Elapsed.TotalSeconds * total / measured;
             double diff = Devices.On((reference.view(-1).narrow(0, 0, measured) - dense.view(-1).narrow(0, 0, measured)).abs().max(), Devices.Cpu).item<float>();
             return new HeatmapBenchmarkResult(arch, size, model.ReceptiveField, get_num_threads(), denseSeconds, patchSeconds,
-                measured < total, measured, total, patchSeconds / denseSeconds, diff) { Device = on.ToString() };
+                measured < total, measured, total, patchSeconds / denseSeconds, diff)
+            {
+                Device = on.ToString(), DenseGmacs = Math.Round(denseMacs / 1e9, 3), Gflops = BenchmarkLine.GflopsOf(denseMacs, denseSeconds),
+            };
         }
     }
 }

@@ -22,9 +22,13 @@ public static class StylizeBenchmark
         if (size < minimum || styleSize < minimum || batch < 1 || images < 1 || runs < 1)
             throw new TextureBiasException($"sizes, batch, images and runs must be positive (sizes at least {minimum}, for {StyleTransfer.EncoderName})");
         using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder(), device ?? Devices.Cpu, precision);
+        // The generated contents are (5/4·size)×(9/8·size), resized to a shorter side of size (torchvision's rounding).
+        int contentWidth = size * 5 / 4, contentHeight = size * 9 / 8, resizedWidth = (int)((long)size * contentWidth / contentHeight);
+        long networkMacs = StyleMacs.PerImage(transfer.Encoder, transfer.Decoder, size, size);
+        long jobMacs = StyleMacs.PerImage(transfer.Encoder, transfer.Decoder, size, resizedWidth);
         var on = transfer.Device;
         Devices.TuneFor(on, fixedSize: true); // one content and one style size throughout
-        double network;
+        double network, networkSeconds;
         using (var scope = NewDisposeScope())
         {
             manual_seed(0);
@@ -43,7 +47,8 @@ public static class StylizeBenchmark
                 if (i > 0) times.Add(sw.Elapsed.TotalSeconds);
             }
             times.Sort();
-            network = batch / times[times.Count / 2];
+            networkSeconds = times[times.Count / 2];
+            network = batch / networkSeconds;
         }
 
         var root = Path.Combine(Path.GetTempPath(), $"texturebias-bench-stylize-{Guid.NewGuid():N}");
@@ -57,14 +62,22 @@ public static class StylizeBenchmark
                 return new RgbImage(w, h, px);
             }
             for (int i = 0; i < images; i++)
-                ImageEncoder.Save(Path.Combine(root, "content", $"class{i % 4}", $"img{i:D4}.jpg"), Noise(size * 5 / 4, size * 9 / 8), SkiaSharp.SKEncodedImageFormat.Jpeg);
+                ImageEncoder.Save(Path.Combine(root, "content", $"class{i % 4}", $"img{i:D4}.jpg"), Noise(contentWidth, contentHeight), SkiaSharp.SKEncodedImageFormat.Jpeg);
             for (int i = 0; i < 4; i++)
                 ImageEncoder.Save(Path.Combine(root, "styles", $"style{i}.png"), Noise(styleSize * 3 / 2, styleSize * 4 / 3), SkiaSharp.SKEncodedImageFormat.Png);
             var sw = Stopwatch.StartNew();
             DatasetStylizer.Run(transfer, Path.Combine(root, "content"), Path.Combine(root, "styles"), Path.Combine(root, "out"),
                 new DatasetStylizeOptions { Recipe = StyleRecipe.StylizeDatasets, ContentSize = size, StyleSize = styleSize, Format = "png", Batch = batch });
-            return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / sw.Elapsed.TotalSeconds, images,
-                on.ToString(), MixedPrecision.Name(precision));
+            double jobSeconds = sw.Elapsed.TotalSeconds;
+            var networkGflops = Evaluation.BenchmarkLine.GflopsOf((double)networkMacs * batch, networkSeconds);
+            var jobGflops = Evaluation.BenchmarkLine.GflopsOf((double)jobMacs * images, jobSeconds);
+            return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / jobSeconds, images,
+                on.ToString(), MixedPrecision.Name(precision))
+            {
+                NetworkGmacsPerImage = Math.Round(networkMacs / 1e9, 3), EndToEndGmacsPerImage = Math.Round(jobMacs / 1e9, 3),
+                Gflops = networkGflops, NetworkGflops = networkGflops, EndToEndGflops = jobGflops,
+                EndToEndOverNetwork = jobGflops / networkGflops is { } r ? Math.Round(r, 4) : null,
+            };
         }
         finally
         {

@@ -1,6 +1,9 @@
 namespace TextureBias.Style;
 
-/// <summary>Throughput of AdaIN stylisation.</summary>
+/// <summary>
+/// Throughput of AdaIN stylisation. <see cref="Evaluation.BenchmarkLine.Gflops"/> is the networks'
+/// (<see cref="NetworkGflops"/>); the end-to-end job's is <see cref="EndToEndGflops"/>.
+/// </summary>
 /// <param name="Size">Content side in pixels.</param>
 /// <param name="StyleSize">Style side in pixels.</param>
 /// <param name="Threads">LibTorch intra-op threads.</param>
@@ -11,4 +14,33 @@ namespace TextureBias.Style;
 /// <param name="Device">Where the networks ran (cpu, cuda:0, ...).</param>
 /// <param name="Amp">The precision of the forward passes: fp32, bf16 or fp16.</param>
 public sealed record StylizeBenchmarkResult(int Size, int StyleSize, int Threads, int Batch, double NetworkImagesPerS, double EndToEndImagesPerS, int Images,
-    string Device = "cpu", string Amp = "fp32");
+    string Device = "cpu", string Amp = "fp32") : Evaluation.BenchmarkLine
+{
+    /// <inheritdoc />
+    public override string Bench => "stylize";
+
+    /// <summary>Multiply–accumulates per image of the network run: encoder to relu4_1 on a Size² content, then the decoder, in billions.</summary>
+    public double NetworkGmacsPerImage { get; init; }
+
+    /// <summary>Multiply–accumulates per image of the job: the same networks at the size the generated contents are resized to (shorter side Size), in billions.</summary>
+    public double EndToEndGmacsPerImage { get; init; }
+
+    /// <summary>GFLOP/s of the networks alone (the style's encoding, once per batch, not counted).</summary>
+    public double? NetworkGflops { get; init; }
+
+    /// <summary>GFLOP/s of the job end to end.</summary>
+    public double? EndToEndGflops { get; init; }
+
+    /// <summary><see cref="NetworkGflops"/> / the peak.</summary>
+    public double? NetworkFractionOfPeak => Fraction(NetworkGflops);
+
+    /// <summary><see cref="EndToEndGflops"/> / the peak.</summary>
+    public double? EndToEndFractionOfPeak => Fraction(EndToEndGflops);
+
+    /// <summary>
+    /// <see cref="EndToEndGflops"/> / <see cref="NetworkGflops"/>: the job's speed as a share of the
+    /// networks', per unit of work (the job's resized contents are not square, so its images cost more
+    /// than the network run's; <see cref="EndToEndImagesPerS"/> / <see cref="NetworkImagesPerS"/> would understate it).
+    /// </summary>
+    public double? EndToEndOverNetwork { get; init; }
+}

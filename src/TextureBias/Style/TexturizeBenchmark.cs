@@ -24,8 +24,12 @@ public static class TexturizeBenchmark
         var px = new byte[size * size * 3];
         rng.NextBytes(px);
         var source = new RgbImage(size, size, px);
+        // The weights are frozen: a backward pass computes the input's gradients only, about one forward pass.
+        long h = size, w = size;
+        long vggMacs = StyleMacs.Encoder(vgg, ref h, ref w, TextureSynthesis.LayerIndices(TextureSynthesisOptions.DefaultLayers)[^1]);
         var perImage = new List<double>();
         var perIteration = new List<double>();
+        var gflops = new List<double>();
         for (int run = 0; run < runs; run++)
         {
             int evaluations = 0;
@@ -34,9 +38,15 @@ public static class TexturizeBenchmark
             double seconds = sw.Elapsed.TotalSeconds;
             perImage.Add(seconds);
             perIteration.Add(seconds / Math.Max(1, evaluations));
+            // The source's features once, then a forward and a backward pass per evaluation.
+            gflops.Add(Evaluation.BenchmarkLine.GflopsOf((1 + 2.0 * evaluations) * vggMacs, seconds) ?? 0);
         }
         perImage.Sort();
         perIteration.Sort();
-        return new TexturizeBenchmarkResult(size, iterations, perIteration[runs / 2], perImage[runs / 2], on.ToString());
+        gflops.Sort();
+        return new TexturizeBenchmarkResult(size, iterations, perIteration[runs / 2], perImage[runs / 2], on.ToString())
+        {
+            VggGmacs = Math.Round(vggMacs / 1e9, 3), Gflops = gflops[runs / 2] > 0 ? gflops[runs / 2] : null,
+        };
     }
 }

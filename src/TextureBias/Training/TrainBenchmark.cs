@@ -23,9 +23,11 @@ public static class TrainBenchmark
         var on = device ?? Devices.Cpu;
         Devices.TuneFor(on, fixedSize: true);
         double inMemory;
+        long forwardMacs;
         using (var model = Architectures.Create(arch, classes))
         {
             if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
+            forwardMacs = model.MultiplyAccumulates(size, size);
             Devices.MoveTo(model, on);
             var parameters = model.parameters().ToList();
             var scaler = LossScaler.For(precision);
@@ -68,9 +70,14 @@ public static class TrainBenchmark
                 Epochs = 2, Batch = batch, NumClasses = classes, ImageSize = size, LearningRate = 0.01, Device = on, Precision = precision,
             });
             double endToEnd = metrics[1].ImagesPerS; // the second epoch: warmed up, as the in-memory median is
+            // A step's work: the forward pass, and a backward pass of about twice its multiply–accumulates (gradients of the inputs and of the weights).
+            double stepMacs = 3.0 * forwardMacs;
             return new TrainBenchmarkResult(arch, batch, size, get_num_threads(), inMemory, endToEnd, endToEnd / inMemory)
             {
                 Device = on.ToString(), Amp = MixedPrecision.Name(precision),
+                GmacsPerImage = Math.Round(stepMacs / 1e9, 3),
+                Gflops = Evaluation.BenchmarkLine.GflopsOf(stepMacs * inMemory, 1),
+                EndToEndGflops = Evaluation.BenchmarkLine.GflopsOf(stepMacs * endToEnd, 1),
             };
         }
         finally

@@ -1,0 +1,8 @@
+namespace TextureBias.Evaluation;
+
+/// <summary>What a cached peak is valid for: the same CPU model, thread count, device and LibTorch version.</summary>
+/// <param name="Cpu">The CPU's model name (/proc/cpuinfo).</param>
+/// <param name="Threads">LibTorch's intra-op threads.</param>
+/// <param name="Device">The device (cpu, cuda:0).</param>
+/// <param name="Libtorch">LibTorch's version.</param>
+public sealed record MachinePeakKey(string Cpu, int Threads, string Device, string Libtorch);
