@@ -99,6 +99,7 @@ internal static class BenchCommand
         {
             var names = r.GetValue(dNames)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
             // No network: the peak is reported when known (given or cached), never measured for this line.
+            MachinePeak.Check(r.GetValue(dPeak));
             Print(BenchmarkRunner.Run(() => TextureBias.Distortions.DistortBenchmark.Run(names, r.GetValue(dSize), r.GetValue(dImages)),
                 () => MachinePeak.Known(TextureBias.Models.Devices.Cpu, r.GetValue(dPeak))));
             return CommandRunner.Ok;
@@ -210,6 +211,7 @@ internal static class BenchCommand
         command.SetAction(r => CommandRunner.Run(_ =>
         {
             var on = DeviceOption.Parse(r.GetValue(device));
+            MachinePeak.Check(r.GetValue(peak));
             var rows = BenchmarkSuite.Run(new BenchmarkSuiteOptions { Quick = r.GetValue(quick), Device = on, Peak = r.GetValue(peak) }, row =>
             {
                 if (row.Error is { } error) Console.Error.WriteLine($"texturebias: bench all: {row.Name} failed: {error}");

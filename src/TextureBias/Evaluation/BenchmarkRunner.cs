@@ -13,8 +13,12 @@ namespace TextureBias.Evaluation;
 public static class BenchmarkRunner
 {
     /// <summary>Runs <paramref name="benchmark"/>; the fraction is of <paramref name="peak"/> when given, else of the cached (or now measured) peak of <paramref name="device"/>.</summary>
-    public static T Run<T>(Func<T> benchmark, Device? device = null, double? peak = null, string? cacheFile = null) where T : BenchmarkLine =>
-        Run(benchmark, () => MachinePeak.Get(device ?? Devices.Cpu, peak, cacheFile));
+    /// <exception cref="TextureBiasException"><paramref name="peak"/> is not a positive number (before the benchmark runs).</exception>
+    public static T Run<T>(Func<T> benchmark, Device? device = null, double? peak = null, string? cacheFile = null) where T : BenchmarkLine
+    {
+        MachinePeak.Check(peak);
+        return Run(benchmark, () => MachinePeak.Get(device ?? Devices.Cpu, peak, cacheFile));
+    }
 
     /// <summary>Runs <paramref name="benchmark"/>, then asks <paramref name="peak"/> for the peak (null: none).</summary>
     public static T Run<T>(Func<T> benchmark, Func<MachinePeakLookup?> peak) where T : BenchmarkLine

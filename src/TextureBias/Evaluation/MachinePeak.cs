@@ -92,24 +92,30 @@ public static class MachinePeak
     public static MachinePeakLookup Get(Device device, double? given = null, string? cacheFile = null) =>
         Get(device, given, cacheFile, () => PeakBenchmark.Run(runs: PeakBenchmark.QuickRuns, warmup: 1, device: device, quick: true));
 
+    /// <summary>Throws when a given peak (<c>--peak</c>) is not a positive finite number.</summary>
+    /// <exception cref="TextureBiasException">It is not.</exception>
+    public static void Check(double? given)
+    {
+        if (given is { } g && (!(g > 0) || double.IsInfinity(g)))
+            throw new TextureBiasException($"--peak {g.ToString(System.Globalization.CultureInfo.InvariantCulture)}: the peak must be a positive number of GFLOP/s");
+    }
+
     /// <summary>
     /// The peak without measuring: <paramref name="given"/>, else the cached one, else null (for
     /// lines that do no network work, as <c>bench distort</c>, which should not spend seconds on it).
     /// </summary>
     public static MachinePeakLookup? Known(Device device, double? given = null, string? cacheFile = null)
     {
-        if (given is not null) return Get(device, given, cacheFile, () => throw new InvalidOperationException());
+        Check(given);
+        if (given is { } g) return new MachinePeakLookup(g, "given");
         return Cached(KeyFor(device), cacheFile) is { } cached ? new MachinePeakLookup(cached.Gflops, "cached") : null;
     }
 
     /// <summary><see cref="Get(Device, double?, string?)"/> with the measurement given (tests count its calls).</summary>
     internal static MachinePeakLookup Get(Device device, double? given, string? cacheFile, Func<PeakBenchmarkResult> measure)
     {
-        if (given is { } g)
-        {
-            if (!(g > 0) || double.IsInfinity(g)) throw new TextureBiasException($"--peak {g}: the peak must be a positive number of GFLOP/s");
-            return new MachinePeakLookup(g, "given");
-        }
+        Check(given);
+        if (given is { } g) return new MachinePeakLookup(g, "given");
         if (Cached(KeyFor(device), cacheFile) is { } cached) return new MachinePeakLookup(cached.Gflops, "cached");
         var measured = measure();
         Store(measured, cacheFile);

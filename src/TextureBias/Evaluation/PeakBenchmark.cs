@@ -51,8 +51,7 @@ public static class PeakBenchmark
                     if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
                 }
                 double median = Median(times);
-                double gmacs = shape.MultiplyAccumulates / 1e9;
-                entries.Add(new PeakBenchmarkEntry(shape.Name, Math.Round(gmacs, 3), median, Math.Round(2 * gmacs / median, 2)));
+                entries.Add(new PeakBenchmarkEntry(shape.Name, shape.MultiplyAccumulates, median, 2 * shape.MultiplyAccumulates / median / 1e9));
             }
         }
         return new PeakBenchmarkResult(entries, get_num_threads(), on.ToString(), MachinePeak.CpuModel(), MachinePeak.LibTorchVersion, runs, quick)

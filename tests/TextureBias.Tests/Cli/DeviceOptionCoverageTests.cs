@@ -16,7 +16,7 @@ public class DeviceOptionCoverageTests
         "correlate", "robustness", "stylize", "train-decoder", "texturize", "style-transfer", "cue-conflict",
         "attribute", "mask", "interactions", "compare-bagnet", "demo", "detect-train",
         "bench forward", "bench heatmap", "bench stylize", "bench train", "bench texturize", "bench attribute",
-        "bench mask", "bench interactions", "detect", "detect-eval",
+        "bench mask", "bench interactions", "bench peak", "bench all", "detect", "detect-eval",
     };
 
     private static readonly string[] NoNetwork =
