@@ -51,7 +51,7 @@ public static class PeakBenchmark
                     if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
                 }
                 double median = Median(times);
-                entries.Add(new PeakBenchmarkEntry(shape.Name, shape.MultiplyAccumulates, median, 2 * shape.MultiplyAccumulates / median / 1e9));
+                entries.Add(new PeakBenchmarkEntry(shape.Name, shape.MultiplyAccumulates, median, Math.Round(2 * shape.MultiplyAccumulates / median / 1e9, 3)));
             }
         }
         return new PeakBenchmarkResult(entries, get_num_threads(), on.ToString(), MachinePeak.CpuModel(), MachinePeak.LibTorchVersion, runs, quick)
