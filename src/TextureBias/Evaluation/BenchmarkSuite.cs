@@ -45,7 +45,17 @@ public static class BenchmarkSuite
             return result;
         }, r => $"{F(r.Gflops ?? 0, 1)} GFLOP/s", () => peak);
         Add(peakRow);
-        peak ??= MachinePeak.Get(device, null, options.CacheFile); // the measurement failed: the cached peak, or the short measurement
+        if (peak is null) // the measurement failed: the cached peak, or the short measurement, or none
+        {
+            try
+            {
+                peak = MachinePeak.Get(device, null, options.CacheFile);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                peak = null;
+            }
+        }
 
         int size = quick ? 64 : 224, batch = quick ? 2 : 8;
         foreach (var arch in new[] { "bagnet33", "resnet50" })
