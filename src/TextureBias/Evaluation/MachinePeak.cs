@@ -9,7 +9,7 @@ namespace TextureBias.Evaluation;
 /// <summary>
 /// The machine's peak for bench lines: read from the cache <c>peak.json</c> in
 /// <see cref="CacheFolders.Root"/> (<c>$TEXTUREBIAS_CACHE</c>, else <c>~/.cache/texturebias</c>),
-/// keyed by CPU model, threads, device and LibTorch version (<see cref="MachinePeakKey"/>); when
+/// keyed by CPU model, threads, device, LibTorch version and oneDNN's instruction-set cap (<see cref="MachinePeakKey"/>); when
 /// there is none for this key, measured (the short version of <see cref="PeakBenchmark"/>, a few
 /// seconds) and cached. The file is written atomically; an unreadable one counts as empty.
 /// </summary>
@@ -26,6 +26,15 @@ public static class MachinePeak
     /// <summary>LibTorch's version (TorchSharp's <c>torch.__version__</c>).</summary>
     public static string LibTorchVersion => torch.__version__;
 
+    /// <summary>
+    /// oneDNN's instruction-set cap in this process: <c>ONEDNN_MAX_CPU_ISA</c> (or <c>DNNL_MAX_CPU_ISA</c>)
+    /// as the user set it, the cap <see cref="Native.OneDnnIsaGuard"/> set on a machine that hides its
+    /// caches, or "default" (oneDNN picks the best kernels the CPU has).
+    /// </summary>
+    public static string OneDnnIsa =>
+        Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA")
+        ?? Native.OneDnnIsaGuard.AppliedCap ?? "default";
+
     /// <summary>The CPU's model name from /proc/cpuinfo; the processor architecture where there is none.</summary>
     public static string CpuModel()
     {
@@ -40,7 +49,7 @@ public static class MachinePeak
     }
 
     /// <summary>The key of a peak measured now on <paramref name="device"/>.</summary>
-    public static MachinePeakKey KeyFor(Device device) => new(CpuModel(), get_num_threads(), device.ToString(), LibTorchVersion);
+    public static MachinePeakKey KeyFor(Device device) => new(CpuModel(), get_num_threads(), device.ToString(), LibTorchVersion, OneDnnIsa);
 
     /// <summary>The cached entries of <paramref name="cacheFile"/> (default <see cref="DefaultCacheFile"/>); none when it is missing or unreadable.</summary>
     public static IReadOnlyList<MachinePeakEntry> Entries(string? cacheFile = null)
@@ -70,7 +79,7 @@ public static class MachinePeak
     {
         if (result.Gflops is not { } gflops || gflops <= 0) return null;
         var path = cacheFile ?? DefaultCacheFile;
-        var key = new MachinePeakKey(result.Cpu, result.Threads, result.Device, result.Libtorch);
+        var key = new MachinePeakKey(result.Cpu, result.Threads, result.Device, result.Libtorch, result.OnednnIsa);
         var entries = Entries(path).Where(e => e.Key != key).ToList();
         entries.Add(new MachinePeakEntry(key, gflops, result.Quick, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
         try

@@ -54,7 +54,7 @@ public static class PeakBenchmark
                 entries.Add(new PeakBenchmarkEntry(shape.Name, shape.MultiplyAccumulates, median, Math.Round(2 * shape.MultiplyAccumulates / median / 1e9, 3)));
             }
         }
-        return new PeakBenchmarkResult(entries, get_num_threads(), on.ToString(), MachinePeak.CpuModel(), MachinePeak.LibTorchVersion, runs, quick)
+        return new PeakBenchmarkResult(entries, get_num_threads(), on.ToString(), MachinePeak.CpuModel(), MachinePeak.LibTorchVersion, runs, quick, MachinePeak.OneDnnIsa)
         {
             Gflops = entries.Max(e => e.Gflops),
         };

@@ -11,7 +11,9 @@ namespace TextureBias.Evaluation;
 /// <param name="Libtorch">LibTorch's version.</param>
 /// <param name="Runs">Timed runs per convolution (after the warm-up runs); the median is taken.</param>
 /// <param name="Quick">Whether this is the short measurement (fewer runs) made when no peak was cached.</param>
-public sealed record PeakBenchmarkResult(IReadOnlyList<PeakBenchmarkEntry> Shapes, int Threads, string Device, string Cpu, string Libtorch, int Runs, bool Quick)
+/// <param name="OnednnIsa">oneDNN's instruction-set cap (<see cref="MachinePeak.OneDnnIsa"/>: "default", or AVX on a machine that hides its caches).</param>
+public sealed record PeakBenchmarkResult(IReadOnlyList<PeakBenchmarkEntry> Shapes, int Threads, string Device, string Cpu, string Libtorch, int Runs, bool Quick,
+    string OnednnIsa = "default")
     : BenchmarkLine
 {
     /// <inheritdoc />

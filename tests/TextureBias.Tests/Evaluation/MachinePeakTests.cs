@@ -12,7 +12,7 @@ public class MachinePeakTests : TempDirTest
     private string CacheFile => Path.Combine(_dir, "cache", MachinePeak.FileName);
 
     private static PeakBenchmarkResult Fake(MachinePeakKey key, double gflops) =>
-        new([new PeakBenchmarkEntry("1x1x1x1:1", 9, 1, gflops)], key.Threads, key.Device, key.Cpu, key.Libtorch, 1, true) { Gflops = gflops };
+        new([new PeakBenchmarkEntry("1x1x1x1:1", 9, 1, gflops)], key.Threads, key.Device, key.Cpu, key.Libtorch, 1, true, key.OnednnIsa) { Gflops = gflops };
 
     [Fact]
     public void Tiny_convolutions_are_timed_and_the_best_is_the_peak()
@@ -25,7 +25,7 @@ public class MachinePeakTests : TempDirTest
         foreach (var s in result.Shapes) Assert.Equal(2 * s.Macs / s.Seconds / 1e9, s.Gflops, 0.0006); // rounded to 3 decimals
         Assert.Equal(result.Shapes.Max(s => s.Gflops), result.Gflops);
         Assert.Equal(get_num_threads(), result.Threads);
-        Assert.Equal(MachinePeak.KeyFor(Devices.Cpu), new MachinePeakKey(result.Cpu, result.Threads, result.Device, result.Libtorch));
+        Assert.Equal(MachinePeak.KeyFor(Devices.Cpu), new MachinePeakKey(result.Cpu, result.Threads, result.Device, result.Libtorch, result.OnednnIsa));
         Assert.False(string.IsNullOrWhiteSpace(result.Cpu));
     }
 
@@ -78,17 +78,17 @@ public class MachinePeakTests : TempDirTest
         var others = new[]
         {
             key with { Cpu = key.Cpu + " (another)" }, key with { Threads = key.Threads + 1 },
-            key with { Device = "cuda:0" }, key with { Libtorch = "0.0.1" },
+            key with { Device = "cuda:0" }, key with { Libtorch = "0.0.1" }, key with { OnednnIsa = key.OnednnIsa + "_other" },
         };
         foreach (var other in others) MachinePeak.Store(Fake(other, 999), CacheFile);
-        Assert.Equal(4, MachinePeak.Entries(CacheFile).Count);
+        Assert.Equal(5, MachinePeak.Entries(CacheFile).Count);
         Assert.Null(MachinePeak.Known(Devices.Cpu, null, CacheFile));
         int measured = 0;
         var lookup = MachinePeak.Get(Devices.Cpu, null, CacheFile, () => { measured++; return Fake(key, 42); });
         Assert.Equal(new MachinePeakLookup(42, "measured"), lookup);
         Assert.Equal(1, measured);
         var entries = MachinePeak.Entries(CacheFile);
-        Assert.Equal(5, entries.Count); // the other machines' peaks are kept
+        Assert.Equal(6, entries.Count); // the other machines' peaks are kept
         Assert.Equal(42, Assert.Single(entries, e => e.Key == key).Gflops);
     }
 
