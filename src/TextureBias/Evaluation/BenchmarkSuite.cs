@@ -33,7 +33,7 @@ public static class BenchmarkSuite
         }
 
         // The peak: measured here (the full suite caches it), unless given.
-        MachinePeakLookup? peak = options.Peak is { } given ? MachinePeak.Get(device, given, options.CacheFile) : null;
+        MachinePeakLookup? peak = MachinePeak.Given(options.Peak) is { } given ? new MachinePeakLookup(given, "given") : null;
         var peakRow = Step("peak", () =>
         {
             var shapes = quick ? PeakConvolution.Standard.Select(s => s with { Batch = 1 }).ToList() : null;

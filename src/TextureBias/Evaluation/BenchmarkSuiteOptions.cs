@@ -11,7 +11,7 @@ public sealed record BenchmarkSuiteOptions
     /// <summary>Where the networks run (null: the CPU).</summary>
     public Device? Device { get; init; }
 
-    /// <summary>The peak the fractions are taken of (<c>--peak</c>); null: the suite's own peak measurement.</summary>
+    /// <summary>The peak the fractions are taken of (<c>--peak</c>); null: <c>TEXTUREBIAS_PEAK</c> when set, else the suite's own peak measurement.</summary>
     public double? Peak { get; init; }
 
     /// <summary>The peak cache file (null: <see cref="MachinePeak.DefaultCacheFile"/>); the full suite stores its peak there.</summary>

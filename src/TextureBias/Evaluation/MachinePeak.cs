@@ -95,18 +95,34 @@ public static class MachinePeak
 
     /// <summary>
     /// The peak for bench lines on <paramref name="device"/>: <paramref name="given"/> when set
-    /// (<c>--peak</c>), else the cached one for this machine, else measured now (the short
+    /// (<c>--peak</c>), else <c>TEXTUREBIAS_PEAK</c> when set, else the cached one for this machine, else measured now (the short
     /// version) and cached.
     /// </summary>
     public static MachinePeakLookup Get(Device device, double? given = null, string? cacheFile = null) =>
         Get(device, given, cacheFile, () => PeakBenchmark.Run(runs: PeakBenchmark.QuickRuns, warmup: 1, device: device, quick: true));
 
-    /// <summary>Throws when a given peak (<c>--peak</c>) is not a positive finite number.</summary>
+    /// <summary>The environment variable that gives the peak to every bench line, as <c>--peak</c> does (which wins over it).</summary>
+    public const string PeakVariable = "TEXTUREBIAS_PEAK";
+
+    /// <summary>Throws when a given peak (<c>--peak</c>, or <c>TEXTUREBIAS_PEAK</c>) is not a positive finite number.</summary>
     /// <exception cref="TextureBiasException">It is not.</exception>
-    public static void Check(double? given)
+    public static void Check(double? given) => Given(given);
+
+    /// <summary><paramref name="option"/> (<c>--peak</c>) when set, else <c>TEXTUREBIAS_PEAK</c> when set and not empty, else null.</summary>
+    /// <exception cref="TextureBiasException">The one used is not a positive finite number.</exception>
+    public static double? Given(double? option)
     {
-        if (given is { } g && (!(g > 0) || double.IsInfinity(g)))
-            throw new TextureBiasException($"--peak {g.ToString(System.Globalization.CultureInfo.InvariantCulture)}: the peak must be a positive number of GFLOP/s");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (option is { } g)
+        {
+            if (!(g > 0) || double.IsInfinity(g))
+                throw new TextureBiasException($"--peak {g.ToString(invariant)}: the peak must be a positive number of GFLOP/s");
+            return g;
+        }
+        if (Environment.GetEnvironmentVariable(PeakVariable) is not { Length: > 0 } text) return null;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, invariant, out double e) || !(e > 0) || double.IsInfinity(e))
+            throw new TextureBiasException($"{PeakVariable}={text}: the peak must be a positive number of GFLOP/s");
+        return e;
     }
 
     /// <summary>
@@ -115,16 +131,14 @@ public static class MachinePeak
     /// </summary>
     public static MachinePeakLookup? Known(Device device, double? given = null, string? cacheFile = null)
     {
-        Check(given);
-        if (given is { } g) return new MachinePeakLookup(g, "given");
+        if (Given(given) is { } g) return new MachinePeakLookup(g, "given");
         return Cached(KeyFor(device), cacheFile) is { } cached ? new MachinePeakLookup(cached.Gflops, "cached") : null;
     }
 
     /// <summary><see cref="Get(Device, double?, string?)"/> with the measurement given (tests count its calls).</summary>
     internal static MachinePeakLookup Get(Device device, double? given, string? cacheFile, Func<PeakBenchmarkResult> measure)
     {
-        Check(given);
-        if (given is { } g) return new MachinePeakLookup(g, "given");
+        if (Given(given) is { } g) return new MachinePeakLookup(g, "given");
         if (Cached(KeyFor(device), cacheFile) is { } cached) return new MachinePeakLookup(cached.Gflops, "cached");
         var measured = measure();
         Store(measured, cacheFile);

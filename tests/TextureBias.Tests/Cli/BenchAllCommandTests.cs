@@ -12,7 +12,7 @@ public class BenchAllCommandTests : TempDirTest
     public void Quick_suite_prints_a_line_per_benchmark_with_gflops_peak_and_memory_then_a_table()
     {
         var json = Path.Combine(_dir, "out", "bench.jsonl");
-        var r = CliRunner.RunWith(new Dictionary<string, string> { ["TEXTUREBIAS_CACHE"] = Path.Combine(_dir, "cache") },
+        var r = CliRunner.RunWith(new Dictionary<string, string> { ["TEXTUREBIAS_CACHE"] = Path.Combine(_dir, "cache"), ["TEXTUREBIAS_PEAK"] = "" },
             "bench", "all", "--quick", "--json", json);
         Assert.True(r.ExitCode == 0, r.Stderr);
         CliRunner.AssertNoStackTrace(r);

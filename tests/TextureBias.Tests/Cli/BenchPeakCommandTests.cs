@@ -7,7 +7,7 @@ namespace TextureBias.Tests.Cli;
 /// <summary><c>bench peak</c>, its cache in <c>$TEXTUREBIAS_CACHE</c>, and the other lines reading it.</summary>
 public class BenchPeakCommandTests : TempDirTest
 {
-    private Dictionary<string, string> Env => new() { ["TEXTUREBIAS_CACHE"] = Path.Combine(_dir, "cache") };
+    private Dictionary<string, string> Env => new() { ["TEXTUREBIAS_CACHE"] = Path.Combine(_dir, "cache"), ["TEXTUREBIAS_PEAK"] = "" };
 
     private string CacheFile => Path.Combine(_dir, "cache", MachinePeak.FileName);
 
@@ -66,6 +66,18 @@ public class BenchPeakCommandTests : TempDirTest
         using var givenDoc = JsonDocument.Parse(given.Stdout.Trim());
         Assert.Equal("given", givenDoc.RootElement.GetProperty("peak_source").GetString());
         Assert.Equal(givenDoc.RootElement.GetProperty("gflops").GetDouble() / 50, givenDoc.RootElement.GetProperty("fraction_of_peak").GetDouble(), 4);
+
+        // TEXTUREBIAS_PEAK gives it too (--peak wins).
+        var env = new Dictionary<string, string>(Env) { ["TEXTUREBIAS_PEAK"] = "40" };
+        var fromEnv = CliRunner.RunWith(env, "bench", "distort", "--size", "16", "--images", "1", "--distortion", "colour");
+        Assert.True(fromEnv.ExitCode == 0, fromEnv.Stderr);
+        using var envDoc = JsonDocument.Parse(fromEnv.Stdout.Trim());
+        Assert.Equal(40, envDoc.RootElement.GetProperty("peak_gflops").GetDouble());
+        Assert.Equal("given", envDoc.RootElement.GetProperty("peak_source").GetString());
+        var both = CliRunner.RunWith(env, "bench", "distort", "--size", "16", "--images", "1", "--distortion", "colour", "--peak", "60");
+        using var bothDoc = JsonDocument.Parse(both.Stdout.Trim());
+        Assert.Equal(60, bothDoc.RootElement.GetProperty("peak_gflops").GetDouble());
+        Assert.Single(MachinePeak.Entries(CacheFile)); // nothing measured or cached for them
     }
 
     [Fact]
@@ -75,6 +87,8 @@ public class BenchPeakCommandTests : TempDirTest
             "--shape 8x256x56: expected NxCxHxW:K, as 8x256x56x56:256");
         CliRunner.AssertOneLineError(CliRunner.RunWith(Env, "bench", "forward", "--arch", "resnet18", "--peak", "0"),
             "--peak 0: the peak must be a positive number of GFLOP/s");
+        CliRunner.AssertOneLineError(CliRunner.RunWith(new Dictionary<string, string>(Env) { ["TEXTUREBIAS_PEAK"] = "fast" }, "bench", "distort", "--size", "16"),
+            "TEXTUREBIAS_PEAK=fast: the peak must be a positive number of GFLOP/s");
         Assert.False(File.Exists(CacheFile));
     }
 }

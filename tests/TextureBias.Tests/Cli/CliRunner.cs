@@ -20,6 +20,9 @@ internal static class CliRunner
         var exe = Path.Combine(AppContext.BaseDirectory, "TextureBias.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (directory is not null) psi.WorkingDirectory = directory;
+        // Bench lines take this peak: the suite never measures one (on a busy machine) nor writes it
+        // to the user's peak cache. Tests of the peak itself set it empty (unset).
+        psi.Environment["TEXTUREBIAS_PEAK"] = "100";
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         psi.ArgumentList.Add(exe);
         foreach (var a in args) psi.ArgumentList.Add(a);
