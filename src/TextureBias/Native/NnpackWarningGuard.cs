@@ -21,7 +21,7 @@ public static class NnpackWarningGuard
 
     internal static void Apply()
     {
-        if (OneDnnIsaGuard.AppliedCap is null || Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
+        if (!OneDnnIsaGuard.CacheHierarchyHidden() || Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
         try
         {
             string local = Path.Combine(AppContext.BaseDirectory, "libc10.so");

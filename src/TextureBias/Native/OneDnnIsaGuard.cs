@@ -20,6 +20,12 @@ public static class OneDnnIsaGuard
     /// <summary>The cap set on this machine, or null when oneDNN picks its kernels freely.</summary>
     public static string? AppliedCap { get; private set; }
 
+    /// <summary>
+    /// Whether oneDNN was given the cache sizes CPUID hides (<see cref="OneDnnCacheDescription"/>):
+    /// then its kernels run uncapped.
+    /// </summary>
+    public static bool CachesDescribed { get; private set; }
+
     /// <summary>Why the cap was or was not set (for <c>texturebias bench</c> and bug reports).</summary>
     public static string Reason { get; private set; } = "not checked";
 
@@ -37,16 +43,38 @@ public static class OneDnnIsaGuard
             if (string.Equals(Environment.GetEnvironmentVariable("TEXTUREBIAS_ONEDNN_ISA"), "default", StringComparison.OrdinalIgnoreCase))
             { Reason = "TEXTUREBIAS_ONEDNN_ISA=default"; return; }
             if (!CacheHierarchyHidden()) { Reason = "CPUID reports the caches"; return; }
+            string? whyNot = "TEXTUREBIAS_ONEDNN_ISA=avx";
+            if (!string.Equals(Environment.GetEnvironmentVariable("TEXTUREBIAS_ONEDNN_ISA"), "avx", StringComparison.OrdinalIgnoreCase))
+            {
+                whyNot = LibTorchCpu() is { } library ? OneDnnCacheDescription.TryApply(library) : "libtorch_cpu.so not found beside the app";
+                if (whyNot is null && OneDnnCacheDescription.Written is var (l1, l2, l3))
+                {
+                    CachesDescribed = true;
+                    Reason = $"CPUID's cache leaves are empty (a virtual machine?): oneDNN was given L1 {l1 >> 10} KiB, L2 {l2 >> 10} KiB, L3 {l3 >> 10} KiB per core from CPUID's older leaves";
+                    return;
+                }
+            }
             if (SetEnv("ONEDNN_MAX_CPU_ISA", "AVX", 0) == 0)
             {
                 AppliedCap = "AVX";
-                Reason = "CPUID reports no caches (a virtual machine?): oneDNN's brgemm kernels would crash";
+                Reason = $"CPUID reports no caches (a virtual machine?): oneDNN's brgemm kernels would crash, and the caches could not be described to it ({whyNot})";
             }
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
         {
             Reason = "not glibc";
         }
+    }
+
+    private static string? LibTorchCpu()
+    {
+        foreach (var candidate in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "libtorch_cpu.so"),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cpu.so"),
+        })
+            if (File.Exists(candidate)) return candidate;
+        return null;
     }
 
     /// <summary>Whether the CPUID leaves that describe the data caches are empty.</summary>

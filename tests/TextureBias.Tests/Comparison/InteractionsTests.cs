@@ -117,7 +117,8 @@ public class InteractionsTests : TempDirTest
         var logits = Interactions.MaskedLogits(model, x, [new PatchPair(0, 0, 20, 20, 10)], new InteractionOptions { BatchSize = 3 });
         Assert.Equal(new long[] { 4, 5 }, logits.shape);
         using var noGrad = no_grad();
-        Assert.True(logits[0].allclose(model.forward(x.unsqueeze(0))[0], rtol: 1e-5, atol: 1e-6));
+        // Batches of 3 and of 1 may take different oneDNN kernels (other summation orders): equal to float32 rounding.
+        Assert.True(logits[0].allclose(model.forward(x.unsqueeze(0))[0], rtol: 1e-4, atol: 1e-5));
         Assert.False(logits[3].allclose(logits[0], rtol: 1e-5, atol: 1e-6));
     }
 

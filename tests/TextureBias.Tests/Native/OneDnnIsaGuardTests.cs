@@ -25,7 +25,15 @@ public class OneDnnIsaGuardTests
             Assert.Contains("set by the user", OneDnnIsaGuard.Reason);
             return;
         }
-        if (OneDnnIsaGuard.CacheHierarchyHidden())
+        if (OneDnnIsaGuard.CacheHierarchyHidden() && OneDnnIsaGuard.CachesDescribed)
+        {
+            // oneDNN was told the caches: its kernels run uncapped.
+            Assert.Null(OneDnnIsaGuard.AppliedCap);
+            Assert.Null(NativeEnvironment("ONEDNN_MAX_CPU_ISA"));
+            Assert.NotNull(OneDnnCacheDescription.Written);
+            Assert.Contains("was given L1", OneDnnIsaGuard.Reason);
+        }
+        else if (OneDnnIsaGuard.CacheHierarchyHidden())
         {
             Assert.Equal("AVX", OneDnnIsaGuard.AppliedCap);
             Assert.Equal("AVX", NativeEnvironment("ONEDNN_MAX_CPU_ISA")); // what oneDNN itself reads
@@ -35,6 +43,20 @@ public class OneDnnIsaGuardTests
             Assert.Null(OneDnnIsaGuard.AppliedCap);
             Assert.Null(NativeEnvironment("ONEDNN_MAX_CPU_ISA"));
         }
+    }
+
+    [Fact]
+    public void TheCacheDescriptionFindsOneDnnsCpuObjectInLibTorch()
+    {
+        string library = Path.Combine(AppContext.BaseDirectory, "libtorch_cpu.so");
+        Assert.True(File.Exists(library), library);
+        // dnnl::impl::cpu::x64::cpu() is a local symbol of libtorch_cpu.so: found through its symbol table.
+        long? offset = OneDnnCacheDescription.FunctionOffset(library, "_ZN4dnnl4impl3cpu3x643cpuEv");
+        Assert.NotNull(offset);
+        Assert.True(offset > 0);
+        Assert.Null(OneDnnCacheDescription.FunctionOffset(library, "_ZN4dnnl4impl3cpu3x643cpuEv_no_such_symbol"));
+        if (OneDnnIsaGuard.CachesDescribed)
+            Assert.Equal(OneDnnCacheDescription.LegacyAmdCacheSizes(), OneDnnCacheDescription.Written);
     }
 
     [Fact]
