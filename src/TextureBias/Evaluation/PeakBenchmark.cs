@@ -56,7 +56,7 @@ public static class PeakBenchmark
         }
         return new PeakBenchmarkResult(entries, get_num_threads(), on.ToString(), MachinePeak.CpuModel(), MachinePeak.LibTorchVersion, runs, quick, MachinePeak.OneDnnIsa)
         {
-            Gflops = entries.Max(e => e.Gflops),
+            Gflops = entries.Max(e => e.Gflops), OnednnNote = Native.OneDnnIsaGuard.Reason,
         };
     }
 

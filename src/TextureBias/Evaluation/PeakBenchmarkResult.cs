@@ -19,6 +19,9 @@ public sealed record PeakBenchmarkResult(IReadOnlyList<PeakBenchmarkEntry> Shape
     /// <inheritdoc />
     public override string Bench => "peak";
 
+    /// <summary>Why oneDNN runs capped or not on this machine (<see cref="Native.OneDnnIsaGuard.Reason"/>).</summary>
+    public string OnednnNote { get; init; } = "";
+
     /// <summary>The cache file the peak was written to; null when it was not written (other shapes than the standard ones, or the cache is not writable).</summary>
     public string? Cache { get; init; }
 }
