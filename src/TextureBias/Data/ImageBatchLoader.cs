@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using TextureBias.Imaging;
 using TorchSharp;
@@ -88,7 +89,7 @@ public sealed class ImageBatchLoader
 
     private sealed record Decoded(string Path, float[]? Chw, int Height, int Width, string? Error)
     {
-        public long Bytes => Chw is null ? 0 : 4L * Chw.Length;
+        public long Bytes => Chw is null ? 0 : 4L * 3 * Height * Width;
     }
 
     /// <summary>Yields the batches of <paramref name="paths"/> in order.</summary>
@@ -100,7 +101,11 @@ public sealed class ImageBatchLoader
         // Decoded images enter the queue's budget in input order, the order in which they are
         // taken: so the image the consumer waits for is always admitted once those before it are taken.
         var budget = new MemoryBudget(Math.Max(1, QueueBytes));
-        var producer = Task.Run(() =>
+        // The producer waits on the gate and the queue for its whole life: a thread of its own,
+        // so that it never holds one of the thread pool's few threads (on 2 cores the pool starts
+        // with 2, and the decodes queued behind a blocked pool thread waited about a second for
+        // the pool to grow at the start of every job).
+        var producer = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -124,7 +129,7 @@ public sealed class ImageBatchLoader
             }
             catch (OperationCanceledException) { }
             finally { queue.CompleteAdding(); }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var pending = new List<Decoded>();
         try
@@ -185,7 +190,9 @@ public sealed class ImageBatchLoader
     {
         bool normalize = _normalize;
         int plane = image.Width * image.Height;
-        var chw = new float[3 * plane];
+        // From a pool: a fresh 600 KB array per image would be a new large-object allocation each
+        // time; Stack returns it once copied.
+        var chw = ArrayPool<float>.Shared.Rent(3 * plane);
         var px = image.Pixels;
         for (int c = 0; c < 3; c++)
         {
@@ -204,9 +211,14 @@ public sealed class ImageBatchLoader
     private ImageBatch Stack(List<Decoded> items)
     {
         int h = items[0].Height, w = items[0].Width, per = 3 * h * w;
-        var all = new float[items.Count * per];
-        for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Chw!, 0, all, i * per, per);
-        var input = Models.Devices.PinIf(torch.tensor(all, new long[] { items.Count, 3, h, w }, device: torch.CPU), PinMemory); // decoded on the CPU, whatever the default device
-        return new ImageBatch(input, items.Select(d => d.Path).ToList());
+        // Each image is copied straight into the batch tensor's memory (no batch-sized managed array).
+        var input = torch.empty(new long[] { items.Count, 3, h, w }, dtype: torch.ScalarType.Float32, device: torch.CPU); // decoded on the CPU, whatever the default device
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(input.bytes);
+        for (int i = 0; i < items.Count; i++)
+        {
+            items[i].Chw.AsSpan(0, per).CopyTo(target.Slice(i * per, per));
+            ArrayPool<float>.Shared.Return(items[i].Chw!);
+        }
+        return new ImageBatch(Models.Devices.PinIf(input, PinMemory), items.Select(d => d.Path).ToList());
     }
 }

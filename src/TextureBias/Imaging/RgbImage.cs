@@ -61,6 +61,23 @@ public sealed class RgbImage
     }
 
     /// <summary>
+    /// The images of a batch [N,3,H,W] in [0,1], converted as <see cref="FromTensor"/> converts one
+    /// (×255, rounded, clamped), in one pass over the batch.
+    /// </summary>
+    public static RgbImage[] FromTensors(Tensor nchw)
+    {
+        if (nchw.dim() != 4 || nchw.shape[1] != 3) throw new ArgumentException($"expected a [N,3,H,W] tensor, got [{string.Join(",", nchw.shape)}]");
+        using var scope = NewDisposeScope();
+        var bytes = nchw.detach().to(ScalarType.Float32).cpu().mul(Models.SafeScalars.Byte).add_(Models.SafeScalars.Half, Models.SafeScalars.One).clamp_(Models.SafeScalars.Zero, Models.SafeScalars.Byte)
+            .to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous();
+        int n = (int)nchw.shape[0], h = (int)nchw.shape[2], w = (int)nchw.shape[3], per = 3 * h * w;
+        var images = new RgbImage[n];
+        ReadOnlySpan<byte> all = bytes.bytes;
+        for (int i = 0; i < n; i++) images[i] = new RgbImage(w, h, all.Slice(i * per, per).ToArray());
+        return images;
+    }
+
+    /// <summary>
     /// The inverse of <see cref="ToTensor"/> for a [3,H,W] tensor in [0,1]: values are scaled by
     /// 255, rounded half up (as torchvision's <c>save_image</c>), and clamped to [0,255].
     /// </summary>

@@ -123,32 +123,45 @@ internal sealed class DenseBagNet : IDisposable
             }
             // Split: each map becomes four, at input offsets (u,v) ∈ {0,1}², i.e. positions
             // shifted by (u,v)·stride; then go on, on the CPU in groups small enough for glibc's
-            // allocator to reuse their memory, elsewhere all at once.
+            // allocator to reuse their memory, elsewhere all at once. Each offset's maps go on as
+            // views of the block's output (cropped to the common size; no concatenated copy).
             var parts = Forward(block, maps, split: true);
             maps.Dispose();
             long h = parts.Min(t => t.shape[2]), w = parts.Min(t => t.shape[3]);
-            var all = cat(parts.Select(t => t.narrow(2, 0, h).narrow(3, 0, w)).ToList(), 0);
-            foreach (var t in parts) t.Dispose();
-            int n = (int)all.shape[0], m = offY.Length;
-            var newY = new int[n];
-            var newX = new int[n];
-            for (int uv = 0; uv < 4; uv++)
-                for (int p = 0; p < m; p++)
-                {
-                    newY[uv * m + p] = offY[p] + stride * (uv / 2);
-                    newX[uv * m + p] = offX[p] + stride * (uv % 2);
-                }
-            long largest = all.shape[1];
+            int m = offY.Length;
+            long largest = parts[0].shape[1];
             for (int k = b + 1; k < _blocks.Count && _blocks[k].Stride == 1; k++) largest = Math.Max(largest, _blocks[k].OutputChannels);
-            int group = _cpu ? (int)Math.Clamp(ImageClassifier.ChunkBytes / Math.Max(1, largest * h * w * 4), 1, n) : n;
-            for (int g = 0; g < n; g += group)
+            if (!_cpu)
             {
-                int count = Math.Min(group, n - g);
-                using var groupScope = NewDisposeScope();
-                // Off the CPU the group is all the maps: they go on as they are, without a copy.
-                Run(!_cpu && count == n ? all : all.narrow(0, g, count).clone(), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1, output, rows, cols);
+                // Off the CPU: all 4·m maps at once, one convolution per layer.
+                var all = cat(parts.Select(t => t.narrow(2, 0, h).narrow(3, 0, w)).ToList(), 0);
+                foreach (var t in parts) t.Dispose();
+                var allY = new int[4 * m];
+                var allX = new int[4 * m];
+                for (int uv = 0; uv < 4; uv++)
+                    for (int p = 0; p < m; p++)
+                    {
+                        allY[uv * m + p] = offY[p] + stride * (uv / 2);
+                        allX[uv * m + p] = offX[p] + stride * (uv % 2);
+                    }
+                Run(all, allY, allX, stride * 2, b + 1, output, rows, cols);
+                return;
             }
-            all.Dispose();
+            int group = (int)Math.Clamp(ImageClassifier.ChunkBytes / Math.Max(1, largest * h * w * 4), 1, m);
+            for (int uv = 0; uv < 4; uv++)
+            {
+                var part = parts[uv].narrow(2, 0, h).narrow(3, 0, w);
+                var newY = offY.Select(y => y + stride * (uv / 2)).ToArray();
+                var newX = offX.Select(x => x + stride * (uv % 2)).ToArray();
+                for (int g = 0; g < m; g += group)
+                {
+                    int count = Math.Min(group, m - g);
+                    using var groupScope = NewDisposeScope();
+                    Run(part.narrow(0, g, count), newY[g..(g + count)], newX[g..(g + count)], stride * 2, b + 1, output, rows, cols);
+                }
+                part.Dispose();
+                parts[uv].Dispose(); // this offset's maps are done: free them before the next offset's run
+            }
             return;
         }
         // All blocks done: total stride 8, one map per offset. Classify every position.

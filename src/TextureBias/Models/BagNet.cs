@@ -157,7 +157,7 @@ public sealed class BagNet : ImageClassifier
     /// <summary>Eval mode: conv1, conv2, bn1, ReLU.</summary>
     internal Tensor Stem(Tensor x)
     {
-        var stem = conv1.forward(x);
+        var stem = EvalFusion.ChannelsLast(conv1.forward(x)); // channels-last from here: faster convolutions, batch norms folded
         var h = EvalFusion.ConvBn(conv2, bn1, stem);
         stem.Dispose();
         return h.relu_();

@@ -12,9 +12,32 @@ namespace TextureBias.Models;
 /// </summary>
 internal static class EvalFusion
 {
-    /// <summary>bn(conv(x)), freeing conv's output at once.</summary>
+    /// <summary>
+    /// x with channels-last strides (NHWC in memory, the same NCHW shape and values) when it is a
+    /// 4-d tensor on the CPU, else x. oneDNN's convolutions run fastest on that layout, every later
+    /// operation keeps it, and <see cref="ConvBn"/> then folds each batch norm into its convolution.
+    /// </summary>
+    public static Tensor ChannelsLast(Tensor x) =>
+        x.dim() == 4 && x.device_type == DeviceType.CPU && !IsChannelsLast(x) ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+
+    /// <summary>Whether x [N,C,H,W] is laid out channels-last (channel stride 1).</summary>
+    public static bool IsChannelsLast(Tensor x) =>
+        x.dim() == 4 && x.stride(1) == 1 && x.stride(3) == x.shape[1] && x.stride(2) == x.shape[1] * x.shape[3];
+
+    /// <summary>
+    /// bn(conv(x)) in eval mode, freeing conv's output at once. On a channels-last input (see
+    /// <see cref="ChannelsLast"/>) as one convolution with the batch norm folded into its weight
+    /// and bias (<see cref="Fold"/>; equal up to float32 rounding), the weight channels-last too.
+    /// </summary>
     public static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
     {
+        if (IsChannelsLast(x) && x.device_type == DeviceType.CPU && x.shape[1] > 1)
+        {
+            using var scope = NewDisposeScope();
+            var (w, b) = Fold(conv, bn);
+            var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            return nn.functional.conv2d(x, wl, b, conv.stride, conv.padding, conv.dilation, conv.groups).MoveToOuterDisposeScope();
+        }
         var c = conv.forward(x);
         var y = bn.forward(c);
         c.Dispose();

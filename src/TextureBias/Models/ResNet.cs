@@ -111,8 +111,9 @@ public sealed class ResNet : ImageClassifier
         }
         else
         {
-            // Inference: batch norms folded into the convolutions, intermediates freed early.
-            var stem = EvalFusion.ConvBn(conv1, bn1, x);
+            // Inference: channels-last (oneDNN's fast layout), batch norms folded into the
+            // convolutions, intermediates freed early.
+            var stem = EvalFusion.ConvBn(conv1, bn1, EvalFusion.ChannelsLast(x));
             stem.relu_();
             x = maxpool.forward(stem);
             stem.Dispose();

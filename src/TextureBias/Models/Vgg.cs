@@ -108,8 +108,9 @@ public sealed class Vgg : ImageClassifier
         else if (training) x = features.forward(x);
         else
         {
-            // Inference: free each large feature map as soon as the next one exists.
-            var h = x;
+            // Inference: channels-last (oneDNN's fast layout on the CPU); free each large feature
+            // map as soon as the next one exists.
+            var h = EvalFusion.ChannelsLast(x);
             foreach (var layer in features.children().Cast<nn.Module<Tensor, Tensor>>())
             {
                 var next = layer.forward(h);

@@ -46,14 +46,15 @@ public sealed class AdaInDecoder : nn.Module<Tensor, Tensor>
         // Eval without gradients: free each activation early, run large batches in chunks.
         return EvalChunks.Map(x, 64L * 64 * x.shape[2] * x.shape[3] * 4, chunk =>
         {
-            var h = chunk;
+            // Channels-last inside (oneDNN's fast layout on the CPU), the usual layout outside.
+            var h = Models.EvalFusion.ChannelsLast(chunk);
             foreach (var layer in layers)
             {
                 var next = layer.forward(h);
                 if (!ReferenceEquals(h, chunk)) h.Dispose();
                 h = next;
             }
-            return h;
+            return h.contiguous();
         }).MoveToOuterDisposeScope();
     }
 

@@ -114,10 +114,13 @@ public static class DatasetStylizer
         int workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         using var writes = new BlockingCollection<Action>(4 * Math.Max(1, options.Batch));
         var writing = new MemoryBudget(ImageBatchLoader.DefaultQueueBytes); // images made but not yet written
-        var writers = Enumerable.Range(0, Math.Max(1, workers / 2)).Select(_ => Task.Run(() =>
+        // PNG/JPEG encoders on threads of their own (they block on the queue for the whole job: off
+        // the thread pool, which the loader's decodes use), one per core, encoding in parallel while
+        // the networks run.
+        var writers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Factory.StartNew(() =>
         {
             foreach (var write in writes.GetConsumingEnumerable()) write();
-        })).ToList();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
         try
         {
             var preprocessing = options.Recipe == StyleRecipe.Sin ? new Preprocessing(256, SinSize) : new Preprocessing(options.ContentSize, 0);
@@ -166,10 +169,10 @@ public static class DatasetStylizer
                 }
                 if (feats.Count > 0)
                 {
-                    var images = Devices.On(transfer.Decode(cat(feats, 0)), Devices.Cpu);
+                    var images = RgbImage.FromTensors(Devices.On(transfer.Decode(cat(feats, 0)), Devices.Cpu));
                     for (int i = 0; i < targets.Count; i++)
                     {
-                        var image = RgbImage.FromTensor(images[i]);
+                        var image = images[i];
                         var (content, relative, style, output) = targets[i];
                         long bytes = image.Pixels.LongLength;
                         writing.Acquire(bytes, cancel);

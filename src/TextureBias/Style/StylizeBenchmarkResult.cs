@@ -22,10 +22,10 @@ public sealed record StylizeBenchmarkResult(int Size, int StyleSize, int Threads
     /// <summary>Multiply–accumulates per image of the network run: encoder to relu4_1 on a Size² content, then the decoder, in billions.</summary>
     public double NetworkGmacsPerImage { get; init; }
 
-    /// <summary>Multiply–accumulates per image of the job: the same networks at the size the generated contents are resized to (shorter side Size), in billions.</summary>
+    /// <summary>Multiply–accumulates per image of the job: the same networks at the size the generated contents are resized to (shorter side Size; they are square, so Size²), in billions.</summary>
     public double EndToEndGmacsPerImage { get; init; }
 
-    /// <summary>GFLOP/s of the networks alone (the style's encoding, once per batch, not counted).</summary>
+    /// <summary>GFLOP/s of the networks alone (the style is encoded once, before the timed runs, as a job caches it).</summary>
     public double? NetworkGflops { get; init; }
 
     /// <summary>GFLOP/s of the job end to end.</summary>
@@ -39,8 +39,8 @@ public sealed record StylizeBenchmarkResult(int Size, int StyleSize, int Threads
 
     /// <summary>
     /// <see cref="EndToEndGflops"/> / <see cref="NetworkGflops"/>: the job's speed as a share of the
-    /// networks', per unit of work (the job's resized contents are not square, so its images cost more
-    /// than the network run's; <see cref="EndToEndImagesPerS"/> / <see cref="NetworkImagesPerS"/> would understate it).
+    /// networks', per unit of work (with the job's images the network run's shape, the same as
+    /// <see cref="EndToEndImagesPerS"/> / <see cref="NetworkImagesPerS"/>).
     /// </summary>
     public double? EndToEndOverNetwork { get; init; }
 }

@@ -167,14 +167,15 @@ public sealed class VggEncoder : nn.Module<Tensor, Tensor>
         }
         return EvalChunks.Map(x, 64L * x.shape[2] * x.shape[3] * 4, chunk =>
         {
-            var h = chunk;
+            // Channels-last inside (oneDNN's fast layout on the CPU), the usual layout outside.
+            var h = Models.EvalFusion.ChannelsLast(chunk);
             for (int i = 0; i <= last; i++)
             {
                 var next = layers[i].forward(h);
                 if (!ReferenceEquals(h, chunk)) h.Dispose();
                 h = next;
             }
-            return h;
+            return h.contiguous();
         }).MoveToOuterDisposeScope();
     }
 

@@ -90,7 +90,10 @@ public class HeatmapDeviceTests : TempDirTest
             Assert.Equal(new long[] { 2, 22, 26 }, dense.Maps.shape);
             using var input = pre.Apply(picture);
             using var expected = Heatmap.Dense(model, input, new[] { 3, 1 });
-            Assert.True(MaxDiff(expected, dense.Maps) == 0);
+            // Tiles of 16 and 224 pixels batch the offset maps differently, and oneDNN's kernels
+            // may round differently for other batch shapes: equal to float32 rounding.
+            double worst = MaxDiff(expected, dense.Maps);
+            Assert.True(worst < 1e-4, $"max |difference| {worst:g3}");
             Assert.Equal(Array.IndexOf(coarse.Logits, coarse.Logits.Max()), Assert.Single(coarse.Classes));
         }
         var again = InformativePatches.Find(model, files, new[] { 1, 4 }, 3, pre, batchSize: 3);

@@ -32,6 +32,10 @@ public class ModelParityTests
         Assert.Equal(expected.shape, actual.shape);
         double worst = (expected - actual).abs().max().item<float>();
         tolerance *= Math.Max(1, expected.abs().max().item<float>() / 10);
+        // Deep networks: float32 rounding alone moves logits by a few 1e-5 of their size (ResNet-152
+        // here: PyTorch's own channels-last logits differ from its NCHW ones by 1.7e-3, and its
+        // float32 ones from float64 by 1.5e-3, at |logits| up to 93).
+        tolerance = Math.Max(tolerance, 2e-5 * expected.abs().max().item<float>());
         Assert.True(worst < tolerance, $"max |difference| = {worst:g3}");
         // and the comparison is not vacuous
         Assert.True(expected.abs().max().item<float>() > 0.1);
