@@ -4,16 +4,16 @@ using System.Runtime.Intrinsics.X86;
 namespace TextureBias.Native;
 
 /// <summary>
-/// Keeps LibTorch's oneDNN off its brgemm convolution kernels on machines whose CPUID reports
-/// no cache hierarchy. Some virtual machines (seen on an AMD EPYC guest: CPUID leaves 4,
-/// 0xB, 0x8000001D and 0x8000001E all zero) hide it, and oneDNN 3's brgemm 1×1 convolution
-/// then divides by zero while choosing its blocking (<c>brg_blocking_t::est_eff_1x1</c>), which
-/// kills the process with SIGFPE: every ResNet-50 training step and BagNet heatmaps crash; and
-/// narrow networks (BagNets of width 8 or 12) trained to NaN or differently from run to run. On
-/// such a machine the oneDNN kernels are capped at AVX (<c>ONEDNN_MAX_CPU_ISA=AVX</c>): the
-/// older JIT kernels, slower (ResNet-50 inference about 11 instead of 20 images/s on 2 cores)
-/// but correct. A user's own <c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c> is left as it is,
-/// and <c>TEXTUREBIAS_ONEDNN_ISA=default</c> turns the guard off.
+/// Keeps LibTorch's oneDNN from crashing on machines whose CPUID reports no cache hierarchy. Some
+/// virtual machines (seen on an AMD EPYC guest: CPUID leaves 4, 0xB, 0x8000001D and 0x8000001E
+/// all zero) hide it, and oneDNN 3's brgemm 1×1 convolution then divides by zero while choosing
+/// its blocking (<c>brg_blocking_t::est_eff_1x1</c>), which kills the process with SIGFPE. On such
+/// a machine the caches are first described to oneDNN from CPUID's older leaves
+/// (<see cref="OneDnnCacheDescription"/>): its AVX-512 kernels then run, correct and fast. When that
+/// cannot be done, oneDNN is capped at AVX (<c>ONEDNN_MAX_CPU_ISA=AVX</c>): its older JIT kernels,
+/// slower but correct. A user's own <c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c> is left as
+/// it is; <c>TEXTUREBIAS_ONEDNN_ISA=avx</c> asks for the cap, and <c>TEXTUREBIAS_ONEDNN_ISA=default</c>
+/// turns the guard off.
 /// </summary>
 public static class OneDnnIsaGuard
 {
