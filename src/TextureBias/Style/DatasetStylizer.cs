@@ -142,13 +142,17 @@ public static class DatasetStylizer
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var contentFeatures = transfer.Encode(batch.Input);
-                var feats = new List<Tensor>();
+                // AdaIN for the whole batch at once: the content statistics of every image, then one
+                // row per (image, style) to make, with that style's cached statistics.
+                var (contentMean, contentStd) = AdaIn.MeanStd(contentFeatures);
+                var rows = new List<long>();
+                var styleMeans = new List<Tensor>();
+                var styleStds = new List<Tensor>();
                 var targets = new List<(string Content, string Relative, string Style, string Output)>();
                 for (int b = 0; b < batch.Paths.Count; b++)
                 {
                     var item = byPath[batch.Paths[b]];
-                    var cf = contentFeatures.narrow(0, b, 1);
-                    var (cm, cs) = AdaIn.MeanStd(cf);
+                    var made = new List<(Tensor Mean, Tensor Std, string Style, string Output)>();
                     bool ok = true;
                     for (int j = 0; j < item.Styles.Length && ok; j++)
                     {
@@ -161,15 +165,25 @@ public static class DatasetStylizer
                             ok = false;
                             break;
                         }
-                        var feat = cf.Minus(cm).div(cs).mul(ss).Plus(sm);
-                        feats.Add(feat.Times(options.Alpha).Plus(cf.Times(1 - options.Alpha)));
-                        targets.Add((item.Content, item.Relative, style, item.Outputs[j]));
+                        made.Add((sm, ss, style, item.Outputs[j]));
                     }
+                    foreach (var (sm, ss, style, output) in made) // those before an unreadable style are still made, as before
+                        {
+                            rows.Add(b);
+                            styleMeans.Add(sm);
+                            styleStds.Add(ss);
+                            targets.Add((item.Content, item.Relative, style, output));
+                        }
                     done++;
                 }
-                if (feats.Count > 0)
+                if (rows.Count > 0)
                 {
-                    var images = RgbImage.FromTensors(Devices.On(transfer.Decode(cat(feats, 0)), Devices.Cpu));
+                    var index = tensor(rows.ToArray(), device: contentFeatures.device);
+                    var cf = contentFeatures.index_select(0, index);
+                    var feat = cf.Minus(contentMean.index_select(0, index)).div(contentStd.index_select(0, index))
+                        .mul(cat(styleStds, 0)).Plus(cat(styleMeans, 0));
+                    var mixed = feat.Times(options.Alpha).Plus(cf.Times(1 - options.Alpha));
+                    var images = RgbImage.FromTensors(Devices.On(transfer.Decode(mixed), Devices.Cpu));
                     for (int i = 0; i < targets.Count; i++)
                     {
                         var image = images[i];
