@@ -17,7 +17,7 @@ namespace TextureBias.Native;
 /// </summary>
 public static class OneDnnIsaGuard
 {
-    /// <summary>The cap set on this machine (AVX where the caches could not be described, AVX512_CORE where they were), or null when oneDNN picks its kernels freely.</summary>
+    /// <summary>The cap set on this machine, or null when oneDNN picks its kernels freely.</summary>
     public static string? AppliedCap { get; private set; }
 
     /// <summary>
@@ -51,15 +51,6 @@ public static class OneDnnIsaGuard
                 {
                     CachesDescribed = true;
                     Reason = $"CPUID's cache leaves are empty (a virtual machine?): oneDNN was given L1 {l1 >> 10} KiB, L2 {l2 >> 10} KiB, L3 {l3 >> 10} KiB per core from CPUID's older leaves";
-                    // Its float32 kernels are then right, but on such a machine (Zen 5 guest) its
-                    // bf16 kernels (AVX512_CORE_BF16 and above) trained a ResNet to NaN weights
-                    // under --amp bf16: capped at AVX512_CORE, where float32 runs the same kernels
-                    // and bf16 is converted to float32 inside them.
-                    if (SetEnv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE", 0) == 0)
-                    {
-                        AppliedCap = "AVX512_CORE";
-                        Reason += "; capped at AVX512_CORE (its bf16 kernels trained to NaN there)";
-                    }
                     return;
                 }
             }
