@@ -176,6 +176,8 @@ public static class Trainer
                             $"fp16: step {step + 1} of epoch {epoch + 1} skipped: its gradients overflowed at loss scale {scale:G6}; the scale is now {scaler.Scale:G6}"));
                     }
                     var (lossValues, hits1, hits5) = BatchMetrics(losses, cat(outputs, 0), y);
+                    if (lossValues.FirstOrDefault(l => !float.IsFinite(l), 0f) is var bad && !float.IsFinite(bad))
+                        throw Diverged(outDir, epoch, step + 1, $"its loss is {bad.ToString(CultureInfo.InvariantCulture)}");
                     foreach (var l in lossValues) sums[0] += l * n;
                     sums[1] += hits1;
                     sums[2] += hits5;
@@ -190,6 +192,8 @@ public static class Trainer
                 }
             }
             sums[4] += clock.Elapsed.TotalSeconds;
+            if (FirstNonFiniteParameter(model) is { } broken)
+                throw Diverged(outDir, epoch, step, $"{broken} is no longer finite");
             if (stopped)
             {
                 Save(model, sgd, scaler, options.Precision, arch, checkpointPath, epoch, step, bestAcc1, sums, skipped);
@@ -217,6 +221,22 @@ public static class Trainer
             AtomicFile.WriteText(metricsPath, EpochMetrics.Header + "\n" + string.Concat(metrics.Select(m => m + "\n")));
         }
         return metrics;
+    }
+
+    /// <summary>
+    /// The error of a run whose loss or weights stopped being finite: it names the step, keeps
+    /// the last checkpoint (nothing of the broken step is saved) and says what usually helps.
+    /// </summary>
+    private static TextureBiasException Diverged(string outDir, int epoch, int step, string what) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{outDir}: training diverged at step {step} of epoch {epoch + 1}: {what}. Nothing of this epoch was saved; a lower --lr (or float32 instead of --amp) usually helps, and --resume continues from the last checkpoint"));
+
+    /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
+    private static string? FirstNonFiniteParameter(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (name, p) in model.named_parameters())
+            if (!p.detach().isfinite().all().item<bool>()) return name;
+        return null;
     }
 
     /// <summary>

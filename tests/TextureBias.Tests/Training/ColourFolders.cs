@@ -33,9 +33,9 @@ internal static class ColourFolders
         LearningRateSteps = Array.Empty<int>(), Seed = 1,
     };
 
-    /// <summary>The command-line form of <see cref="Tiny"/>, for <paramref name="epochs"/> epochs.</summary>
-    public static string[] TinyArguments(int epochs = 1) => new[]
+    /// <summary>The command-line form of <see cref="Tiny"/>, for <paramref name="epochs"/> epochs (at <paramref name="imageSize"/> pixels).</summary>
+    public static string[] TinyArguments(int epochs = 1, int imageSize = 16) => new[]
     {
-        "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", "6", "--lr", "0.05", "--num-classes", "3", "--image-size", "16", "--width", "16", "--blocks", "1,1,1,1", "--lr-steps", "100", "--seed", "1",
+        "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", "6", "--lr", "0.05", "--num-classes", "3", "--image-size", imageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--width", "16", "--blocks", "1,1,1,1", "--lr-steps", "100", "--seed", "1",
     };
 }

@@ -18,11 +18,11 @@ public class MixedPrecisionTrainingTests : TempDirTest
 
     public MixedPrecisionTrainingTests() => _train = ColourFolders.Make(Path.Combine(_dir, "train"), 4, 1);
 
-    // A gentler learning rate than ColourFolders.Tiny's: at 16 pixels this ResNet's last stage is
-    // 1×1 with batch norms over 6 values, and in bf16 (no loss scaling) a step of 0.05 sometimes
-    // diverged to NaN weights with oneDNN's AVX-512 kernels, depending on the random state other
-    // tests left. These tests are about the mechanics of mixed precision, not that edge.
-    private static TrainingOptions Options(Precision precision, int epochs = 2) => ColourFolders.Tiny with { Epochs = epochs, Precision = precision, LearningRate = 0.01 };
+    // 24 pixels, not ColourFolders.Tiny's 16: at 16 or less the last stage's strided 3×3 convolution sees a
+    // 1×1 map, and oneDNN 3.7.1's AVX-512 bf16 backward-weights kernel gets that shape's weight
+    // gradient wrong (garbage, often NaN, in the taps that see only padding; README, "Known
+    // problems"; Bf16ConvolutionTests). These tests are about the mechanics of mixed precision.
+    private static TrainingOptions Options(Precision precision, int epochs = 2) => ColourFolders.Tiny with { Epochs = epochs, Precision = precision, ImageSize = 24 };
 
     private static void AssertFloat32Checkpoint(string path)
     {
