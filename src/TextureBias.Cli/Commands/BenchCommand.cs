@@ -43,7 +43,7 @@ internal static class BenchCommand
         var sSize = new Option<int>("--size") { Description = "Content side in pixels", DefaultValueFactory = _ => 224 };
         var sStyle = new Option<int>("--style-size") { Description = "Style side in pixels", DefaultValueFactory = _ => 224 };
         var sBatch = new Option<int>("--batch") { Description = "Content images per forward pass", DefaultValueFactory = _ => 8 };
-        var sImages = new Option<int>("--images") { Description = "Images in the generated folder of the end-to-end run", DefaultValueFactory = _ => 64 };
+        var sImages = new Option<int>("--images") { Description = "Images in the generated folder of the end-to-end run", DefaultValueFactory = _ => 256 };
         var sDevice = DeviceOption.Create();
         var sPeak = PeakOption();
         var sAmp = AmpOption.Create();

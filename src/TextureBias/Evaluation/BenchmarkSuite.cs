@@ -63,7 +63,7 @@ public static class BenchmarkSuite
                 r => $"{F(r.ImagesPerS, 1)} images/s", () => peak));
         Add(Step("heatmap bagnet33", () => HeatmapBenchmark.Run("bagnet33", quick ? 48 : 224, quick ? 50 : 1000, device),
             r => $"{F(r.DenseS, 2)} s dense, {F(r.Speedup, 0)}x patches", () => peak));
-        Add(Step("stylize", () => StylizeBenchmark.Run(quick ? 32 : 224, quick ? 32 : 224, batch, quick ? 4 : 64, runs: quick ? 1 : 3, device: device),
+        Add(Step("stylize", () => StylizeBenchmark.Run(quick ? 32 : 224, quick ? 32 : 224, batch, quick ? 4 : 256, runs: quick ? 1 : 3, device: device),
             r => $"{F(r.NetworkImagesPerS, 1)} / {F(r.EndToEndImagesPerS, 1)} images/s", () => peak));
         Add(Step(quick ? "train resnet18" : "train resnet50", () => TrainBenchmark.Run(quick ? "resnet18" : "resnet50", quick ? 2 : 16, quick ? 32 : 224, quick ? 1 : 2, device),
             r => $"{F(r.InMemoryImagesPerS, 1)} images/s", () => peak));

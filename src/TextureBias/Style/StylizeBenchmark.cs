@@ -15,7 +15,7 @@ public static class StylizeBenchmark
     /// The networks run on <paramref name="device"/> (null: the CPU) in <paramref name="precision"/>;
     /// random inputs are drawn on the CPU and uploaded.
     /// </summary>
-    public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 64, int runs = 3,
+    public static StylizeBenchmarkResult Run(int size = 224, int styleSize = 224, int batch = 8, int images = 256, int runs = 3,
         Device? device = null, Precision precision = Precision.Float32)
     {
         int minimum = StyleTransfer.MinimumSide;
