@@ -48,6 +48,7 @@ public static class TorchRuntime
         Native.OneDnnIsaGuard.Apply();
         if (!OperatingSystem.IsLinux()) return;
         Native.NnpackWarningGuard.Apply();
+        Native.HugePageAllocations.Apply();
         if (Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_NATIVE_FIX") != "1")
         {
             try

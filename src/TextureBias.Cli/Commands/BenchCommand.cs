@@ -12,7 +12,7 @@ internal static class BenchCommand
         var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", Architectures.Names)}", Required = true };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 8 };
         var size = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 224 };
-        var runs = new Option<int>("--runs") { Description = "Timed runs (after one warm-up run); the median is reported", DefaultValueFactory = _ => 5 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs (after three warm-up runs); the median is reported", DefaultValueFactory = _ => 7 };
         var device = DeviceOption.Create();
         var peak = PeakOption();
         var forward = new Command("forward", "Forward-pass throughput of an architecture on random weights (inference, eval mode).")

@@ -59,13 +59,13 @@ public static class BenchmarkSuite
 
         int size = quick ? 64 : 224, batch = quick ? 2 : 8;
         foreach (var arch in new[] { "bagnet33", "resnet50" })
-            Add(Step($"forward {arch}", () => ForwardBenchmark.Run(arch, batch, size, runs: quick ? 1 : 5, device: device),
+            Add(Step($"forward {arch}", () => ForwardBenchmark.Run(arch, batch, size, runs: quick ? 1 : 7, warmup: quick ? 1 : 3, device: device),
                 r => $"{F(r.ImagesPerS, 1)} images/s", () => peak));
         Add(Step("heatmap bagnet33", () => HeatmapBenchmark.Run("bagnet33", quick ? 48 : 224, quick ? 50 : 1000, device),
             r => $"{F(r.DenseS, 2)} s dense, {F(r.Speedup, 0)}x patches", () => peak));
         Add(Step("stylize", () => StylizeBenchmark.Run(quick ? 32 : 224, quick ? 32 : 224, batch, quick ? 4 : 256, runs: quick ? 1 : 3, device: device),
             r => $"{F(r.NetworkImagesPerS, 1)} / {F(r.EndToEndImagesPerS, 1)} images/s", () => peak));
-        Add(Step(quick ? "train resnet18" : "train resnet50", () => TrainBenchmark.Run(quick ? "resnet18" : "resnet50", quick ? 2 : 16, quick ? 32 : 224, quick ? 1 : 2, device),
+        Add(Step(quick ? "train resnet18" : "train resnet50", () => TrainBenchmark.Run(quick ? "resnet18" : "resnet50", quick ? 2 : 16, quick ? 32 : 224, quick ? 1 : 2, device, warmup: quick ? 1 : 3),
             r => $"{F(r.InMemoryImagesPerS, 1)} images/s", () => peak));
         Add(Step("texturize", () => TexturizeBenchmark.Run(null, quick ? 32 : 224, quick ? 2 : 10, runs: 1, device: device),
             r => $"{F(r.SecondsPerIteration, 3)} s/iteration", () => peak));

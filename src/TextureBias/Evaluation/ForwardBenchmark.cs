@@ -11,10 +11,13 @@ public static class ForwardBenchmark
     /// <summary>
     /// Runs <paramref name="warmup"/> untimed and <paramref name="runs"/> timed forward passes of
     /// a batch and reports the median throughput, on <paramref name="device"/> (default: the CPU).
+    /// Three warm-up passes, because a process's first passes run slower than its steady state,
+    /// and for ResNets for several passes (ResNet-50 on 2 cores: 14, 16–30, then 33–35 images/s
+    /// from about the fifth: LibTorch's and the allocator's caches filling).
     /// The input is drawn on the CPU (the same on every device) and copied there once; on CUDA
     /// each run is timed up to its last kernel.
     /// </summary>
-    public static ForwardBenchmarkResult Run(string arch, int batch = 8, int size = 224, int runs = 5, int warmup = 1, Device? device = null)
+    public static ForwardBenchmarkResult Run(string arch, int batch = 8, int size = 224, int runs = 7, int warmup = 3, Device? device = null)
     {
         var on = device ?? Devices.Cpu;
         Devices.TuneFor(on, fixedSize: true);
