@@ -92,13 +92,20 @@ public static class DecoderTrainer
                 using var styleOnCpu = styleBatch;
                 adam.LearningRate = options.LearningRate / (1 + options.LearningRateDecay * i);
                 var (lc, ls) = Step(encoder, decoder, adam, scaler, contentBatch, styleBatch, options);
+                // fp16's scaler skips the steps whose numbers overflowed; elsewhere a loss that is no
+                // longer finite means the weights are gone.
+                if (!scaler.Enabled && !(double.IsFinite(lc) && double.IsFinite(ls)))
+                    throw Diverged(outDir, i + 1, $"its loss is {(lc + ls).ToString(CultureInfo.InvariantCulture)}");
                 iteration = i + 1;
                 progress?.Invoke(iteration, lc, ls);
                 double lr = adam.LearningRate;
                 if (iteration % options.LogInterval == 0 || iteration == options.MaxIterations)
                     log.Add(string.Create(CultureInfo.InvariantCulture, $"{iteration},{lr:G6},{lc:G6},{ls:G6},{lc + ls:G6}"));
                 if (iteration % options.CheckpointInterval == 0 || iteration == options.MaxIterations)
+                {
+                    if (FirstNonFiniteParameter(decoder) is { } broken) throw Diverged(outDir, iteration, $"{broken} is no longer finite");
                     Checkpoint(decoder, adam, scaler, outDir, iteration, log, options);
+                }
                 if (cancel.IsCancellationRequested) break;
             }
         }
@@ -160,6 +167,19 @@ public static class DecoderTrainer
         scaler.ScaleLoss(loss).backward();
         scaler.Step(decoder.parameters(), adam.Step); // fp16: unscaled, skipped when a gradient overflowed
         return (weightedContent.item<float>(), weightedStyle.item<float>());
+    }
+
+    /// <summary>The error of a run whose loss or weights stopped being finite: nothing of it is saved.</summary>
+    private static TextureBiasException Diverged(string outDir, int iteration, string what) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{outDir}: decoder training diverged at iteration {iteration}: {what}. Nothing since the last checkpoint was saved; a lower --lr (or float32 instead of --amp) usually helps, and --resume continues from the last checkpoint"));
+
+    /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
+    private static string? FirstNonFiniteParameter(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (name, p) in model.named_parameters())
+            if (!p.detach().isfinite().all().item<bool>()) return name;
+        return null;
     }
 
     /// <summary>Refuses options no training can run with, before any work.</summary>

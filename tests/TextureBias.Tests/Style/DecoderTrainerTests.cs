@@ -33,6 +33,24 @@ public class DecoderTrainerTests : TempDirTest
     };
 
     [Fact]
+    public void A_diverging_run_stops_with_one_line_and_saves_no_broken_weights()
+    {
+        var (content, style) = Data();
+        using var encoder = new VggEncoder();
+        FormulaWeights.Fill(encoder);
+        var dir = Path.Combine(_dir, "diverged");
+        // Adam moves every weight by about the learning rate: at 1e30 the next products overflow.
+        var error = Assert.Throws<TextureBiasException>(() => DecoderTrainer.Train(encoder, content, style, dir, Small with { LearningRate = 1e30 }));
+        Assert.StartsWith($"{dir}: decoder training diverged at iteration ", error.Message);
+        Assert.Contains("--lr", error.Message);
+        foreach (var file in Directory.EnumerateFiles(dir, "decoder_iter_*.pth.tar"))
+        {
+            using var saved = WeightFile.Read(file);
+            Assert.All(saved.StateDict.Values, t => Assert.True(t.isfinite().all().item<bool>(), file));
+        }
+    }
+
+    [Fact]
     public void ResumingGivesTheUninterruptedRunAndLossesFall()
     {
         var (content, style) = Data();
