@@ -103,7 +103,7 @@ public static class DecoderTrainer
                     log.Add(string.Create(CultureInfo.InvariantCulture, $"{iteration},{lr:G6},{lc:G6},{ls:G6},{lc + ls:G6}"));
                 if (iteration % options.CheckpointInterval == 0 || iteration == options.MaxIterations)
                 {
-                    if (FirstNonFiniteParameter(decoder) is { } broken) throw Diverged(outDir, iteration, $"{broken} is no longer finite");
+                    if (NonFiniteWeights.FirstIn(decoder) is { } broken) throw Diverged(outDir, iteration, $"{broken} is no longer finite");
                     Checkpoint(decoder, adam, scaler, outDir, iteration, log, options);
                 }
                 if (cancel.IsCancellationRequested) break;
@@ -172,15 +172,6 @@ public static class DecoderTrainer
     /// <summary>The error of a run whose loss or weights stopped being finite: nothing of it is saved.</summary>
     private static TextureBiasException Diverged(string outDir, int iteration, string what) => new(string.Create(CultureInfo.InvariantCulture,
         $"{outDir}: decoder training diverged at iteration {iteration}: {what}. Nothing since the last checkpoint was saved; a lower --lr (or float32 instead of --amp) usually helps, and --resume continues from the last checkpoint"));
-
-    /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
-    private static string? FirstNonFiniteParameter(nn.Module model)
-    {
-        using var scope = NewDisposeScope();
-        foreach (var (name, p) in model.named_parameters())
-            if (!p.detach().isfinite().all().item<bool>()) return name;
-        return null;
-    }
 
     /// <summary>Refuses options no training can run with, before any work.</summary>
     /// <exception cref="TextureBiasException">One line naming the problem.</exception>

@@ -192,7 +192,7 @@ public static class Trainer
                 }
             }
             sums[4] += clock.Elapsed.TotalSeconds;
-            if (FirstNonFiniteParameter(model) is { } broken)
+            if (NonFiniteWeights.FirstIn(model) is { } broken)
                 throw Diverged(outDir, epoch, step, $"{broken} is no longer finite");
             if (stopped)
             {
@@ -229,15 +229,6 @@ public static class Trainer
     /// </summary>
     private static TextureBiasException Diverged(string outDir, int epoch, int step, string what) => new(string.Create(CultureInfo.InvariantCulture,
         $"{outDir}: training diverged at step {step} of epoch {epoch + 1}: {what}. Nothing of this epoch was saved; a lower --lr (or float32 instead of --amp) usually helps, and --resume continues from the last checkpoint"));
-
-    /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
-    private static string? FirstNonFiniteParameter(nn.Module model)
-    {
-        using var scope = NewDisposeScope();
-        foreach (var (name, p) in model.named_parameters())
-            if (!p.detach().isfinite().all().item<bool>()) return name;
-        return null;
-    }
 
     /// <summary>
     /// A step's metrics, computed on the device and brought to the CPU in one copy: the loss of
