@@ -30,8 +30,7 @@ public static class InteractionBenchmark
             Evaluation.BenchmarkClock.Synchronize(on);
             if (i > 0) times.Add(watch.Elapsed.TotalSeconds);
         }
-        times.Sort();
-        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        double median = Evaluation.Median.Of(times);
         long macs = model.MultiplyAccumulates(size, size);
         return new InteractionBenchmarkResult(arch, size, patch, pairs, batch, get_num_threads(), 1 / median, (1 + 3 * pairs) / median, images)
         {

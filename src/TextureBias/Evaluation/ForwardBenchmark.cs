@@ -42,8 +42,7 @@ public static class ForwardBenchmark
                 if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
             }
         }
-        times.Sort();
-        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        double median = Median.Of(times);
         long macs = model.MultiplyAccumulates(size, size);
         return new ForwardBenchmarkResult(arch, batch, size, get_num_threads(), batch / median, macs / 1e9, runs)
         {

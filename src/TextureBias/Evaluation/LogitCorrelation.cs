@@ -65,7 +65,7 @@ public static class LogitCorrelation
         var rs = perImage.Select(p => p.Item2).Where(r => !double.IsNaN(r)).OrderBy(r => r).ToList();
         var histogram = new int[20];
         foreach (var r in rs) histogram[Math.Clamp((int)Math.Floor((r + 1) / 0.1), 0, 19)]++;
-        double median = rs.Count == 0 ? double.NaN : rs.Count % 2 == 1 ? rs[rs.Count / 2] : (rs[rs.Count / 2 - 1] + rs[rs.Count / 2]) / 2;
+        double median = Median.Of(rs);
         return new LogitCorrelationResult(perImage.Count, rs.Count == 0 ? double.NaN : rs.Average(), median, histogram,
             perImage.Count == 0 ? double.NaN : (double)agree / perImage.Count, perImage)
         {

@@ -50,7 +50,7 @@ public static class PeakBenchmark
                     BenchmarkClock.Synchronize(on);
                     if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
                 }
-                double median = Median(times);
+                double median = Median.Of(times);
                 entries.Add(new PeakBenchmarkEntry(shape.Name, shape.MultiplyAccumulates, median, Math.Round(2 * shape.MultiplyAccumulates / median / 1e9, 3)));
             }
         }
@@ -62,11 +62,4 @@ public static class PeakBenchmark
 
     /// <summary>The same values with channels-last (NHWC) strides, as PyTorch's <c>x.contiguous(memory_format=torch.channels_last)</c>.</summary>
     internal static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-
-    private static double Median(List<double> times)
-    {
-        times.Sort();
-        int n = times.Count;
-        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace TextureBias.Native;
 
 /// <summary>
@@ -28,9 +26,6 @@ public static class HugePageAllocations
     /// <summary>Why huge pages were or were not asked for (for bug reports).</summary>
     public static string Reason { get; private set; } = "not checked";
 
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv(string name, string value, int overwrite);
-
     internal static void Apply()
     {
         try
@@ -38,7 +33,7 @@ public static class HugePageAllocations
             string? kernel = File.Exists(KernelSetting) ? File.ReadAllText(KernelSetting) : null;
             var (enable, reason) = Decide(kernel, Environment.GetEnvironmentVariable(Variable));
             Reason = reason;
-            if (enable && SetEnv(Variable, "1", 0) == 0) Enabled = true;
+            if (enable && NativeEnvironment.SetIfUnset(Variable, "1")) Enabled = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace TextureBias.Native;
@@ -29,9 +28,6 @@ public static class OneDnnIsaGuard
     /// <summary>Why the cap was or was not set (for <c>texturebias bench</c> and bug reports).</summary>
     public static string Reason { get; private set; } = "not checked";
 
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv(string name, string value, int overwrite);
-
     /// <summary>Checks the CPU once and sets the cap in the native environment (before oneDNN reads it).</summary>
     internal static void Apply()
     {
@@ -54,7 +50,7 @@ public static class OneDnnIsaGuard
                     return;
                 }
             }
-            if (SetEnv("ONEDNN_MAX_CPU_ISA", "AVX", 0) == 0)
+            if (NativeEnvironment.SetIfUnset("ONEDNN_MAX_CPU_ISA", "AVX"))
             {
                 AppliedCap = "AVX";
                 Reason = $"CPUID reports no caches (a virtual machine?): oneDNN's brgemm kernels would crash, and the caches could not be described to it ({whyNot})";

@@ -152,9 +152,7 @@ public static class DatasetStylizer
                 for (int b = 0; b < batch.Paths.Count; b++)
                 {
                     var item = byPath[batch.Paths[b]];
-                    var made = new List<(Tensor Mean, Tensor Std, string Style, string Output)>();
-                    bool ok = true;
-                    for (int j = 0; j < item.Styles.Length && ok; j++)
+                    for (int j = 0; j < item.Styles.Length; j++)
                     {
                         if (File.Exists(item.Outputs[j])) continue;
                         var style = styles[item.Styles[j]];
@@ -162,18 +160,13 @@ public static class DatasetStylizer
                         if (sm is null || ss is null)
                         {
                             Skip(item.Content, $"style {style} is unreadable");
-                            ok = false;
-                            break;
+                            break; // those before it are still made, as before
                         }
-                        made.Add((sm, ss, style, item.Outputs[j]));
+                        rows.Add(b);
+                        styleMeans.Add(sm);
+                        styleStds.Add(ss);
+                        targets.Add((item.Content, item.Relative, style, item.Outputs[j]));
                     }
-                    foreach (var (sm, ss, style, output) in made) // those before an unreadable style are still made, as before
-                        {
-                            rows.Add(b);
-                            styleMeans.Add(sm);
-                            styleStds.Add(ss);
-                            targets.Add((item.Content, item.Relative, style, output));
-                        }
                     done++;
                 }
                 if (rows.Count > 0)

@@ -22,10 +22,9 @@ public static class StylizeBenchmark
         if (size < minimum || styleSize < minimum || batch < 1 || images < 1 || runs < 1)
             throw new TextureBiasException($"sizes, batch, images and runs must be positive (sizes at least {minimum}, for {StyleTransfer.EncoderName})");
         using var transfer = new StyleTransfer(new VggEncoder(), new AdaInDecoder(), device ?? Devices.Cpu, precision);
-        // The generated contents are (5/4·size)², resized to a shorter side of size (torchvision's rounding): size².
-        int contentWidth = size * 5 / 4, contentHeight = size * 5 / 4, resizedWidth = (int)((long)size * contentWidth / contentHeight);
-        long networkMacs = StyleMacs.PerImage(transfer.Encoder, transfer.Decoder, size, size);
-        long jobMacs = StyleMacs.PerImage(transfer.Encoder, transfer.Decoder, size, resizedWidth);
+        // The generated contents are square, (5/4·size)², resized to size²: the job's networks do the timed runs' work per image.
+        int contentSide = size * 5 / 4;
+        long macs = StyleMacs.PerImage(transfer.Encoder, transfer.Decoder, size, size);
         var on = transfer.Device;
         Devices.TuneFor(on, fixedSize: true); // one content and one style size throughout
         double network, networkSeconds;
@@ -66,7 +65,7 @@ public static class StylizeBenchmark
                 return new RgbImage(w, h, px);
             }
             for (int i = 0; i < images; i++)
-                ImageEncoder.Save(Path.Combine(root, "content", $"class{i % 4}", $"img{i:D4}.jpg"), Noise(contentWidth, contentHeight), SkiaSharp.SKEncodedImageFormat.Jpeg); // square: resized to size × size, the shape the networks were timed at
+                ImageEncoder.Save(Path.Combine(root, "content", $"class{i % 4}", $"img{i:D4}.jpg"), Noise(contentSide, contentSide), SkiaSharp.SKEncodedImageFormat.Jpeg); // square: resized to size × size, the shape the networks were timed at
             for (int i = 0; i < 4; i++)
                 ImageEncoder.Save(Path.Combine(root, "styles", $"style{i}.png"), Noise(styleSize * 3 / 2, styleSize * 4 / 3), SkiaSharp.SKEncodedImageFormat.Png);
             // Untimed, a job of one batch over the same styles first: their statistics are then
@@ -74,7 +73,7 @@ public static class StylizeBenchmark
             // job; over ImageNet that is a few percent of the encodings), and the job's buffers and
             // threads have started once, as the networks were warmed up before their timing.
             for (int i = 0; i < batch; i++)
-                ImageEncoder.Save(Path.Combine(root, "warmup", $"img{i:D4}.jpg"), Noise(contentWidth, contentHeight), SkiaSharp.SKEncodedImageFormat.Jpeg);
+                ImageEncoder.Save(Path.Combine(root, "warmup", $"img{i:D4}.jpg"), Noise(contentSide, contentSide), SkiaSharp.SKEncodedImageFormat.Jpeg);
             var options = new DatasetStylizeOptions
             {
                 Recipe = StyleRecipe.StylizeDatasets, ContentSize = size, StyleSize = styleSize, Format = "png", Batch = batch,
@@ -84,12 +83,12 @@ public static class StylizeBenchmark
             var sw = Stopwatch.StartNew();
             DatasetStylizer.Run(transfer, Path.Combine(root, "content"), Path.Combine(root, "styles"), Path.Combine(root, "out"), options);
             double jobSeconds = sw.Elapsed.TotalSeconds;
-            var networkGflops = Evaluation.BenchmarkLine.GflopsOf((double)networkMacs * batch, networkSeconds);
-            var jobGflops = Evaluation.BenchmarkLine.GflopsOf((double)jobMacs * images, jobSeconds);
+            var networkGflops = Evaluation.BenchmarkLine.GflopsOf((double)macs * batch, networkSeconds);
+            var jobGflops = Evaluation.BenchmarkLine.GflopsOf((double)macs * images, jobSeconds);
             return new StylizeBenchmarkResult(size, styleSize, get_num_threads(), batch, network, images / jobSeconds, images,
                 on.ToString(), MixedPrecision.Name(precision))
             {
-                NetworkGmacsPerImage = Math.Round(networkMacs / 1e9, 3), EndToEndGmacsPerImage = Math.Round(jobMacs / 1e9, 3),
+                NetworkGmacsPerImage = Math.Round(macs / 1e9, 3), EndToEndGmacsPerImage = Math.Round(macs / 1e9, 3),
                 Gflops = networkGflops, NetworkGflops = networkGflops, EndToEndGflops = jobGflops,
                 EndToEndOverNetwork = jobGflops / networkGflops is { } r ? Math.Round(r, 4) : null,
             };

@@ -21,7 +21,7 @@ public static class TrainBenchmark
     public static TrainBenchmarkResult Run(string arch, int batch = 32, int size = 224, int steps = 3, Device? device = null, Precision precision = Precision.Float32,
         int warmup = 3)
     {
-        if (batch < 1 || size < 8 || steps < 1 || warmup < 0) throw new TextureBiasException("batch, size and steps must be positive (size at least 8)");
+        if (batch < 1 || size < 8 || steps < 1 || warmup < 0) throw new TextureBiasException("batch, size and steps must be positive (size at least 8), warm-up steps 0 or more");
         const int classes = 10;
         var on = device ?? Devices.Cpu;
         Devices.TuneFor(on, fixedSize: true);

@@ -176,9 +176,11 @@ public static class Trainer
                             $"fp16: step {step + 1} of epoch {epoch + 1} skipped: its gradients overflowed at loss scale {scale:G6}; the scale is now {scaler.Scale:G6}"));
                     }
                     var (lossValues, hits1, hits5) = BatchMetrics(losses, cat(outputs, 0), y);
-                    if (lossValues.FirstOrDefault(l => !float.IsFinite(l), 0f) is var bad && !float.IsFinite(bad))
-                        throw Diverged(outDir, epoch, step + 1, $"its loss is {bad.ToString(CultureInfo.InvariantCulture)}");
-                    foreach (var l in lossValues) sums[0] += l * n;
+                    foreach (var l in lossValues)
+                    {
+                        if (!float.IsFinite(l)) throw Diverged(outDir, epoch, step + 1, $"its loss is {l.ToString(CultureInfo.InvariantCulture)}");
+                        sums[0] += l * n;
+                    }
                     sums[1] += hits1;
                     sums[2] += hits5;
                     sums[3] += n;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TextureBias.Native;
 using Xunit;
 
@@ -6,9 +5,6 @@ namespace TextureBias.Tests.Native;
 
 public class HugePageAllocationsTests
 {
-    [DllImport("libc", EntryPoint = "getenv")]
-    private static extern IntPtr GetEnv(string name);
-
     [Theory]
     [InlineData("always [madvise] never\n", null, true)]
     [InlineData("[always] madvise never\n", null, true)]
@@ -36,6 +32,6 @@ public class HugePageAllocationsTests
         var (enable, reason) = HugePageAllocations.Decide(kernel, Environment.GetEnvironmentVariable(HugePageAllocations.Variable));
         Assert.Equal(enable, HugePageAllocations.Enabled);
         Assert.Equal(reason, HugePageAllocations.Reason);
-        if (enable) Assert.Equal("1", Marshal.PtrToStringAnsi(GetEnv(HugePageAllocations.Variable))); // the native environment LibTorch reads
+        if (enable) Assert.Equal("1", NativeEnvironment.Get(HugePageAllocations.Variable)); // the native environment LibTorch reads
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Xunit;
 using TextureBias.Models;
 using TextureBias.Native;
@@ -9,11 +8,6 @@ namespace TextureBias.Tests.Native;
 
 public class OneDnnIsaGuardTests
 {
-    [DllImport("libc", EntryPoint = "getenv")]
-    private static extern IntPtr GetEnv(string name);
-
-    private static string? NativeEnvironment(string name) => Marshal.PtrToStringAnsi(GetEnv(name));
-
     [Fact]
     public void TheCapIsSetExactlyWhereCpuidHidesTheCaches()
     {
@@ -29,19 +23,19 @@ public class OneDnnIsaGuardTests
         {
             // oneDNN was told the caches: its kernels run uncapped.
             Assert.Null(OneDnnIsaGuard.AppliedCap);
-            Assert.Null(NativeEnvironment("ONEDNN_MAX_CPU_ISA"));
+            Assert.Null(NativeEnvironment.Get("ONEDNN_MAX_CPU_ISA"));
             Assert.NotNull(OneDnnCacheDescription.Written);
             Assert.Contains("was given L1", OneDnnIsaGuard.Reason);
         }
         else if (OneDnnIsaGuard.CacheHierarchyHidden())
         {
             Assert.Equal("AVX", OneDnnIsaGuard.AppliedCap);
-            Assert.Equal("AVX", NativeEnvironment("ONEDNN_MAX_CPU_ISA")); // what oneDNN itself reads
+            Assert.Equal("AVX", NativeEnvironment.Get("ONEDNN_MAX_CPU_ISA")); // what oneDNN itself reads
         }
         else
         {
             Assert.Null(OneDnnIsaGuard.AppliedCap);
-            Assert.Null(NativeEnvironment("ONEDNN_MAX_CPU_ISA"));
+            Assert.Null(NativeEnvironment.Get("ONEDNN_MAX_CPU_ISA"));
         }
     }
 
