@@ -26,6 +26,7 @@ public static class ForwardBenchmark
         if (size < model.MinimumInputSize) throw new TextureBiasException($"{arch} needs images of at least {model.MinimumInputSize} pixels");
         Devices.MoveTo(model, on);
         model.eval();
+        using var frozen = model.FreezeWeights();
         using var scope = NewDisposeScope();
         var input = Devices.Upload(randn(new long[] { batch, 3, size, size }, device: Devices.Cpu), on);
         var times = new List<double>();

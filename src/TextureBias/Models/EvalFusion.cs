@@ -27,12 +27,15 @@ internal static class EvalFusion
     /// <summary>
     /// bn(conv(x)) in eval mode, freeing conv's output at once. On a channels-last input (see
     /// <see cref="ChannelsLast"/>) as one convolution with the batch norm folded into its weight
-    /// and bias (<see cref="Fold"/>; equal up to float32 rounding), the weight channels-last too.
+    /// and bias (<see cref="Fold"/>; equal up to float32 rounding), the weight channels-last too;
+    /// while the network is frozen (<see cref="FrozenWeights"/>), through the weight folded and
+    /// packed once (<see cref="PackedWeights"/>).
     /// </summary>
     public static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
     {
         if (IsChannelsLast(x) && x.device_type == DeviceType.CPU && x.shape[1] > 1)
         {
+            if (PackedWeights.TryConvBn(conv, bn, x) is { } packed) return packed;
             using var scope = NewDisposeScope();
             var (w, b) = Fold(conv, bn);
             var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);

@@ -34,6 +34,29 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     /// <summary>A class given by name, index or WNID (<see cref="ModelMetadata.ParseClass"/>).</summary>
     public int ParseClass(string text) => Metadata.ParseClass(text, NumClasses);
 
+    /// <summary>
+    /// Freezes the weights for inference until the result is disposed (see <see cref="FrozenWeights"/>):
+    /// each convolution followed by a batch norm then keeps its folded weight packed for oneDNN
+    /// instead of folding and reordering it on every pass. Same logits; for jobs that only run
+    /// the network forward (classification, evaluation, benchmarks).
+    /// </summary>
+    public FrozenWeights FreezeWeights() => new(ConvolutionNormPairs(this));
+
+    /// <summary>Each convolution directly followed, among its module's children (the root's too), by a batch norm of its output channels.</summary>
+    private static IEnumerable<(TorchSharp.Modules.Conv2d, TorchSharp.Modules.BatchNorm2d)> ConvolutionNormPairs(nn.Module root)
+    {
+        foreach (var module in root.modules().Prepend(root))
+        {
+            nn.Module? previous = null;
+            foreach (var (_, child) in module.named_children())
+            {
+                if (previous is TorchSharp.Modules.Conv2d conv && child is TorchSharp.Modules.BatchNorm2d norm && norm.num_features == conv.out_channels)
+                    yield return (conv, norm);
+                previous = child;
+            }
+        }
+    }
+
     /// <summary>The smallest input side the network accepts.</summary>
     public abstract int MinimumInputSize { get; }
 
