@@ -38,6 +38,7 @@ public static class FeatureSensitivity
         var bagnetOutputs = rankings.Where(r => r.BagNet is not null).ToDictionary(r => r.Name, r => Indices(folder, r.BagNet!, r.Name));
         foreach (var m in models) m.Model.eval();
         foreach (var r in rankings) r.BagNet?.eval();
+        using var frozen = FrozenWeights.Of(models.Select(m => m.Model).Concat(rankings.Where(r => r.BagNet is not null).Select(r => r.BagNet!)).Distinct());
         if (device is not null)
         {
             foreach (var m in models) Devices.MoveTo(m.Model, device);

@@ -19,6 +19,7 @@ public static class InteractionBenchmark
         model.eval();
         var on = Devices.Place(model, device ?? Devices.Cpu);
         Devices.TuneFor(on, fixedSize: true);
+        using var frozen = model.FreezeWeights();
         var times = new List<double>();
         for (int i = 0; i <= images; i++)
         {

@@ -68,6 +68,8 @@ public static class Interactions
     {
         options.Validate();
         Devices.Place(model, device);
+        model.eval();
+        using var frozen = model.FreezeWeights();
         var indices = folder?.KnownModelIndices(model.NumClasses, model.Metadata.Classes);
         var labelOf = new Dictionary<string, int>(StringComparer.Ordinal);
         if (indices is not null)

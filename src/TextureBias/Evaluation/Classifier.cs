@@ -35,6 +35,7 @@ public sealed class Classifier
     public IEnumerable<Classification> Classify(IReadOnlyList<string> paths, int top = 5, Action<ImageFailure>? onFailure = null, CancellationToken cancel = default)
     {
         int k = Math.Clamp(top, 1, _model.NumClasses);
+        using var frozen = _model.FreezeWeights(); // for this enumeration (see FrozenWeights)
         foreach (var batch in _loader.Batches(paths, onFailure, cancel))
         {
             using (batch)

@@ -45,6 +45,7 @@ public static class Evaluator
         var top1 = new int[n];
         var top5 = new int[n];
         model.eval();
+        using var frozen = model.FreezeWeights();
         var loader = new ImageBatchLoader(geometry, batchSize, normalization: normalization) { PinMemory = Devices.PinsMemory(on), MinimumSide = model.MinimumInputSize, MinimumSideNeededBy = model.Architecture };
         void Failure(ImageFailure f)
         {

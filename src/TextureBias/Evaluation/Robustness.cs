@@ -75,6 +75,7 @@ public static class Robustness
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < paths.Count; i++) position.TryAdd(paths[i], i);
         foreach (var m in models) m.Model.eval();
+        using var frozen = FrozenWeights.Of(models.Select(m => m.Model));
         // Each network's device: the one asked for (ONNX models stay on the CPU, where ONNX Runtime runs them) or its own.
         var devices = models.Select(m => m.Model is OnnxClassifier ? Devices.Cpu
             : Devices.Place(m.Model, options.Device)).ToList();

@@ -26,9 +26,14 @@ internal sealed class DenseBagNet : IDisposable
 {
     private sealed record Folded(Tensor Weight, Tensor Bias, long[] Stride)
     {
+        /// <summary>On the CPU, the weight packed for oneDNN once per input shape (<see cref="PackedConvolution"/>).</summary>
+        public PackedConvolution? Packed { get; init; }
+
         public Tensor Apply(Tensor x, DenseBagNet owner)
         {
-            var y = nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+            // The packed path wants channels-last memory; shifted views get the copy conv2d would make of them anyway.
+            var y = (Packed is null ? null : Packed.TryApply(EvalFusion.ChannelsLast(x)))
+                ?? nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
             owner.MultiplyAccumulates += y.numel() * Weight.shape[1] * Weight.shape[2] * Weight.shape[3];
             return y;
         }
@@ -55,16 +60,16 @@ internal sealed class DenseBagNet : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var (first, second, norm) = model.StemLayers;
+        _cpu = cpuTuning;
         var (sw, sb) = EvalFusion.Fold(second, norm, EvalFusion.Compose1x1(second, first));
-        _stem = new Folded(sw, sb, second.stride);
+        _stem = Pack(new Folded(sw, sb, second.stride));
         foreach (var b in model.Blocks)
         {
-            var layers = b.Layers.Select(p => Fold(p.Conv, p.Norm)).ToArray();
-            var shortcut = b.Shortcut is { } s ? Fold(s.Conv, s.Norm) : null;
+            var layers = b.Layers.Select(p => Pack(Fold(p.Conv, p.Norm))).ToArray();
+            var shortcut = b.Shortcut is { } s ? Pack(Fold(s.Conv, s.Norm)) : null;
             _blocks.Add(new Block(layers, shortcut, b.Stride, b.OutputChannels));
         }
         var index = tensor(classes.Select(c => (long)c).ToArray(), device: model.Classifier.weight!.device);
-        _cpu = cpuTuning;
         _classWeight = model.Classifier.weight!.detach().index_select(0, index);
         _classBias = model.Classifier.bias!.detach().index_select(0, index);
         _classes = classes.Count;
@@ -77,6 +82,13 @@ internal sealed class DenseBagNet : IDisposable
     private static IEnumerable<Tensor> Tensors(Block b) =>
         b.Layers.Concat(b.Shortcut is null ? Array.Empty<Folded>() : new[] { b.Shortcut }).SelectMany(f => new[] { f.Weight, f.Bias });
 
+    /// <summary>With CPU tuning, <paramref name="f"/> with its packed convolution (the weights are fixed for this object's life).</summary>
+    private Folded Pack(Folded f) =>
+        _cpu ? f with { Packed = new PackedConvolution(() => (f.Weight.alias(), f.Bias.alias()), new long[] { 0, 0 }, f.Stride, new long[] { 1, 1 }, 1) } : f;
+
+    private IEnumerable<Folded> AllFolded() =>
+        new[] { _stem }.Concat(_blocks.SelectMany(b => b.Shortcut is null ? b.Layers : b.Layers.Append(b.Shortcut)));
+
     private static Folded Fold(Conv2d conv, BatchNorm2d bn)
     {
         var (w, b) = EvalFusion.Fold(conv, bn);
@@ -85,6 +97,7 @@ internal sealed class DenseBagNet : IDisposable
 
     public void Dispose()
     {
+        foreach (var f in AllFolded()) f.Packed?.Dispose();
         foreach (var t in Owned()) t.Dispose();
     }
 

@@ -53,6 +53,7 @@ public static class InformativePatches
         var keys = ofClass.Keys.ToArray();
         int q = model.ReceptiveField, done = 0, skipped = 0;
         model.eval();
+        using var frozen = model.FreezeWeights();
         var loader = new ImageBatchLoader(preprocessing, batchSize) { PinMemory = Devices.PinsMemory(on) };
         void Failure(ImageFailure f)
         {

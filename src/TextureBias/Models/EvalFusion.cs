@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -108,42 +109,60 @@ internal static class EvalFusion
         fixed (byte* p = wt.bytes) wp = (nint)p;
         fixed (byte* p = result.bytes) op = (nint)p;
 
-        // Four outputs at a time, all rows together: each weight is read once, and the 4·n
-        // accumulation chains are independent, while each still adds its products strictly in
-        // input order.
-        int blocks = (m + 3) / 4;
+        // Eight outputs at a time: their weights copied into a [k,8] panel (each read once), then
+        // for four rows at a time eight sums per row in one vector register each; every sum still
+        // adds its products strictly in input order, each product and each addition rounded to
+        // float32 on its own (a vector multiply, then a vector add: no FMA, no reassociation,
+        // which .NET never introduces), so the results are those of the scalar loop bit for bit.
+        const int Lanes = 8;
+        int blocks = (m + Lanes - 1) / Lanes;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = m * (long)n * k > 1_000_000 ? -1 : 1 }, block =>
         {
             float* input = (float*)xp, weights = (float*)wp, output = (float*)op;
-            int i0 = block * 4, count = Math.Min(4, m - i0);
-            float* w0 = weights + (long)i0 * k;
-            float* w1 = count > 1 ? w0 + k : w0;
-            float* w2 = count > 2 ? w0 + 2L * k : w0;
-            float* w3 = count > 3 ? w0 + 3L * k : w0;
-            var acc = new float[n * 4];
-            fixed (float* a = acc)
+            int i0 = block * Lanes, count = Math.Min(Lanes, m - i0);
+            var panel = new float[k * Lanes];
+            fixed (float* w = panel)
             {
-                for (int l = 0; l < k; l++)
+                for (int c = 0; c < count; c++)
                 {
-                    float a0 = w0[l], a1 = w1[l], a2 = w2[l], a3 = w3[l];
-                    float* xv = input + l;
-                    for (int row = 0; row < n; row++, xv += k)
-                    {
-                        float v = *xv;
-                        float* s = a + row * 4;
-                        s[0] += v * a0; // no FMA, no reassociation: .NET does neither on its own
-                        s[1] += v * a1;
-                        s[2] += v * a2;
-                        s[3] += v * a3;
-                    }
+                    float* row = weights + (long)(i0 + c) * k;
+                    for (int l = 0; l < k; l++) w[l * Lanes + c] = row[l];
                 }
-                for (int row = 0; row < n; row++)
-                    for (int c = 0; c < count; c++)
-                        output[(long)row * m + i0 + c] = a[row * 4 + c] + b[i0 + c];
+                int r = 0;
+                for (; r + 4 <= n; r += 4)
+                {
+                    float* x0 = input + (long)r * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                    for (int l = 0; l < k; l++)
+                    {
+                        var wl = Vector256.Load(w + l * Lanes);
+                        s0 = Vector256.Add(s0, Vector256.Multiply(Vector256.Create(x0[l]), wl));
+                        s1 = Vector256.Add(s1, Vector256.Multiply(Vector256.Create(x1[l]), wl));
+                        s2 = Vector256.Add(s2, Vector256.Multiply(Vector256.Create(x2[l]), wl));
+                        s3 = Vector256.Add(s3, Vector256.Multiply(Vector256.Create(x3[l]), wl));
+                    }
+                    StoreSums(s0, output + (long)r * m + i0, b, i0, count);
+                    StoreSums(s1, output + (long)(r + 1) * m + i0, b, i0, count);
+                    StoreSums(s2, output + (long)(r + 2) * m + i0, b, i0, count);
+                    StoreSums(s3, output + (long)(r + 3) * m + i0, b, i0, count);
+                }
+                for (; r < n; r++)
+                {
+                    float* x0 = input + (long)r * k;
+                    var s0 = Vector256<float>.Zero;
+                    for (int l = 0; l < k; l++) s0 = Vector256.Add(s0, Vector256.Multiply(Vector256.Create(x0[l]), Vector256.Load(w + l * Lanes)));
+                    StoreSums(s0, output + (long)r * m + i0, b, i0, count);
+                }
             }
         });
         GC.KeepAlive(xt);
         GC.KeepAlive(wt);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>destination[c] = sums[c] + bias[first + c] for the block's <paramref name="count"/> outputs.</summary>
+    private static unsafe void StoreSums(Vector256<float> sums, float* destination, float[] bias, int first, int count)
+    {
+        for (int c = 0; c < count; c++) destination[c] = sums.GetElement(c) + bias[first + c];
     }
 }

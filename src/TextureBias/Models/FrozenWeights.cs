@@ -27,6 +27,9 @@ public sealed class FrozenWeights : IDisposable
         }
     }
 
+    /// <summary>Freezes several networks at once (as <see cref="ImageClassifier.FreezeWeights"/> each), until disposed.</summary>
+    public static FrozenWeights Of(IEnumerable<ImageClassifier> models) => new(models.SelectMany(m => m.FoldedPairs()));
+
     /// <summary>The convolutions frozen (those followed by a batch norm).</summary>
     public int Convolutions => frozen.Count;
 

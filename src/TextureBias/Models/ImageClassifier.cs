@@ -40,12 +40,12 @@ public abstract class ImageClassifier : nn.Module<Tensor, Tensor>
     /// instead of folding and reordering it on every pass. Same logits; for jobs that only run
     /// the network forward (classification, evaluation, benchmarks).
     /// </summary>
-    public FrozenWeights FreezeWeights() => new(ConvolutionNormPairs(this));
+    public FrozenWeights FreezeWeights() => new(FoldedPairs());
 
     /// <summary>Each convolution directly followed, among its module's children (the root's too), by a batch norm of its output channels.</summary>
-    private static IEnumerable<(TorchSharp.Modules.Conv2d, TorchSharp.Modules.BatchNorm2d)> ConvolutionNormPairs(nn.Module root)
+    internal IEnumerable<(TorchSharp.Modules.Conv2d, TorchSharp.Modules.BatchNorm2d)> FoldedPairs()
     {
-        foreach (var module in root.modules().Prepend(root))
+        foreach (var module in modules().Prepend(this))
         {
             nn.Module? previous = null;
             foreach (var (_, child) in module.named_children())

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using TextureBias.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,21 +6,14 @@ using static TorchSharp.torch;
 namespace TextureBias.Models;
 
 /// <summary>
-/// The convolutions of frozen networks (<see cref="FrozenWeights"/>) with their batch norms
-/// folded in and their weights packed once, per input shape, into the blocked layout oneDNN's
-/// kernels read (<see cref="MkldnnShims"/>): an inference pass then neither folds nor reorders a
-/// weight. Used by <see cref="EvalFusion.ConvBn"/> on channels-last float32 CPU inputs without
-/// autograd; every other case, and a LibTorch without the operations, takes the ordinary path.
+/// The convolutions of frozen networks (<see cref="FrozenWeights"/>): each with its batch norm
+/// folded in and its weight packed once per input shape (<see cref="PackedConvolution"/>), so an
+/// inference pass neither folds nor reorders a weight. Used by <see cref="EvalFusion.ConvBn"/>;
+/// every case <see cref="PackedConvolution"/> does not take goes the ordinary path.
 /// </summary>
 internal static class PackedWeights
 {
-    /// <summary>Input shapes packed per convolution; further shapes reuse the first packing (oneDNN then reorders it, still exact).</summary>
-    public const int ShapesPerConvolution = 4;
-
     private static readonly ConditionalWeakTable<Conv2d, Slot> Slots = new();
-
-    /// <summary>Whether packing is switched off (<c>TEXTUREBIAS_NO_PREPACK=1</c>) or LibTorch lacks it.</summary>
-    public static bool Disabled { get; } = Environment.GetEnvironmentVariable("TEXTUREBIAS_NO_PREPACK") == "1" || !MkldnnShims.Available;
 
     /// <summary>Starts packing <paramref name="conv"/> (frozen with <paramref name="bn"/>); nested freezes count.</summary>
     public static void Freeze(Conv2d conv, BatchNorm2d bn)
@@ -29,7 +21,7 @@ internal static class PackedWeights
         lock (Slots)
         {
             if (Slots.TryGetValue(conv, out var slot)) slot.Holders++;
-            else Slots.Add(conv, new Slot(bn));
+            else Slots.Add(conv, new Slot(conv, bn));
         }
     }
 
@@ -38,10 +30,9 @@ internal static class PackedWeights
     {
         lock (Slots)
         {
-            if (!Slots.TryGetValue(conv, out var slot)) return;
-            if (--slot.Holders > 0) return;
+            if (!Slots.TryGetValue(conv, out var slot) || --slot.Holders > 0) return;
             Slots.Remove(conv);
-            slot.Dispose();
+            slot.Packed.Dispose();
         }
     }
 
@@ -49,68 +40,27 @@ internal static class PackedWeights
     public static bool IsFrozen(Conv2d conv) => Slots.TryGetValue(conv, out _);
 
     /// <summary>Packed weights held for <paramref name="conv"/> (one per input shape), 0 when it is not frozen.</summary>
-    public static int PackedCount(Conv2d conv) => Slots.TryGetValue(conv, out var slot) ? slot.Count : 0;
+    public static int PackedCount(Conv2d conv) => Slots.TryGetValue(conv, out var slot) ? slot.Packed.Count : 0;
 
-    /// <summary>
-    /// bn(conv(x)) through a packed weight when <paramref name="conv"/> is frozen and x is a
-    /// channels-last float32 CPU tensor that needs no gradient; else null.
-    /// </summary>
-    public static Tensor? TryConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
+    /// <summary>bn(conv(x)) through a packed weight when <paramref name="conv"/> is frozen with <paramref name="bn"/> and the input suits; else null.</summary>
+    public static Tensor? TryConvBn(Conv2d conv, BatchNorm2d bn, Tensor x) =>
+        Slots.TryGetValue(conv, out var slot) && slot.Usable && ReferenceEquals(slot.Norm, bn) && conv.weight!.dtype == ScalarType.Float32 ? slot.Packed.TryApply(x) : null;
+
+    private sealed class Slot
     {
-        if (Disabled || !Slots.TryGetValue(conv, out var slot) || !ReferenceEquals(slot.Norm, bn)) return null;
-        if (x.dtype != ScalarType.Float32 || conv.weight!.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU
-            || (is_grad_enabled() && x.requires_grad) || conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
-            return null;
-        var packed = slot.For(conv, x.shape);
-        if (packed is null) return null;
-        return MkldnnShims.Convolution(x, packed.Value.Weight, packed.Value.Bias, conv.padding, conv.stride, conv.dilation, conv.groups);
-    }
-
-    private sealed class Slot : IDisposable
-    {
-        private readonly List<(long[] Shape, Tensor Weight, Tensor Bias)> packings = new();
-        private bool failed;
-
-        public Slot(BatchNorm2d norm) => Norm = norm;
+        public Slot(Conv2d conv, BatchNorm2d norm)
+        {
+            Norm = norm;
+            Packed = new PackedConvolution(() => EvalFusion.Fold(conv, norm), conv.padding ?? new long[] { 0, 0 }, conv.stride, conv.dilation, conv.groups);
+            Usable = conv.padding is not null && conv.padding_mode == PaddingModes.Zeros;
+        }
 
         public BatchNorm2d Norm { get; }
 
+        public PackedConvolution Packed { get; }
+
+        public bool Usable { get; }
+
         public int Holders { get; set; } = 1;
-
-        public int Count { get { lock (packings) return packings.Count; } }
-
-        public (Tensor Weight, Tensor Bias)? For(Conv2d conv, long[] shape)
-        {
-            lock (packings)
-            {
-                foreach (var p in packings)
-                    if (p.Shape.AsSpan().SequenceEqual(shape)) return (p.Weight, p.Bias);
-                if (failed) return null;
-                if (packings.Count >= ShapesPerConvolution) return (packings[0].Weight, packings[0].Bias);
-                using var scope = NewDisposeScope();
-                var (w, b) = EvalFusion.Fold(conv, Norm);
-                var packed = MkldnnShims.PackWeight(w, conv.padding!, conv.stride, conv.dilation, conv.groups, shape);
-                if (packed is null)
-                {
-                    failed = true;
-                    return null;
-                }
-                packings.Add((shape, packed.DetachFromDisposeScope(), b.DetachFromDisposeScope()));
-                return (packed, b);
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (packings)
-            {
-                foreach (var p in packings)
-                {
-                    p.Weight.Dispose();
-                    p.Bias.Dispose();
-                }
-                packings.Clear();
-            }
-        }
     }
 }

@@ -66,7 +66,7 @@ public class FrozenWeightsTests
         {
             Assert.True(frozen.Convolutions > 0);
             for (int i = 0; i < shapes.Length; i++) Close(expected[i], Logits(model, Input(shapes[i].N, shapes[i].Size, 100 + i)));
-            if (!PackedWeights.Disabled)
+            if (!PackedConvolution.Disabled)
             {
                 // The packed path ran: three distinct shapes, each packed once per folded convolution.
                 var packedCounts = Convolutions(model).Select(PackedWeights.PackedCount).Where(c => c > 0).ToList();
@@ -136,12 +136,12 @@ public class FrozenWeightsTests
         using var outer = model.FreezeWeights();
         using (model.FreezeWeights())
         {
-            for (int size = 64; size < 64 + 8 * (PackedWeights.ShapesPerConvolution + 2); size += 8)
+            for (int size = 64; size < 64 + 8 * (PackedConvolution.ShapesPerConvolution + 2); size += 8)
             {
                 var x = Input(1, size, size);
                 Logits(model, x);
             }
-            if (!PackedWeights.Disabled) Assert.Equal(PackedWeights.ShapesPerConvolution, PackedWeights.PackedCount(conv));
+            if (!PackedConvolution.Disabled) Assert.Equal(PackedConvolution.ShapesPerConvolution, PackedWeights.PackedCount(conv));
         }
         Assert.True(PackedWeights.IsFrozen(conv), "the inner freeze thawed the outer one");
         // A shape past the limit runs through the first packing: still the ordinary logits.
