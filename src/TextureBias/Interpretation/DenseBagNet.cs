@@ -29,11 +29,15 @@ internal sealed class DenseBagNet : IDisposable
         /// <summary>On the CPU, the weight packed for oneDNN once per input shape (<see cref="PackedConvolution"/>).</summary>
         public PackedConvolution? Packed { get; init; }
 
-        public Tensor Apply(Tensor x, DenseBagNet owner)
+        public Tensor Apply(Tensor x, DenseBagNet owner, bool relu = false)
         {
             // The packed path wants channels-last memory; shifted views get the copy conv2d would make of them anyway.
-            var y = (Packed is null ? null : Packed.TryApply(EvalFusion.ChannelsLast(x)))
-                ?? nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+            var y = (Packed is null ? null : Packed.TryApply(EvalFusion.ChannelsLast(x), relu));
+            if (y is null)
+            {
+                y = nn.functional.conv2d(x, Weight, Bias, Stride, new long[] { 0, 0 });
+                if (relu) y.relu_();
+            }
             owner.MultiplyAccumulates += y.numel() * Weight.shape[1] * Weight.shape[2] * Weight.shape[3];
             return y;
         }
@@ -196,14 +200,12 @@ internal sealed class DenseBagNet : IDisposable
     private Tensor[] Forward(Block block, Tensor x, bool split)
     {
         using var scope = NewDisposeScope();
-        var a = block.Layers[0].Apply(x, this); // 1×1, stride 1: shifting commutes with it
-        a.relu_();
+        var a = block.Layers[0].Apply(x, this, relu: true); // 1×1, stride 1: shifting commutes with it
         var outputs = new Tensor[split ? 4 : 1];
         for (int uv = 0; uv < outputs.Length; uv++)
         {
             int u = uv / 2, v = uv % 2;
-            var c = block.Layers[1].Apply(Shift(a, u, v), this);
-            c.relu_();
+            var c = block.Layers[1].Apply(Shift(a, u, v), this, relu: true);
             var o = block.Layers[2].Apply(c, this);
             c.Dispose();
             var xs = Shift(x, u, v);

@@ -158,9 +158,9 @@ public sealed class BagNet : ImageClassifier
     internal Tensor Stem(Tensor x)
     {
         var stem = EvalFusion.ChannelsLast(conv1.forward(x)); // channels-last from here: faster convolutions, batch norms folded
-        var h = EvalFusion.ConvBn(conv2, bn1, stem);
+        var h = EvalFusion.ConvBn(conv2, bn1, stem, relu: true);
         stem.Dispose();
-        return h.relu_();
+        return h;
     }
 
     /// <summary>The bottleneck blocks of layer1..layer4 in order.</summary>

@@ -59,11 +59,9 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         }
         else
         {
-            var a = EvalFusion.ConvBn(conv1, bn1, x);
-            a.relu_();
-            var b = EvalFusion.ConvBn(conv2, bn2, a);
+            var a = EvalFusion.ConvBn(conv1, bn1, x, relu: true);
+            var b = EvalFusion.ConvBn(conv2, bn2, a, relu: true);
             a.Dispose();
-            b.relu_();
             o = EvalFusion.ConvBn(conv3, bn3, b);
             b.Dispose();
             residual = EvalFusion.Shortcut(downsample, x);

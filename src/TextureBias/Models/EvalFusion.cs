@@ -32,20 +32,22 @@ internal static class EvalFusion
     /// while the network is frozen (<see cref="FrozenWeights"/>), through the weight folded and
     /// packed once (<see cref="PackedWeights"/>).
     /// </summary>
-    public static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
+    public static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x, bool relu = false)
     {
         if (IsChannelsLast(x) && x.device_type == DeviceType.CPU && x.shape[1] > 1)
         {
-            if (PackedWeights.TryConvBn(conv, bn, x) is { } packed) return packed;
+            if (PackedWeights.TryConvBn(conv, bn, x, relu) is { } packed) return packed;
             using var scope = NewDisposeScope();
             var (w, b) = Fold(conv, bn);
             var wl = w.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-            return nn.functional.conv2d(x, wl, b, conv.stride, conv.padding, conv.dilation, conv.groups).MoveToOuterDisposeScope();
+            var z = nn.functional.conv2d(x, wl, b, conv.stride, conv.padding, conv.dilation, conv.groups);
+            if (relu) z.relu_();
+            return z.MoveToOuterDisposeScope();
         }
         var c = conv.forward(x);
         var y = bn.forward(c);
         c.Dispose();
-        return y;
+        return relu ? y.relu_() : y;
     }
 
     /// <summary>

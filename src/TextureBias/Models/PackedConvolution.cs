@@ -44,23 +44,34 @@ internal sealed class PackedConvolution : IDisposable
     /// <summary>Packed weights held (one per input shape packed).</summary>
     public int Count { get { lock (_packings) return _packings.Count; } }
 
-    /// <summary>The convolution of <paramref name="x"/> through a packed weight, or null when it does not apply.</summary>
-    public Tensor? TryApply(Tensor x)
+    /// <summary>
+    /// The convolution of <paramref name="x"/> through a packed weight (with <paramref name="relu"/>,
+    /// followed by a ReLU done in the same pass), or null when it does not apply.
+    /// </summary>
+    public Tensor? TryApply(Tensor x, bool relu = false)
     {
-        if (Disabled || x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU || x.dim() != 4
-            || !EvalFusion.IsChannelsLast(x) || (is_grad_enabled() && x.requires_grad))
-            return null;
+        if (!Suits(x) || Packing(x.shape) is not var (weight, bias)) return null;
+        return MkldnnShims.Convolution(x, weight, bias, _padding, _stride, _dilation, _groups, relu);
+    }
+
+    private static bool Suits(Tensor x) =>
+        !Disabled && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU && x.dim() == 4
+        && EvalFusion.IsChannelsLast(x) && !(is_grad_enabled() && x.requires_grad);
+
+    /// <summary>The packed weight for inputs of <paramref name="shape"/> (packing it if new) and the bias; null when packing failed.</summary>
+    private (Tensor Weight, Tensor Bias)? Packing(long[] shape)
+    {
         Tensor? weight = null, bias;
         lock (_packings)
         {
             if (_disposed || _failed) return null;
             foreach (var p in _packings)
-                if (p.Shape.AsSpan().SequenceEqual(x.shape)) { weight = p.Weight; break; }
+                if (p.Shape.AsSpan().SequenceEqual(shape)) { weight = p.Weight; break; }
             if (weight is null && _packings.Count >= ShapesPerConvolution) weight = _packings[0].Weight;
-            weight ??= Pack(x.shape);
+            weight ??= Pack(shape);
             bias = _bias;
         }
-        return weight is null || bias is null ? null : MkldnnShims.Convolution(x, weight, bias, _padding, _stride, _dilation, _groups);
+        return weight is null || bias is null ? null : (weight, bias);
     }
 
     private Tensor? Pack(long[] shape)

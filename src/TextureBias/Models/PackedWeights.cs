@@ -43,8 +43,8 @@ internal static class PackedWeights
     public static int PackedCount(Conv2d conv) => Slots.TryGetValue(conv, out var slot) ? slot.Packed.Count : 0;
 
     /// <summary>bn(conv(x)) through a packed weight when <paramref name="conv"/> is frozen with <paramref name="bn"/> and the input suits; else null.</summary>
-    public static Tensor? TryConvBn(Conv2d conv, BatchNorm2d bn, Tensor x) =>
-        Slots.TryGetValue(conv, out var slot) && slot.Usable && ReferenceEquals(slot.Norm, bn) && conv.weight!.dtype == ScalarType.Float32 ? slot.Packed.TryApply(x) : null;
+    public static Tensor? TryConvBn(Conv2d conv, BatchNorm2d bn, Tensor x, bool relu = false) =>
+        Slots.TryGetValue(conv, out var slot) && slot.Usable && ReferenceEquals(slot.Norm, bn) && conv.weight!.dtype == ScalarType.Float32 ? slot.Packed.TryApply(x, relu) : null;
 
     private sealed class Slot
     {

@@ -113,8 +113,7 @@ public sealed class ResNet : ImageClassifier
         {
             // Inference: channels-last (oneDNN's fast layout), batch norms folded into the
             // convolutions, intermediates freed early.
-            var stem = EvalFusion.ConvBn(conv1, bn1, EvalFusion.ChannelsLast(x));
-            stem.relu_();
+            var stem = EvalFusion.ConvBn(conv1, bn1, EvalFusion.ChannelsLast(x), relu: true);
             x = maxpool.forward(stem);
             stem.Dispose();
             foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
@@ -169,8 +168,7 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         }
         else
         {
-            var a = EvalFusion.ConvBn(conv1, bn1, x);
-            a.relu_();
+            var a = EvalFusion.ConvBn(conv1, bn1, x, relu: true);
             o = EvalFusion.ConvBn(conv2, bn2, a);
             a.Dispose();
             identity = EvalFusion.Shortcut(downsample, x);

@@ -27,6 +27,7 @@ internal static unsafe class MkldnnShims
     private static readonly byte[] ReorderName = Encoding.ASCII.GetBytes("aten::mkldnn_reorder_conv2d_weight\0");
     private static readonly byte[] NoOverload = { 0 };
     private static readonly byte[] NoPostOp = Encoding.ASCII.GetBytes("none\0");
+    private static readonly byte[] ReluPostOp = Encoding.ASCII.GetBytes("relu\0");
 
     /// <summary>Whether this LibTorch exports every function used here.</summary>
     public static bool Available { get; }
@@ -93,13 +94,15 @@ internal static unsafe class MkldnnShims
     /// <summary>
     /// The convolution of channels-last <paramref name="x"/> with a weight from
     /// <see cref="PackWeight"/> plus <paramref name="bias"/>: the output channels-last, as
-    /// <c>conv2d</c>'s, from the same oneDNN kernel. Null when LibTorch refuses.
+    /// <c>conv2d</c>'s, from the same oneDNN kernel; with <paramref name="relu"/> the ReLU applied
+    /// by the kernel as it writes (oneDNN's eltwise post-op: the same values, no pass of its own).
+    /// Null when LibTorch refuses.
     /// </summary>
-    public static Tensor? Convolution(Tensor x, Tensor packedWeight, Tensor bias, long[] padding, long[] stride, long[] dilation, long groups)
+    public static Tensor? Convolution(Tensor x, Tensor packedWeight, Tensor bias, long[] padding, long[] stride, long[] dilation, long groups, bool relu = false)
     {
         nint b = bias.Handle, result;
         int rc;
-        fixed (long* p = padding) fixed (long* s = stride) fixed (long* d = dilation) fixed (byte* attr = NoPostOp)
+        fixed (long* p = padding) fixed (long* s = stride) fixed (long* d = dilation) fixed (byte* attr = relu ? ReluPostOp : NoPostOp)
             rc = ConvolutionPointwise(x.Handle, packedWeight.Handle, &b, p, padding.Length, s, stride.Length, d, dilation.Length, groups, attr, null, 0, null, &result);
         GC.KeepAlive(x);
         GC.KeepAlive(packedWeight);
