@@ -7,10 +7,11 @@ namespace TextureBias.Models;
 /// <see cref="ImageClassifier.FreezeWeights"/>. Meanwhile its inference passes (eval mode,
 /// float32 on the CPU, no gradient to the input) fold each batch norm into its convolution and
 /// pack the weight into oneDNN's blocked layout once per input shape, instead of on every pass:
-/// the same kernels and numbers, about a tenth less time for a ResNet-50. Changing a weight
-/// while frozen is not seen; dispose first (or freeze anew after), and do not dispose while a
-/// forward pass of the network runs on another thread. Freezes nest. <c>TEXTUREBIAS_NO_PREPACK=1</c>
-/// switches packing off.
+/// the same logits up to float32 rounding (oneDNN may block a packed weight's sums
+/// differently), about a tenth less time for a ResNet-50. Changing a weight
+/// while frozen is not seen: dispose first (or freeze anew after). Freezes nest and may overlap
+/// on several threads; disposing waits for convolutions running on the packed weights.
+/// <c>TEXTUREBIAS_NO_PREPACK=1</c> switches packing off.
 /// </summary>
 public sealed class FrozenWeights : IDisposable
 {

@@ -7,8 +7,8 @@ namespace TextureBias.Models;
 /// <summary>
 /// One convolution with a fixed weight and bias whose weight is packed into oneDNN's blocked
 /// layout once per input shape (<see cref="MkldnnShims"/>), so that oneDNN's kernel reads it
-/// without the reorder it otherwise does on every call. The same kernel and numbers as
-/// <c>conv2d</c>. Applies to channels-last float32 CPU inputs that need no gradient; for any
+/// without the reorder it otherwise does on every call. The values of <c>conv2d</c> up to
+/// float32 rounding (oneDNN may block the sums of a packed weight differently). Applies to channels-last float32 CPU inputs that need no gradient; for any
 /// other input, or when packing is off or refused, <see cref="TryApply"/> returns null and the
 /// caller runs the ordinary convolution.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class PackedConvolution : IDisposable
     private readonly long[] _padding, _stride, _dilation;
     private readonly long _groups;
     private readonly List<(long[] Shape, Tensor Weight)> _packings = new();
+    private readonly ReaderWriterLockSlim _use = new();
     private Tensor? _bias;
     private bool _failed, _disposed;
 
@@ -50,8 +51,18 @@ internal sealed class PackedConvolution : IDisposable
     /// </summary>
     public Tensor? TryApply(Tensor x, bool relu = false)
     {
-        if (!Suits(x) || Packing(x.shape) is not var (weight, bias)) return null;
-        return MkldnnShims.Convolution(x, weight, bias, _padding, _stride, _dilation, _groups, relu);
+        if (!Suits(x)) return null;
+        // Read-locked for the whole call: Dispose waits for convolutions running on other threads.
+        _use.EnterReadLock();
+        try
+        {
+            if (Packing(x.shape) is not var (weight, bias)) return null;
+            return MkldnnShims.Convolution(x, weight, bias, _padding, _stride, _dilation, _groups, relu);
+        }
+        finally
+        {
+            _use.ExitReadLock();
+        }
     }
 
     private static bool Suits(Tensor x) =>
@@ -88,16 +99,24 @@ internal sealed class PackedConvolution : IDisposable
         return packed;
     }
 
-    /// <summary>Frees the packed weights; later calls return null.</summary>
+    /// <summary>Frees the packed weights once the convolutions running on them finish; later calls return null.</summary>
     public void Dispose()
     {
-        lock (_packings)
+        _use.EnterWriteLock();
+        try
         {
-            _disposed = true;
-            foreach (var p in _packings) p.Weight.Dispose();
-            _packings.Clear();
-            _bias?.Dispose();
-            _bias = null;
+            lock (_packings)
+            {
+                _disposed = true;
+                foreach (var p in _packings) p.Weight.Dispose();
+                _packings.Clear();
+                _bias?.Dispose();
+                _bias = null;
+            }
+        }
+        finally
+        {
+            _use.ExitWriteLock();
         }
     }
 }

@@ -94,7 +94,7 @@ internal static unsafe class MkldnnShims
     /// <summary>
     /// The convolution of channels-last <paramref name="x"/> with a weight from
     /// <see cref="PackWeight"/> plus <paramref name="bias"/>: the output channels-last, as
-    /// <c>conv2d</c>'s, from the same oneDNN kernel; with <paramref name="relu"/> the ReLU applied
+    /// <c>conv2d</c>'s, from oneDNN's kernel for that layout; with <paramref name="relu"/> the ReLU applied
     /// by the kernel as it writes (oneDNN's eltwise post-op: the same values, no pass of its own).
     /// Null when LibTorch refuses.
     /// </summary>

@@ -151,4 +151,31 @@ public class FrozenWeightsTests
         Assert.False(PackedWeights.IsFrozen(conv));
         Close(Logits(model, late), frozenLogits);
     }
+    [Fact]
+    public void FreezingAndThawingWhileAnotherThreadRunsTheNetworkIsSafe()
+    {
+        using var model = Network("resnet50", 41);
+        var x = Input(2, 64, 42);
+        var expected = Logits(model, x);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Check(float[] actual, string who)
+        {
+            double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
+            if (worst > 1e-5) errors.Enqueue($"{who}: logits differ by {worst:G3}");
+        }
+        var freezer = Task.Run(() =>
+        {
+            for (int i = 0; i < 15; i++)
+                using (model.FreezeWeights()) Check(Logits(model, x), "frozen thread");
+        });
+        var plain = Task.Run(() =>
+        {
+            // Runs while the other thread's freezes come and go: sometimes through the packed
+            // weights, which the other thread's thaw must not free under it.
+            for (int i = 0; i < 15; i++) Check(Logits(model, x), "plain thread");
+        });
+        Task.WaitAll(freezer, plain);
+        Assert.Empty(errors);
+        Assert.All(Convolutions(model), c => Assert.False(PackedWeights.IsFrozen(c)));
+    }
 }
