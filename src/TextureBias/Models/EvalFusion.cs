@@ -111,60 +111,88 @@ internal static class EvalFusion
         fixed (byte* p = wt.bytes) wp = (nint)p;
         fixed (byte* p = result.bytes) op = (nint)p;
 
-        // Eight outputs at a time: their weights copied into a [k,8] panel (each read once), then
-        // for four rows at a time eight sums per row in one vector register each; every sum still
-        // adds its products strictly in input order, each product and each addition rounded to
-        // float32 on its own (a vector multiply, then a vector add: no FMA, no reassociation,
-        // which .NET never introduces), so the results are those of the scalar loop bit for bit.
-        const int Lanes = 8;
-        int blocks = (m + Lanes - 1) / Lanes;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = m * (long)n * k > 1_000_000 ? -1 : 1 }, block =>
+        // Rows in groups of eight, transposed once into [k,8] panels (zero rows pad the last
+        // group), so one vector register holds one output's sums for eight rows; four outputs at a
+        // time keep four independent sums going. Every sum still adds its products strictly in
+        // input order, each product and each addition rounded to float32 on its own (a vector
+        // multiply, then a vector add: no FMA, no reassociation, which .NET never introduces), so
+        // the results are those of the scalar loop bit for bit. Rows go in chunks whose panels
+        // stay under 32 MB.
+        int groups = (n + Lanes - 1) / Lanes, outputBlocks = (m + Outputs - 1) / Outputs;
+        int chunkGroups = (int)Math.Clamp((8L << 20) / ((long)k * Lanes), 1, groups);
+        var panels = System.Buffers.ArrayPool<float>.Shared.Rent(chunkGroups * k * Lanes);
+        // On the thread pool only when the work is large (VGG's first classifier layer): waking
+        // its threads costs a ResNet-50 pass more than its 16 M multiply-adds take on one core,
+        // as they spin on beside LibTorch's threads.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = m * (long)n * k >= 64_000_000 ? -1 : 1 };
+        try
         {
-            float* input = (float*)xp, weights = (float*)wp, output = (float*)op;
-            int i0 = block * Lanes, count = Math.Min(Lanes, m - i0);
-            var panel = new float[k * Lanes];
-            fixed (float* w = panel)
+            fixed (float* panelBase = panels)
+            for (int firstGroup = 0; firstGroup < groups; firstGroup += chunkGroups)
             {
-                for (int c = 0; c < count; c++)
+                nint pp = (nint)panelBase;
+                int chunk = Math.Min(chunkGroups, groups - firstGroup), g0 = firstGroup;
+                for (int c = 0; c < chunk; c++) TransposeGroup((float*)xp, (float*)pp + (long)c * k * Lanes, g0 + c, n, k);
+                Parallel.For(0, (long)chunk * outputBlocks, options, item =>
                 {
-                    float* row = weights + (long)(i0 + c) * k;
-                    for (int l = 0; l < k; l++) w[l * Lanes + c] = row[l];
-                }
-                int r = 0;
-                for (; r + 4 <= n; r += 4)
-                {
-                    float* x0 = input + (long)r * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-                    for (int l = 0; l < k; l++)
-                    {
-                        var wl = Vector256.Load(w + l * Lanes);
-                        s0 = Vector256.Add(s0, Vector256.Multiply(Vector256.Create(x0[l]), wl));
-                        s1 = Vector256.Add(s1, Vector256.Multiply(Vector256.Create(x1[l]), wl));
-                        s2 = Vector256.Add(s2, Vector256.Multiply(Vector256.Create(x2[l]), wl));
-                        s3 = Vector256.Add(s3, Vector256.Multiply(Vector256.Create(x3[l]), wl));
-                    }
-                    StoreSums(s0, output + (long)r * m + i0, b, i0, count);
-                    StoreSums(s1, output + (long)(r + 1) * m + i0, b, i0, count);
-                    StoreSums(s2, output + (long)(r + 2) * m + i0, b, i0, count);
-                    StoreSums(s3, output + (long)(r + 3) * m + i0, b, i0, count);
-                }
-                for (; r < n; r++)
-                {
-                    float* x0 = input + (long)r * k;
-                    var s0 = Vector256<float>.Zero;
-                    for (int l = 0; l < k; l++) s0 = Vector256.Add(s0, Vector256.Multiply(Vector256.Create(x0[l]), Vector256.Load(w + l * Lanes)));
-                    StoreSums(s0, output + (long)r * m + i0, b, i0, count);
-                }
+                    int c = (int)(item / outputBlocks), o0 = (int)(item % outputBlocks) * Outputs;
+                    SumBlock((float*)pp + (long)c * k * Lanes, (float*)wp, (float*)op, b, g0 + c, o0, n, k, m);
+                });
             }
-        });
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(panels);
+        }
         GC.KeepAlive(xt);
         GC.KeepAlive(wt);
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>destination[c] = sums[c] + bias[first + c] for the block's <paramref name="count"/> outputs.</summary>
-    private static unsafe void StoreSums(Vector256<float> sums, float* destination, float[] bias, int first, int count)
+    private const int Lanes = 8, Outputs = 4;
+
+    /// <summary>Rows 8g..8g+7 of x [n,k] into a [k,8] panel (zeros past row n). Fully optimised from the first call (no tiering: it runs once per pass).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TransposeGroup(float* input, float* panel, int g, int n, int k)
     {
-        for (int c = 0; c < count; c++) destination[c] = sums.GetElement(c) + bias[first + c];
+        for (int j = 0; j < Lanes; j++)
+        {
+            int row = g * Lanes + j;
+            float* source = input + (long)row * k;
+            if (row < n) for (int l = 0; l < k; l++) panel[(long)l * Lanes + j] = source[l];
+            else for (int l = 0; l < k; l++) panel[(long)l * Lanes + j] = 0;
+        }
+    }
+
+    /// <summary>Outputs o0..o0+3 of the eight rows of group g, summed in input order (see <see cref="OrderedLinear(Tensor, Tensor, Tensor?)"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SumBlock(float* panel, float* weights, float* output, float[] b, int g, int o0, int n, int k, int m)
+    {
+        int count = Math.Min(Outputs, m - o0), rows = Math.Min(Lanes, n - g * Lanes);
+        float* w0 = weights + (long)o0 * k;
+        float* w1 = count > 1 ? w0 + k : w0;
+        float* w2 = count > 2 ? w0 + 2L * k : w0;
+        float* w3 = count > 3 ? w0 + 3L * k : w0;
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        for (int l = 0; l < k; l++)
+        {
+            var xl = Vector256.Load(panel + (long)l * Lanes);
+            s0 = Vector256.Add(s0, Vector256.Multiply(xl, Vector256.Create(w0[l])));
+            s1 = Vector256.Add(s1, Vector256.Multiply(xl, Vector256.Create(w1[l])));
+            s2 = Vector256.Add(s2, Vector256.Multiply(xl, Vector256.Create(w2[l])));
+            s3 = Vector256.Add(s3, Vector256.Multiply(xl, Vector256.Create(w3[l])));
+        }
+        float* first = output + (long)g * Lanes * m + o0;
+        StoreSums(s0, first, m, rows, b[o0]);
+        if (count > 1) StoreSums(s1, first + 1, m, rows, b[o0 + 1]);
+        if (count > 2) StoreSums(s2, first + 2, m, rows, b[o0 + 2]);
+        if (count > 3) StoreSums(s3, first + 3, m, rows, b[o0 + 3]);
+    }
+
+    /// <summary>destination[j·stride] = sums[j] + bias for the group's <paramref name="rows"/> rows (one output).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreSums(Vector256<float> sums, float* destination, int stride, int rows, float bias)
+    {
+        for (int j = 0; j < rows; j++) destination[(long)j * stride] = sums.GetElement(j) + bias;
     }
 }

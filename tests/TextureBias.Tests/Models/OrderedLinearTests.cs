@@ -17,6 +17,7 @@ public class OrderedLinearTests
     [InlineData(8, 2048, 1000)]
     [InlineData(13, 64, 9)]
     [InlineData(5, 300, 16)]
+    [InlineData(80, 131072, 3)] // rows in two chunks of panels
     public void EqualsTheSequentialSumBitForBit(int n, int k, int m)
     {
         var g = new Generator((ulong)(n * 1000003 + k * 101 + m));
