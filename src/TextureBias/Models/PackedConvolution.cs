@@ -8,9 +8,10 @@ namespace TextureBias.Models;
 /// One convolution with a fixed weight and bias whose weight is packed into oneDNN's blocked
 /// layout once per input shape (<see cref="MkldnnShims"/>), so that oneDNN's kernel reads it
 /// without the reorder it otherwise does on every call. The values of <c>conv2d</c> up to
-/// float32 rounding (oneDNN may block the sums of a packed weight differently). Applies to channels-last float32 CPU inputs that need no gradient; for any
-/// other input, or when packing is off or refused, <see cref="TryApply"/> returns null and the
-/// caller runs the ordinary convolution.
+/// float32 rounding (oneDNN may block the sums of a packed weight differently). Applies to
+/// channels-last float32 CPU inputs that need no gradient; for any other input, or when packing
+/// is off or refused, <see cref="TryApply"/> returns null and the caller runs the ordinary
+/// convolution.
 /// </summary>
 internal sealed class PackedConvolution : IDisposable
 {
@@ -56,8 +57,11 @@ internal sealed class PackedConvolution : IDisposable
         _use.EnterReadLock();
         try
         {
-            if (Packing(x.shape) is not var (weight, bias)) return null;
-            return MkldnnShims.Convolution(x, weight, bias, _padding, _stride, _dilation, _groups, relu);
+            if (Packing(x.shape) is not { } packing) return null;
+            var y = MkldnnShims.Convolution(x, packing.Weight, packing.Bias, _padding, _stride, _dilation, _groups, relu);
+            if (y is null)
+                lock (_packings) _failed = true; // LibTorch refused (and said why on stderr): the ordinary path from now on
+            return y;
         }
         finally
         {
