@@ -9,7 +9,7 @@ namespace TextureBias.Models;
 /// layout once per input shape (<see cref="MkldnnShims"/>), so that oneDNN's kernel reads it
 /// without the reorder it otherwise does on every call. The values of <c>conv2d</c> up to
 /// float32 rounding (oneDNN may block the sums of a packed weight differently). Applies to
-/// channels-last float32 CPU inputs that need no gradient; for any other input, or when packing
+/// channels-last float32 CPU inputs that need no gradient, outside autocast; for any other input, or when packing
 /// is off or refused, <see cref="TryApply"/> returns null and the caller runs the ordinary
 /// convolution.
 /// </summary>
@@ -69,9 +69,11 @@ internal sealed class PackedConvolution : IDisposable
         }
     }
 
+    /// <summary>A float32 channels-last CPU batch that needs no gradient, outside an autocast region (whose convolutions run in its lower precision).</summary>
     private static bool Suits(Tensor x) =>
         !Disabled && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU && x.dim() == 4
-        && EvalFusion.IsChannelsLast(x) && !(is_grad_enabled() && x.requires_grad);
+        && EvalFusion.IsChannelsLast(x) && !(is_grad_enabled() && x.requires_grad)
+        && !Native.LibTorchContext.IsAutocastEnabled(DeviceType.CPU);
 
     /// <summary>The packed weight for inputs of <paramref name="shape"/> (packing it if new) and the bias; null when packing failed.</summary>
     private (Tensor Weight, Tensor Bias)? Packing(long[] shape)

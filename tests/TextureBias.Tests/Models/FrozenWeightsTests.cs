@@ -152,6 +152,23 @@ public class FrozenWeightsTests
         Close(Logits(model, late), frozenLogits);
     }
     [Fact]
+    public void UnderAutocastTheFrozenNetworkRunsInItsPrecisionToo()
+    {
+        using var model = Network("resnet50", 51);
+        var x = Input(2, 64, 52);
+        float[] Bf16Logits()
+        {
+            using var amp = MixedPrecision.Autocast(Devices.Cpu, Precision.BFloat16);
+            return Logits(model, x);
+        }
+        var expected = Bf16Logits();
+        var float32 = Logits(model, x);
+        Assert.True(expected.Zip(float32).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "autocast changed nothing: the test cannot tell the paths apart");
+        using var frozen = model.FreezeWeights();
+        Close(expected, Bf16Logits());
+    }
+
+    [Fact]
     public void FreezingAndThawingWhileAnotherThreadRunsTheNetworkIsSafe()
     {
         using var model = Network("resnet50", 41);
