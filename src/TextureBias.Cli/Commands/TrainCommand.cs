@@ -58,12 +58,21 @@ internal static class TrainCommand
             var roots = r.GetValue(train)!.Split(',', StringSplitOptions.RemoveEmptyEntries);
             void Failure(ImageFailure f) => Console.Error.WriteLine($"texturebias: skipped {f.Path}: {f.Reason}");
             void Notice(string message) => Console.Error.WriteLine($"texturebias: {message}");
-            IReadOnlyList<EpochMetrics>? metrics = null;
+            // Each epoch's line as soon as the epoch is saved (a diverged or interrupted run still
+            // shows the epochs it completed); under the live progress display through its console,
+            // which keeps the display intact.
+            bool live = !Console.IsErrorRedirected;
+            void Epoch(EpochMetrics m)
+            {
+                string text = EpochLine(m);
+                if (live && !Console.IsOutputRedirected) CommandRunner.Error.WriteLine(text, Spectre.Console.Style.Plain);
+                else Console.WriteLine(text);
+            }
             void Run(Action<int, int, int, double>? progress) =>
-                metrics = Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel, Notice);
+                Trainer.Run(r.GetValue(arch)!, roots, r.GetValue(val), r.GetValue(outDir)!, options, r.GetValue(resume), Failure, progress, cancel, Notice, Epoch);
             try
             {
-                if (!Console.IsErrorRedirected)
+                if (live)
                     CommandRunner.Error.Progress()
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                         .Start(ctx =>
@@ -84,14 +93,16 @@ internal static class TrainCommand
                 Console.Error.WriteLine($"texturebias: to continue: {ResumeCommand(r)}");
                 return CommandRunner.Interrupted;
             }
-            foreach (var m in metrics!)
-                Console.WriteLine($"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  " +
-                    (double.IsNaN(m.ValTop1) ? "no --val" : $"val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%") + $"  {m.ImagesPerS:0.0} images/s"
-                    + (m.SkippedSteps > 0 ? $"  {m.SkippedSteps} fp16 step{(m.SkippedSteps == 1 ? "" : "s")} skipped (gradients overflowed)" : ""));
             return CommandRunner.Ok;
         }));
         return command;
     }
+
+    /// <summary>One epoch's line: learning rate, training loss and accuracy, validation accuracy, speed.</summary>
+    internal static string EpochLine(EpochMetrics m) =>
+        $"epoch {m.Epoch}: lr {m.LearningRate:G3}  train loss {m.TrainLoss:0.0000} top-1 {m.TrainTop1:0.00}%  " +
+        (double.IsNaN(m.ValTop1) ? "no --val" : $"val top-1 {m.ValTop1:0.00}% top-5 {m.ValTop5:0.00}%") + $"  {m.ImagesPerS:0.0} images/s"
+        + (m.SkippedSteps > 0 ? $"  {m.SkippedSteps} fp16 step{(m.SkippedSteps == 1 ? "" : "s")} skipped (gradients overflowed)" : "");
 
     /// <summary>The command line that continues an interrupted run: the same arguments, without --overwrite, with --resume.</summary>
     internal static string ResumeCommand(ParseResult parse)

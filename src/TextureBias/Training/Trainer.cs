@@ -56,13 +56,14 @@ public static class Trainer
     /// <see cref="TrainingOptions.Device"/> (the CPU when null) in
     /// <see cref="TrainingOptions.Precision"/>; <paramref name="onNotice"/> hears what a user
     /// should know but is no failure: an fp16 step skipped for overflowing gradients, a run
-    /// resumed in another precision.
+    /// resumed in another precision. <paramref name="onEpoch"/> hears each epoch's metrics as soon
+    /// as its checkpoint is saved (a resumed run's earlier epochs first, when it continues).
     /// </summary>
     /// <exception cref="TextureBiasException">Bad settings or data, or the folder holds a run and neither resume nor overwrite was asked for.</exception>
     /// <exception cref="TrainingInterruptedException">Cancelled; the run was saved and can be resumed.</exception>
     public static IReadOnlyList<EpochMetrics> Run(string arch, IReadOnlyList<string> trainRoots, string? valRoot, string outDir, TrainingOptions options,
         bool resume = false, Action<ImageFailure>? onFailure = null, Action<int, int, int, double>? progress = null, CancellationToken cancel = default,
-        Action<string>? onNotice = null)
+        Action<string>? onNotice = null, Action<EpochMetrics>? onEpoch = null)
     {
         if (options.Epochs < 1 || options.Batch < 1 || options.Accumulate < 1 || options.Accumulate > options.Batch || options.ImageSize < 8)
             throw new TextureBiasException("epochs, batch and --accumulate (≤ batch) must be positive, the image size at least 8");
@@ -114,6 +115,7 @@ public static class Trainer
         int skipped = 0; // fp16 steps of the epoch skipped for overflowing gradients
         if (resume && File.Exists(checkpointPath))
             (startEpoch, startStep, bestAcc1, sums, skipped) = Restore(model, sgd, scaler, options.Precision, arch, train.Classes, checkpointPath, metricsPath, metrics, onNotice);
+        foreach (var restored in metrics) onEpoch?.Invoke(restored);
         if (options.Overwrite) DeleteRun(outDir);
 
         int stepsPerEpoch = (train.Samples.Count + options.Batch - 1) / options.Batch;
@@ -221,6 +223,7 @@ public static class Trainer
             Save(model, sgd, scaler, options.Precision, arch, checkpointPath, epoch + 1, 0, bestAcc1, new double[5], 0);
             if (best) File.Copy(checkpointPath, bestPath, overwrite: true);
             AtomicFile.WriteText(metricsPath, EpochMetrics.Header + "\n" + string.Concat(metrics.Select(m => m + "\n")));
+            onEpoch?.Invoke(line);
         }
         return metrics;
     }

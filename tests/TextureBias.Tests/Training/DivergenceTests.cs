@@ -33,8 +33,10 @@ public class DivergenceTests : TempDirTest
         Assert.Equal(2, File.ReadAllLines(Path.Combine(run, Trainer.MetricsFile)).Length); // the header and epoch 1
 
         // Resumed with a sane schedule, the run continues from epoch 1's checkpoint.
-        var metrics = Trainer.Run("resnet18", new[] { train }, null, run, options with { LearningRateGamma = 0.1 }, resume: true);
+        var heard = new List<int>();
+        var metrics = Trainer.Run("resnet18", new[] { train }, null, run, options with { LearningRateGamma = 0.1 }, resume: true, onEpoch: m => heard.Add(m.Epoch));
         Assert.Equal(3, metrics.Count);
+        Assert.Equal(new[] { 1, 2, 3 }, heard); // the restored epoch first, then each as it was saved
         Assert.All(metrics, m => Assert.True(double.IsFinite(m.TrainLoss)));
     }
 
@@ -48,6 +50,7 @@ public class DivergenceTests : TempDirTest
         var r = CliRunner.Run(arguments);
         CliRunner.AssertNoStackTrace(r);
         Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("epoch 1: lr ", r.Stdout); // the epoch that completed is shown, though the run failed after it
         var line = Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
         // Epoch 1's single step sent the weights to about 1e35 (still finite); epoch 2's loss is NaN.
         Assert.True(line.StartsWith($"texturebias: {run}: training diverged at step 1 of epoch 2: its loss is NaN. ", StringComparison.Ordinal), line);
