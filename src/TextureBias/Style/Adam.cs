@@ -47,17 +47,21 @@ public sealed class Adam : IDisposable
     }
 
     /// <summary>One step, as PyTorch's single-tensor Adam.</summary>
+    /// <exception cref="TextureBiasException">The step size lr/(1 − β1^t) is no float32 number (a learning rate near float32's largest), where PyTorch fails too.</exception>
     public void Step()
     {
         using var noGrad = no_grad();
+        double correction1 = 1 - Math.Pow(Beta1, _step + 1), correction2 = 1 - Math.Pow(Beta2, _step + 1);
+        double size = LearningRate / correction1;
+        if (!double.IsFinite(size) || Math.Abs(size) > float.MaxValue)
+            throw new TextureBiasException($"Adam's step size lr/(1 - beta1^t) = {size:G3} is beyond float32: the learning rate {LearningRate:G3} is too large");
         _step++;
-        double correction1 = 1 - Math.Pow(Beta1, _step), correction2 = 1 - Math.Pow(Beta2, _step);
         using var beta1 = Beta1.ToScalar();
         using var beta2 = Beta2.ToScalar();
         using var oneMinusBeta1 = (1 - Beta1).ToScalar();
         using var oneMinusBeta2 = (1 - Beta2).ToScalar();
         using var eps = Eps.ToScalar();
-        using var stepSize = (-LearningRate / correction1).ToScalar();
+        using var stepSize = (-size).ToScalar();
         using var correction2Sqrt = tensor((float)Math.Sqrt(correction2), device: _parameters.Count > 0 ? _parameters[0].device : Devices.Cpu);
         for (int i = 0; i < _parameters.Count; i++)
         {

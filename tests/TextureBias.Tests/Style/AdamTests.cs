@@ -21,6 +21,21 @@ public class AdamTests : TempDirTest
     }
 
     [Fact]
+    public void ALearningRateWhoseStepOverflowsFloat32IsRefusedInOneMessage()
+    {
+        var (p, g) = Problem();
+        using var adam = new Adam(new[] { p }, lr: 1e38); // step size 1e38 / (1 - 0.9) = 1e39 > float32's largest
+        adam.ZeroGrad();
+        (p * g).sum().backward();
+        var error = Assert.Throws<TextureBiasException>(adam.Step);
+        Assert.Contains("learning rate 1E+38 is too large", error.Message);
+        Assert.Equal(new float[] { 1, -2, 0.5f }, p.data<float>().ToArray()); // nothing moved
+        adam.LearningRate = 1e37;
+        adam.Step(); // a step of 1e38: representable, PyTorch takes it too
+        Assert.True(p.data<float>()[0] < -1e36f, "the step with a representable size was not taken");
+    }
+
+    [Fact]
     public void FirstStepsMoveEachWeightByTheLearningRateAgainstItsGradient()
     {
         // With a constant gradient, the bias-corrected moments are g and g², so each step is lr·g/(|g|+eps).
