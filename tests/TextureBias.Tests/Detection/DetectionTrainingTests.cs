@@ -24,9 +24,10 @@ public class DetectionTrainingTests : TempDirTest
     /// <summary>A classifier with random weights and batch-norm statistics (so a copy is visible), written as texture-vs-shape does: {"state_dict": {"module.…"}, "epoch"}.</summary>
     private string Classifier(ResNet model, string name)
     {
+        using var half = 0.5.ToScalar(); // held for the whole loop (see SafeScalars)
         using (no_grad())
             foreach (var (key, t) in model.state_dict())
-                if (key.EndsWith("running_mean") || key.EndsWith("running_var")) t.copy_(rand(t.shape).add_(0.5));
+                if (key.EndsWith("running_mean") || key.EndsWith("running_var")) t.copy_(rand(t.shape).add_(half));
         var path = Path.Combine(_dir, name);
         var state = new LegacyTorchWriter.OrderedState(model.state_dict().Select(kv => new KeyValuePair<string, object?>("module." + kv.Key, kv.Value)).ToList());
         WeightFile.SaveTree(path, new Dictionary<string, object?> { ["epoch"] = 60L, ["arch"] = "resnet50", ["state_dict"] = state });

@@ -16,8 +16,14 @@ internal static class FormulaWeights
     /// <summary>The values of elements [start, start + n) of parameter number <paramref name="p"/>.</summary>
     private static Tensor Wave(long start, long n, int p)
     {
-        var h = arange(start, start + n, ScalarType.Int64).mul_(2654435761L).add_((long)p * 40503 + 12345).remainder_(1L << 32);
-        return h.to(ScalarType.Float64).div_(2147483648.0).sub_(1.0);
+        // Every Scalar held until its native call has returned (see SafeScalars): these run in loops.
+        using var multiplier = 2654435761L.ToScalar();
+        using var offset = ((long)p * 40503 + 12345).ToScalar();
+        using var modulus = (1L << 32).ToScalar();
+        using var half = 2147483648.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        var h = arange(start, start + n, ScalarType.Int64).mul_(multiplier).add_(offset).remainder_(modulus);
+        return h.to(ScalarType.Float64).div_(half).sub_(one);
     }
 
     public static void Fill(nn.Module model)
@@ -35,10 +41,15 @@ internal static class FormulaWeights
                 using var scope = NewDisposeScope();
                 long n = Math.Min(Chunk, t.numel() - start);
                 var v = Wave(start, n, p);
-                if (k.EndsWith("running_var")) v = v.mul(0.5).add(1.0);
-                else if (k.EndsWith("running_mean") || k.EndsWith("bias")) v = v.mul(0.1);
-                else if (t.dim() == 1) v = v.mul(0.2).add(1.0);
-                else v = v.mul(Math.Sqrt(6.0 / (t.numel() / t.shape[0])));
+                using var half = 0.5.ToScalar();
+                using var one = 1.0.ToScalar();
+                using var tenth = 0.1.ToScalar();
+                using var fifth = 0.2.ToScalar();
+                using var he = Math.Sqrt(6.0 / (t.numel() / t.shape[0])).ToScalar();
+                if (k.EndsWith("running_var")) v = v.mul(half).add(one);
+                else if (k.EndsWith("running_mean") || k.EndsWith("bias")) v = v.mul(tenth);
+                else if (t.dim() == 1) v = v.mul(fifth).add(one);
+                else v = v.mul(he);
                 flat.narrow(0, start, n).copy_(v.to(ScalarType.Float32));
             }
         }
@@ -57,7 +68,9 @@ internal static class FormulaWeights
     public static Tensor ImageBatch(int n, int h, int w)
     {
         using var scope = NewDisposeScope();
-        return arange((long)n * 3 * h * w, ScalarType.Float64).mul_(0.1).sin_().mul_(1.5)
+        using var tenth = 0.1.ToScalar();
+        using var amplitude = 1.5.ToScalar();
+        return arange((long)n * 3 * h * w, ScalarType.Float64).mul_(tenth).sin_().mul_(amplitude)
             .to(ScalarType.Float32).reshape(n, 3, h, w).MoveToOuterDisposeScope();
     }
 }

@@ -20,13 +20,14 @@ public class FrozenWeightsTests
             : Architectures.Create(arch, numClasses: 10);
         var g = new Generator((ulong)seed);
         model.ResetParameters(g);
+        using var tenth = 0.1.ToScalar(); // held for the whole loop (see SafeScalars)
         using (no_grad())
         {
             foreach (var m in model.modules().OfType<BatchNorm2d>())
             {
                 m.weight!.copy_(rand(m.weight.shape, generator: g).Plus(0.5));
-                m.bias!.copy_(randn(m.bias.shape, generator: g).mul(0.1));
-                m.running_mean!.copy_(randn(m.running_mean.shape, generator: g).mul(0.1));
+                m.bias!.copy_(randn(m.bias.shape, generator: g).mul(tenth));
+                m.running_mean!.copy_(randn(m.running_mean.shape, generator: g).mul(tenth));
                 m.running_var!.copy_(rand(m.running_var.shape, generator: g).Plus(0.5));
             }
         }
