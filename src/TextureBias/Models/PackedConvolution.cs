@@ -73,7 +73,7 @@ internal sealed class PackedConvolution : IDisposable
     private static bool Suits(Tensor x) =>
         !Disabled && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU && x.dim() == 4
         && EvalFusion.IsChannelsLast(x) && !(is_grad_enabled() && x.requires_grad)
-        && !Native.LibTorchContext.IsAutocastEnabled(DeviceType.CPU);
+        && !(Native.LibTorchContext.Available && Native.LibTorchContext.IsAutocastEnabled(DeviceType.CPU));
 
     /// <summary>The packed weight for inputs of <paramref name="shape"/> (packing it if new) and the bias; null when packing failed.</summary>
     private (Tensor Weight, Tensor Bias)? Packing(long[] shape)

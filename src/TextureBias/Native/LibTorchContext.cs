@@ -61,11 +61,9 @@ internal static unsafe class LibTorchContext
 
     private static (Exports?, string) Load()
     {
-        if (!OperatingSystem.IsLinux()) return (null, "only the Linux build's C++ names are known");
+        if (!LibTorchCpu.TryGet(out var lib, out var why)) return (null, why);
         try
         {
-            TorchRuntime.EnsureInitialized(); // LibTorch loaded: the soname then finds that copy, not another
-            if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var lib)) return (null, "libtorch_cpu.so not found");
             IntPtr F(string name) => NativeLibrary.TryGetExport(lib, name, out var f) ? f
                 : throw new EntryPointNotFoundException(name);
             return (new Exports

@@ -36,10 +36,7 @@ internal static unsafe class MkldnnShims
     {
         try
         {
-            string local = Path.Combine(AppContext.BaseDirectory, "libtorch_cpu.so");
-            if (!(File.Exists(local) && NativeLibrary.TryLoad(local, out var lib))
-                && !NativeLibrary.TryLoad("libtorch_cpu.so", typeof(MkldnnShims).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories, out lib))
-                return;
+            if (!LibTorchCpu.TryGet(out var lib, out _)) return;
             if (!NativeLibrary.TryGetExport(lib, "aoti_torch_call_dispatcher", out var dispatcher)
                 || !NativeLibrary.TryGetExport(lib, "torch_new_list_reserve_size", out var newList)
                 || !NativeLibrary.TryGetExport(lib, "torch_list_push_back", out var pushBack)
