@@ -86,9 +86,9 @@ internal sealed class DenseBagNet : IDisposable
     private static IEnumerable<Tensor> Tensors(Block b) =>
         b.Layers.Concat(b.Shortcut is null ? Array.Empty<Folded>() : new[] { b.Shortcut }).SelectMany(f => new[] { f.Weight, f.Bias });
 
-    /// <summary>With CPU tuning, <paramref name="f"/> with its packed convolution (the weights are fixed for this object's life).</summary>
+    /// <summary>With CPU tuning (and packing on), <paramref name="f"/> with its packed convolution (the weights are fixed for this object's life).</summary>
     private Folded Pack(Folded f) =>
-        _cpu ? f with { Packed = new PackedConvolution(() => (f.Weight.alias(), f.Bias.alias()), new long[] { 0, 0 }, f.Stride, new long[] { 1, 1 }, 1) } : f;
+        _cpu && !PackedConvolution.Disabled ? f with { Packed = new PackedConvolution(() => (f.Weight.alias(), f.Bias.alias()), new long[] { 0, 0 }, f.Stride, new long[] { 1, 1 }, 1) } : f;
 
     private IEnumerable<Folded> AllFolded() =>
         new[] { _stem }.Concat(_blocks.SelectMany(b => b.Shortcut is null ? b.Layers : b.Layers.Append(b.Shortcut)));

@@ -15,9 +15,13 @@ internal static class PackedWeights
 {
     private static readonly ConditionalWeakTable<Conv2d, Slot> Slots = new();
 
-    /// <summary>Starts packing <paramref name="conv"/> (frozen with <paramref name="bn"/>); nested freezes count.</summary>
+    /// <summary>
+    /// Starts packing <paramref name="conv"/> (frozen with <paramref name="bn"/>); nested freezes
+    /// count. A convolution padded otherwise than with zeros, or by name ("same"), stays unpacked.
+    /// </summary>
     public static void Freeze(Conv2d conv, BatchNorm2d bn)
     {
+        if (conv.padding is null || conv.padding_mode != PaddingModes.Zeros) return;
         lock (Slots)
         {
             if (Slots.TryGetValue(conv, out var slot)) slot.Holders++;
@@ -44,22 +48,19 @@ internal static class PackedWeights
 
     /// <summary>bn(conv(x)) through a packed weight when <paramref name="conv"/> is frozen with <paramref name="bn"/> and the input suits; else null.</summary>
     public static Tensor? TryConvBn(Conv2d conv, BatchNorm2d bn, Tensor x, bool relu = false) =>
-        Slots.TryGetValue(conv, out var slot) && slot.Usable && ReferenceEquals(slot.Norm, bn) && conv.weight!.dtype == ScalarType.Float32 ? slot.Packed.TryApply(x, relu) : null;
+        Slots.TryGetValue(conv, out var slot) && ReferenceEquals(slot.Norm, bn) && conv.weight!.dtype == ScalarType.Float32 ? slot.Packed.TryApply(x, relu) : null;
 
     private sealed class Slot
     {
         public Slot(Conv2d conv, BatchNorm2d norm)
         {
             Norm = norm;
-            Packed = new PackedConvolution(() => EvalFusion.Fold(conv, norm), conv.padding ?? new long[] { 0, 0 }, conv.stride, conv.dilation, conv.groups);
-            Usable = conv.padding is not null && conv.padding_mode == PaddingModes.Zeros;
+            Packed = new PackedConvolution(() => EvalFusion.Fold(conv, norm), conv.padding!, conv.stride, conv.dilation, conv.groups);
         }
 
         public BatchNorm2d Norm { get; }
 
         public PackedConvolution Packed { get; }
-
-        public bool Usable { get; }
 
         public int Holders { get; set; } = 1;
     }
